@@ -1,0 +1,73 @@
+# nerq — build, test, benchmark and install libnerq.so.
+#   make deps      install what the build and tests need (Debian; apt-get as root)
+#   make build     release libnerq.so in .build/release (exports only nerq_*, -z nodelete)
+#   make static    self-contained libnerq.so (Swift runtime linked in) in .build-static/release
+#   make test      every test: Swift, C (under valgrind), exported symbols, schemas
+#   make bench     benchmarks, each as a ratio against a floor measured in the same run
+#   make install PREFIX=/usr/local
+
+PREFIX ?= /usr/local
+SHELL := /bin/bash
+SWIFT ?= swift
+CC ?= cc
+LINK_FLAGS := -Xswiftc -use-ld=lld -Xlinker -z -Xlinker nodelete -Xlinker --version-script=$(CURDIR)/exports.map
+LIB := .build/release/libnerq.so
+STATIC_LIB := .build-static/release/libnerq.so
+OUT := out
+CFLAGS_TEST := -std=c11 -Wall -Wextra -Werror -pedantic -O1 -g -Iinclude $(shell pkg-config --cflags jansson 2>/dev/null)
+LDLIBS_TEST := -L.build/release -Wl,-rpath,$(CURDIR)/.build/release -lnerq $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson) -lpthread
+VALGRIND := valgrind --quiet --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite
+
+.PHONY: deps build static test test-swift test-c test-symbols bench install clean demo demo-signals
+
+deps:
+	@scripts/deps.sh
+
+build: deps
+	$(SWIFT) build -c release --product nerq $(LINK_FLAGS)
+
+static: deps
+	$(SWIFT) build -c release --product nerq --scratch-path .build-static -Xswiftc -static-stdlib $(LINK_FLAGS)
+
+$(OUT):
+	mkdir -p $(OUT)
+
+test: build $(OUT)
+	@scripts/run-tests.sh
+
+test-swift:
+	$(SWIFT) test
+
+$(OUT)/test_api: tests/c/test_api.c include/nerq.h $(LIB) | $(OUT)
+	$(CC) $(CFLAGS_TEST) tests/c/test_api.c -o $@ $(LDLIBS_TEST)
+
+test-c: $(OUT)/test_api
+	$(VALGRIND) $(OUT)/test_api
+
+test-symbols:
+	@scripts/check-symbols.sh $(LIB)
+
+$(OUT)/bench_score: bench/bench_score.c include/nerq.h $(LIB) | $(OUT)
+	$(CC) -std=c11 -O2 -Iinclude $(shell pkg-config --cflags jansson) bench/bench_score.c -o $@ $(LDLIBS_TEST)
+
+bench: build $(OUT)/bench_score
+	$(OUT)/bench_score examples/signals/nix-0.22.1.json
+
+install: build
+	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
+	install -m 0755 $(LIB) $(DESTDIR)$(PREFIX)/lib/libnerq.so
+	install -m 0644 include/nerq.h $(DESTDIR)$(PREFIX)/include/nerq.h
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(shell sed -n 's/^#define NERQ_VERSION "\(.*\)"/\1/p' include/nerq.h)|' \
+		nerq.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/nerq.pc
+
+clean:
+	rm -rf .build .build-static $(OUT)
+
+$(OUT)/nerq_score_example: bindings/c/nerq_score_example.c include/nerq.h $(LIB) | $(OUT)
+	$(CC) -std=c11 -Wall -Wextra -Werror -O2 -Iinclude $(shell pkg-config --cflags jansson) $< -o $@ $(LDLIBS_TEST)
+
+# Scores the bundled example signals through the C API.
+demo-signals: build $(OUT)/nerq_score_example
+	$(OUT)/nerq_score_example examples/signals/*.json
+
+demo: demo-signals

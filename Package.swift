@@ -1,0 +1,27 @@
+// swift-tools-version:6.0
+// nerq: trust scores for open-source packages, exported as libnerq.so.
+// The link flags that make the shipped library (-z nodelete, a version script exporting
+// only nerq_*) live in the Makefile, so `swift build`/`swift test` stay plain.
+import PackageDescription
+
+let package = Package(
+    name: "nerq",
+    products: [
+        .library(name: "nerq", type: .dynamic, targets: ["NerqABI"]),
+    ],
+    targets: [
+        .systemLibrary(name: "CJansson", path: "Sources/CJansson", pkgConfig: "jansson",
+                       providers: [.apt(["libjansson-dev"])]),
+        // Model, Cargo semver, methodology: pure Swift, no Foundation, no I/O.
+        .target(name: "NerqCore"),
+        // The @_cdecl exports: json_t <-> model, errors, engine handles. The only C-aware target.
+        // TOML 1.0 over bytes (Cargo.lock, advisories): pure Swift, no Foundation.
+        .target(name: "NerqTOML"),
+        // Loads data through the collectors and answers score/assess/preflight requests.
+        .target(name: "NerqEngine", dependencies: ["NerqCore"]),
+        .target(name: "NerqABI", dependencies: ["NerqEngine", "NerqCore", "CJansson"]),
+        .testTarget(name: "NerqCoreTests", dependencies: ["NerqCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "NerqTOMLTests", dependencies: ["NerqTOML"]),
+        .testTarget(name: "NerqABITests", dependencies: ["NerqABI", "NerqEngine", "NerqCore", "CJansson"]),
+    ]
+)

@@ -1,0 +1,163 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CJansson
+import NerqCore
+import NerqEngine
+
+// The C API. Every function has the same shape: check pointers, convert the borrowed input, call
+// the engine inside one do/catch, and hand back a new reference (or heap string) holding either the
+// result or an {"error": ...} document. Nothing here may trap: a trap would kill the host.
+
+/// The library's version; keep in step with NERQ_VERSION_* in include/nerq.h.
+let nerqVersion: StaticString = "0.1.0"
+/// Keep in step with NERQ_ABI_VERSION in include/nerq.h.
+let nerqABIVersion: Int32 = 1
+
+/// The engine used when a host passes NULL to nerq_score: default policy, no data.
+let defaultEngine = Engine()
+
+@_cdecl("nerq_version")
+public func nerq_version() -> UnsafePointer<CChar> {
+    UnsafeRawPointer(nerqVersion.utf8Start).assumingMemoryBound(to: CChar.self)
+}
+
+@_cdecl("nerq_abi_version")
+public func nerq_abi_version() -> Int32 { nerqABIVersion }
+
+// MARK: engine
+
+/// Turns an engine into the opaque handle C sees (+1 retain, balanced by nerq_engine_free).
+func handle(_ engine: Engine) -> OpaquePointer {
+    OpaquePointer(Unmanaged.passRetained(engine).toOpaque())
+}
+
+func engine(from handle: OpaquePointer) -> Engine {
+    Unmanaged<Engine>.fromOpaque(UnsafeRawPointer(handle)).takeUnretainedValue()
+}
+
+@_cdecl("nerq_engine_new")
+public func nerq_engine_new(_ config: UnsafePointer<json_t>?, _ errorOut: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?) -> OpaquePointer? {
+    errorOut?.pointee = nil
+    do throws(NerqError) {
+        let value = try config.map { c throws(NerqError) in try JanssonBridge.value(UnsafeMutablePointer(mutating: c)) }
+        return handle(try Engine(config: value))
+    } catch {
+        // An allocation failure here leaves *error NULL; the NULL engine still says "failed".
+        errorOut?.pointee = JanssonBridge.json(error.document)
+        return nil
+    }
+}
+
+@_cdecl("nerq_engine_new_str")
+public func nerq_engine_new_str(_ config: UnsafePointer<CChar>?, _ errorOut: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> OpaquePointer? {
+    errorOut?.pointee = nil
+    do throws(NerqError) {
+        let value = try config.map { c throws(NerqError) in try JanssonBridge.parse(c) }
+        return handle(try Engine(config: value))
+    } catch {
+        errorOut?.pointee = JSONText.withEncoded(error.document) { cString($0) }
+        return nil
+    }
+}
+
+@_cdecl("nerq_engine_free")
+public func nerq_engine_free(_ engine: OpaquePointer?) {
+    guard let engine else { return }
+    Unmanaged<Engine>.fromOpaque(UnsafeRawPointer(engine)).release()
+}
+
+// MARK: calls
+
+enum Call {
+    case score, assess, preflight
+
+    var name: String {
+        switch self {
+        case .score: return "nerq_score"
+        case .assess: return "nerq_assess"
+        case .preflight: return "nerq_preflight"
+        }
+    }
+
+    func run(_ engine: Engine, _ request: JSONValue) throws(NerqError) -> JSONValue {
+        switch self {
+        case .score: return try engine.score(request)
+        case .assess: return try engine.assess(request)
+        case .preflight: return try engine.preflight(request)
+        }
+    }
+
+    /// Only nerq_score may run without an engine (default policy, no data).
+    func resolve(_ handle: OpaquePointer?) throws(NerqError) -> Engine {
+        if let handle { return engine(from: handle) }
+        guard self == .score else { throw NerqError(.nullArgument, "\(name) needs an engine (nerq_engine_new)", path: nil) }
+        return defaultEngine
+    }
+
+    func respond(_ handle: OpaquePointer?, _ request: UnsafePointer<json_t>?) -> UnsafeMutablePointer<json_t>? {
+        do throws(NerqError) {
+            let e = try resolve(handle)
+            guard let request else { throw NerqError(.nullArgument, "request is NULL", path: nil) }
+            let value = try JanssonBridge.value(UnsafeMutablePointer(mutating: request))
+            return JanssonBridge.json(try run(e, value))
+        } catch {
+            return JanssonBridge.json(error.document)
+        }
+    }
+
+    func respondText(_ handle: OpaquePointer?, _ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
+        let result: JSONValue
+        do throws(NerqError) {
+            let e = try resolve(handle)
+            guard let request else { throw NerqError(.nullArgument, "request is NULL", path: nil) }
+            result = try run(e, try JanssonBridge.parse(request))
+        } catch {
+            result = error.document
+        }
+        return JSONText.withEncoded(result) { cString($0) }
+    }
+}
+
+/// A malloc'd, NUL-terminated copy (freed by nerq_free), or nil when malloc fails.
+func cString(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeMutablePointer<CChar>? {
+    guard let p = malloc(bytes.count + 1)?.assumingMemoryBound(to: CChar.self) else { return nil }
+    if let base = bytes.baseAddress { memcpy(p, base, bytes.count) }
+    p[bytes.count] = 0
+    return p
+}
+
+@_cdecl("nerq_score")
+public func nerq_score(_ engine: OpaquePointer?, _ request: UnsafePointer<json_t>?) -> UnsafeMutablePointer<json_t>? {
+    Call.score.respond(engine, request)
+}
+
+@_cdecl("nerq_assess")
+public func nerq_assess(_ engine: OpaquePointer?, _ request: UnsafePointer<json_t>?) -> UnsafeMutablePointer<json_t>? {
+    Call.assess.respond(engine, request)
+}
+
+@_cdecl("nerq_preflight")
+public func nerq_preflight(_ engine: OpaquePointer?, _ request: UnsafePointer<json_t>?) -> UnsafeMutablePointer<json_t>? {
+    Call.preflight.respond(engine, request)
+}
+
+@_cdecl("nerq_score_str")
+public func nerq_score_str(_ engine: OpaquePointer?, _ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
+    Call.score.respondText(engine, request)
+}
+
+@_cdecl("nerq_assess_str")
+public func nerq_assess_str(_ engine: OpaquePointer?, _ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
+    Call.assess.respondText(engine, request)
+}
+
+@_cdecl("nerq_preflight_str")
+public func nerq_preflight_str(_ engine: OpaquePointer?, _ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
+    Call.preflight.respondText(engine, request)
+}
+
+@_cdecl("nerq_free")
+public func nerq_free(_ ptr: UnsafeMutableRawPointer?) {
+    free(ptr)
+}

@@ -1,0 +1,144 @@
+/// Methodology v1: from dimension scores to the Trust Score, grade, verdict and findings.
+public enum Methodology {
+    public static let version = "1"
+    /// Findings that keep a package from being `verified`, whatever its score.
+    static let blockingKinds: Set<String> = ["vulnerability", "unsound", "unmaintained", "malicious"]
+
+    /// Grade scale, highest first, in tenths of a point so that 37.9 and 38.0 never meet a
+    /// floating-point edge.
+    static let gradeScale: [(tenths: Int, grade: String)] = [
+        (900, "A+"), (850, "A"), (800, "A-"), (760, "B+"), (720, "B"), (680, "B-"),
+        (600, "C+"), (550, "C"), (500, "C-"), (450, "D"), (380, "E"),
+    ]
+
+    static func tenths(_ score: Double) -> Int {
+        // Scores are clamped to 0...100 before they get here; the clamp keeps Int() total.
+        Int((min(100, max(0, score)) * 10).rounded(.toNearestOrAwayFromZero))
+    }
+
+    public static func grade(_ score: Double) -> String {
+        let t = tenths(score)
+        for step in gradeScale where t >= step.tenths { return step.grade }
+        return "F"
+    }
+
+    public struct Verdict: Sendable, Equatable {
+        public var level: String
+        public var label: String
+        public var recommendation: String
+    }
+
+    public static func verdict(_ score: Double, thresholds: Policy.Thresholds) -> Verdict {
+        let t = tenths(score)
+        if t >= tenths(thresholds.safe) { return Verdict(level: "safe", label: "YES — SAFE", recommendation: "PROCEED") }
+        if t >= tenths(thresholds.caution) { return Verdict(level: "caution", label: "CAUTION", recommendation: "CAUTION") }
+        if t >= tenths(thresholds.warning) { return Verdict(level: "warning", label: "NO — USE WITH CAUTION", recommendation: "CAUTION") }
+        return Verdict(level: "avoid", label: "NO — AVOID", recommendation: "DENY")
+    }
+
+    public static let unknownVerdict = Verdict(level: "unknown", label: "UNKNOWN — NO DATA", recommendation: "CAUTION")
+
+    public static func confidence(_ coverage: Double) -> String {
+        coverage >= 0.8 ? "high" : coverage >= 0.5 ? "medium" : "low"
+    }
+
+    /// Scores one package. `now` is the moment the report speaks of (an input, never the clock).
+    public static func score(_ signals: Signals, policy: Policy, now: Timestamp) -> Report {
+        let advisories = signals.advisories.map { CountedAdvisories($0, policy: policy) }
+        let dims = Dimension.allCases.map { DimensionScorer.score($0, signals, advisories: advisories, now: now) }
+
+        var weightSum = 0.0
+        var scoredWeight = 0.0
+        var weighted = 0.0
+        for d in dims {
+            let w = policy.weight(d.dimension)
+            weightSum += w
+            if let s = d.score {
+                scoredWeight += w
+                weighted += w * s
+            }
+        }
+        let coverage = weightSum > 0 ? (scoredWeight / weightSum * 10000).rounded() / 10000 : 0
+        let scoredCount = dims.filter { $0.score != nil }.count
+
+        let uncapped: Double? = scoredWeight > 0 ? roundTenth(weighted / scoredWeight) : nil
+        let caps = Caps.applicable(signals, advisories, policy: policy)
+        var trust = uncapped
+        var lowering: [Cap] = []
+        if let u = uncapped {
+            lowering = caps.filter { $0.max < u }
+            if let lowest = lowering.map(\.max).min() { trust = roundTenth(lowest) }
+        }
+
+        let findings = Findings.collect(signals, advisories, dims: dims)
+        let verdict = trust.map { Self.verdict($0, thresholds: policy.thresholds) } ?? unknownVerdict
+        let blocking = findings.contains { Methodology.blockingKinds.contains($0.kind) }
+        let verified = (trust.map { tenths($0) >= tenths(policy.thresholds.verifiedScore) } ?? false)
+            && coverage >= policy.thresholds.verifiedCoverage && !blocking
+
+        // Strongest/weakest: ties go to the earlier dimension in the fixed order.
+        var strongest: DimensionScore?
+        var weakest: DimensionScore?
+        for d in dims {
+            guard let s = d.score else { continue }
+            if let best = strongest?.score, best >= s {} else { strongest = d }
+            if let worst = weakest?.score, worst <= s {} else { weakest = d }
+        }
+
+        let grade = trust.map { Self.grade($0) }
+        let summary = Self.summary(signals.package, trust: trust, grade: grade, verdict: verdict, scored: scoredCount,
+                                   confidence: confidence(coverage), caps: lowering, verified: verified)
+        return Report(package: signals.package, trustScore: trust, uncappedScore: uncapped, grade: grade, verdict: verdict,
+                      summary: summary, verified: verified, dimensions: dims, coverage: coverage,
+                      confidence: confidence(coverage), caps: lowering, findings: findings,
+                      strongest: strongest?.dimension, weakest: weakest?.dimension, policy: policy, signals: signals,
+                      ignoredAdvisories: advisories?.ignored ?? [], now: now)
+    }
+
+    static func summary(_ p: PackageID, trust: Double?, grade: String?, verdict: Verdict, scored: Int, confidence: String,
+                        caps: [Cap], verified: Bool) -> String {
+        let basis = "based on \(scored) of 8 dimensions (\(confidence) confidence)"
+        guard let trust, let grade else {
+            return "\(p.display): no signal was available for any dimension, so there is no Trust Score; \(basis)."
+        }
+        var text = "\(p.display) scores \(trust) (\(grade)), \(verdict.label), \(basis)"
+        if let cap = caps.min(by: { $0.max < $1.max }) {
+            text += "; capped at \(Int(cap.max.rounded())) because \(cap.reason)"
+        }
+        text += verified ? "; verified." : "."
+        return text
+    }
+}
+
+/// A ceiling on the Trust Score and why.
+public struct Cap: Sendable, Equatable {
+    public var max: Double
+    public var reason: String
+    public var id: String?
+}
+
+enum Caps {
+    static func applicable(_ s: Signals, _ adv: CountedAdvisories?, policy: Policy) -> [Cap] {
+        var caps: [Cap] = []
+        let c = policy.caps
+        for a in adv?.counted ?? [] {
+            switch a.kind {
+            case .vulnerability:
+                switch a.severity {
+                case .critical: caps.append(Cap(max: c.critical, reason: "\(a.id) is a critical vulnerability", id: a.id))
+                case .high: caps.append(Cap(max: c.high, reason: "\(a.id) is a high-severity vulnerability", id: a.id))
+                default: caps.append(Cap(max: c.vulnerability, reason: "\(a.id) is a vulnerability", id: a.id))
+                }
+            case .unsound: caps.append(Cap(max: c.unsound, reason: "\(a.id) reports unsound code", id: a.id))
+            case .unmaintained: caps.append(Cap(max: c.unmaintained, reason: "\(a.id) reports the crate unmaintained", id: a.id))
+            case .yanked: caps.append(Cap(max: c.yanked, reason: "\(a.id) reports this version yanked", id: a.id))
+            case .malicious: caps.append(Cap(max: c.malicious, reason: "\(a.id) reports the crate malicious", id: a.id))
+            case .notice: break
+            }
+        }
+        if s.registry?.yanked == true {
+            caps.append(Cap(max: c.yanked, reason: "this version is yanked from the registry", id: nil))
+        }
+        return caps.sorted { ($0.max, $0.id ?? "", $0.reason) < ($1.max, $1.id ?? "", $1.reason) }
+    }
+}

@@ -1,0 +1,160 @@
+/// One finding behind a score: an advisory, a yanked release, a risky capability.
+public struct Finding: Sendable, Equatable {
+    public var severity: Severity
+    public var kind: String
+    public var id: String?
+    public var message: String
+    /// Extra keys (title, aliases, patched, url, evidence, ...), in a fixed order.
+    public var details: JSONObject
+
+    public init(severity: Severity, kind: String, id: String? = nil, message: String, details: JSONObject = JSONObject()) {
+        self.severity = severity
+        self.kind = kind
+        self.id = id
+        self.message = message
+        self.details = details
+    }
+
+    public var json: JSONValue {
+        var o = JSONObject()
+        o.append("severity", .string(severity.rawValue))
+        o.append("kind", .string(kind))
+        if let id { o.append("id", .string(id)) }
+        o.append("message", .string(message))
+        for (k, v) in details.entries { o.set(k, v) }
+        return .object(o)
+    }
+
+    /// Most severe first; then kind, id and message, so the order never depends on input order.
+    public static func ordered(_ a: Finding, _ b: Finding) -> Bool {
+        (a.severity.rank, a.kind, a.id ?? "", a.message) < (b.severity.rank, b.kind, b.id ?? "", b.message)
+    }
+}
+
+enum Findings {
+    static func collect(_ s: Signals, _ adv: CountedAdvisories?, dims: [DimensionScore]) -> [Finding] {
+        var out: [Finding] = []
+        for a in adv?.counted ?? [] { out.append(advisoryFinding(a, package: s.package)) }
+        if s.registry?.yanked == true {
+            out.append(Finding(severity: .medium, kind: "yanked", message: "\(s.package.display) is yanked from \(s.package.ecosystem)"))
+        }
+        if s.repository?.archived == true {
+            out.append(Finding(severity: .medium, kind: "archived", message: "the source repository is archived"))
+        }
+        if let src = s.source {
+            if src.forbidsUnsafe != true, let items = src.unsafeItems, items > 0 {
+                out.append(Finding(severity: .info, kind: "unsafe_code", message: "\(items) unsafe items in the crate's source"))
+            }
+            for c in DimensionScorer.capabilityPoints where src.capabilities?.contains(c.name) == true {
+                let severity: Severity = c.name.hasPrefix("build_script_network") ? .medium : .info
+                out.append(Finding(severity: severity, kind: "capability", id: c.name, message: c.reason))
+            }
+        }
+        if let m = dims.first(where: { $0.dimension == .maintenance }),
+           let stale = m.contributions.first(where: { $0.signal == "last_activity" && $0.points < 0 }) {
+            out.append(Finding(severity: .low, kind: "stale", message: stale.reason))
+        }
+        return out.sorted(by: Finding.ordered)
+    }
+
+    static func advisoryFinding(_ a: Advisory, package: PackageID) -> Finding {
+        let severity: Severity
+        switch a.kind {
+        case .vulnerability: severity = a.severity ?? .medium
+        case .malicious: severity = .critical
+        case .unsound, .yanked: severity = .medium
+        case .unmaintained: severity = .low
+        case .notice: severity = .info
+        }
+        var message = "\(a.id)"
+        if let t = a.title { message += ": \(t)" }
+        var d = JSONObject()
+        if let t = a.title { d.append("title", .string(t)) }
+        if a.kind == .vulnerability, let sev = a.severity { d.append("advisory_severity", .string(sev.rawValue)) }
+        if let c = a.cvss { d.append("cvss", .string(c)) }
+        if let sc = a.cvssScore { d.append("cvss_score", .double(sc)) }
+        d.append("aliases", .strings(a.aliases))
+        d.append("patched", .strings(a.patched))
+        if a.kind == .vulnerability || a.kind == .unsound {
+            if let current = package.version.flatMap({ try? Version.parse($0) }),
+               let target = Upgrade.smallestPatched(above: current, patched: a.patched) {
+                d.append("upgrade_to", .string(target.description))
+                message += "; upgrade to \(target) or later"
+            } else if a.patched.isEmpty {
+                message += "; no patched version is available"
+            } else {
+                message += "; patched: \(a.patched.joined(separator: " or "))"
+            }
+        }
+        if let u = a.url { d.append("url", .string(u)) }
+        if let date = a.date { d.append("date", .string(date)) }
+        return Finding(severity: severity, kind: a.kind.rawValue, id: a.id, message: message, details: d)
+    }
+}
+
+/// The `nerq.report` document for one package.
+public struct Report: Sendable {
+    public var package: PackageID
+    public var trustScore: Double?
+    public var uncappedScore: Double?
+    public var grade: String?
+    public var verdict: Methodology.Verdict
+    public var summary: String
+    public var verified: Bool
+    public var dimensions: [DimensionScore]
+    public var coverage: Double
+    public var confidence: String
+    public var caps: [Cap]
+    public var findings: [Finding]
+    public var strongest: Dimension?
+    public var weakest: Dimension?
+    public var policy: Policy
+    public var signals: Signals
+    public var ignoredAdvisories: [(id: String, reason: String)]
+    public var now: Timestamp
+
+    public var json: JSONValue {
+        var o = JSONObject(capacity: 24)
+        o.append("kind", "nerq.report")
+        o.append("version", 1)
+        o.append("package", package.json)
+        o.append("trust_score", .optional(trustScore))
+        o.append("grade", .optional(grade))
+        o.append("verdict", .object(JSONObject([("level", .string(verdict.level)), ("label", .string(verdict.label)),
+                                                 ("summary", .string(summary))])))
+        o.append("recommendation", .string(verdict.recommendation))
+        o.append("verified", .bool(verified))
+        o.append("dimensions", .array(dimensions.map { d in
+            var dj = JSONObject(capacity: 5)
+            dj.append("name", .string(d.dimension.rawValue))
+            dj.append("score", .optional(d.score))
+            dj.append("weight", .double(policy.weight(d.dimension)))
+            dj.append("base", .optional(d.base))
+            dj.append("signals", .array(d.contributions.map(\.json)))
+            return .object(dj)
+        }))
+        o.append("coverage", .double(coverage))
+        o.append("confidence", .string(confidence))
+        o.append("uncapped_score", .optional(uncappedScore))
+        o.append("caps", .array(caps.map { c in
+            var cj = JSONObject([("max", .double(c.max)), ("reason", .string(c.reason))])
+            if let id = c.id { cj.append("id", .string(id)) }
+            return .object(cj)
+        }))
+        o.append("findings", .array(findings.map(\.json)))
+        o.append("strongest", .optional(strongest?.rawValue))
+        o.append("weakest", .optional(weakest?.rawValue))
+        o.append("methodology", .object(JSONObject([("version", .string(Methodology.version)), ("weights", policy.weightsJSON)])))
+        var sig = JSONObject()
+        sig.append("now", .string(now.description))
+        for (k, v) in signals.raw.entries { sig.append(k, v) }
+        o.append("signals", .object(sig))
+        if !ignoredAdvisories.isEmpty {
+            o.append("ignored_advisories", .array(ignoredAdvisories.map {
+                .object(JSONObject([("id", .string($0.id)), ("reason", .string($0.reason))]))
+            }))
+        }
+        if !signals.ignoredKeys.isEmpty { o.append("ignored_keys", .strings(signals.ignoredKeys)) }
+        return .object(o)
+    }
+}

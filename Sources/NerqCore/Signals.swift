@@ -1,0 +1,202 @@
+/// What is known about one package version: the `nerq.signals` document.
+///
+/// Every group is optional, and an absent group means "not looked at", never "nothing found":
+/// `advisories: []` says the advisory database was checked and nothing affects this version,
+/// while no `advisories` key says nobody checked.
+public struct Signals: Sendable, Equatable {
+    public var package: PackageID
+    public var now: Timestamp?
+    public var advisories: [Advisory]?
+    public var registry: RegistrySignals?
+    public var repository: RepositorySignals?
+    public var source: SourceSignals?
+    public var manifest: ManifestSignals?
+    /// Dimension scores computed elsewhere; used as given.
+    public var dimensions: [Dimension: Double]
+    /// The groups as they were given (echoed in the report's `signals`).
+    public var raw: JSONObject
+    /// Keys the reader did not know (ignored, and listed in the report).
+    public var ignoredKeys: [String]
+
+    public init(package: PackageID, now: Timestamp? = nil, advisories: [Advisory]? = nil,
+                registry: RegistrySignals? = nil, repository: RepositorySignals? = nil,
+                source: SourceSignals? = nil, manifest: ManifestSignals? = nil,
+                dimensions: [Dimension: Double] = [:], raw: JSONObject = JSONObject(), ignoredKeys: [String] = []) {
+        self.package = package
+        self.now = now
+        self.advisories = advisories
+        self.registry = registry
+        self.repository = repository
+        self.source = source
+        self.manifest = manifest
+        self.dimensions = dimensions
+        self.raw = raw
+        self.ignoredKeys = ignoredKeys
+    }
+}
+
+public struct PackageID: Sendable, Hashable {
+    public var ecosystem: String
+    public var name: String
+    public var version: String?
+
+    public init(ecosystem: String = "crates.io", name: String, version: String?) {
+        self.ecosystem = ecosystem
+        self.name = name
+        self.version = version
+    }
+
+    public var json: JSONValue {
+        .object(JSONObject([("ecosystem", .string(ecosystem)), ("name", .string(name)), ("version", .optional(version))]))
+    }
+
+    /// `name@version` (or `name`).
+    public var display: String { version.map { "\(name)@\($0)" } ?? name }
+}
+
+/// An advisory that affects the scored version.
+public struct Advisory: Sendable, Equatable {
+    public enum Kind: String, Sendable, CaseIterable {
+        case vulnerability, unmaintained, unsound, notice, yanked, malicious
+    }
+
+    public var id: String
+    public var kind: Kind
+    /// Given, or derived from `cvss`; nil when neither says.
+    public var severity: Severity?
+    public var cvss: String?
+    public var cvssScore: Double?
+    public var title: String?
+    public var aliases: [String]
+    public var patched: [String]
+    public var url: String?
+    public var date: String?
+    public var withdrawn: String?
+
+    public init(id: String, kind: Kind, severity: Severity? = nil, cvss: String? = nil, cvssScore: Double? = nil,
+                title: String? = nil, aliases: [String] = [], patched: [String] = [], url: String? = nil,
+                date: String? = nil, withdrawn: String? = nil) {
+        self.id = id
+        self.kind = kind
+        self.severity = severity
+        self.cvss = cvss
+        self.cvssScore = cvssScore
+        self.title = title
+        self.aliases = aliases
+        self.patched = patched
+        self.url = url
+        self.date = date
+        self.withdrawn = withdrawn
+    }
+}
+
+/// Severity of a vulnerability (CVSS qualitative rating) and of a finding (which adds `info`).
+public enum Severity: String, Sendable, CaseIterable, Comparable {
+    case critical, high, medium, low, none, info
+
+    /// Most severe first.
+    var rank: Int {
+        switch self {
+        case .critical: return 0
+        case .high: return 1
+        case .medium: return 2
+        case .low: return 3
+        case .none: return 4
+        case .info: return 5
+        }
+    }
+
+    public static func < (a: Severity, b: Severity) -> Bool { a.rank < b.rank }
+
+    /// The CVSS v3/v4 qualitative rating of a base score.
+    public static func fromCVSSScore(_ score: Double) -> Severity {
+        if score >= 9.0 { return .critical }
+        if score >= 7.0 { return .high }
+        if score >= 4.0 { return .medium }
+        if score > 0 { return .low }
+        return .none
+    }
+}
+
+/// What the registry knows about the crate and the scored version.
+public struct RegistrySignals: Sendable, Equatable {
+    public var downloads: Int64?
+    public var recentDownloads: Int64?
+    /// Percentile (0–100) of the crate's downloads among all crates of the registry snapshot.
+    public var downloadsPercentile: Double?
+    public var reverseDependencies: Int64?
+    public var reverseDependenciesPercentile: Double?
+    public var versions: Int64?
+    public var yankedVersions: Int64?
+    public var yanked: Bool?
+    public var firstRelease: Timestamp?
+    public var latestRelease: Timestamp?
+    public var versionReleased: Timestamp?
+    public var latestVersion: String?
+    public var owners: Int64?
+    public var teamOwners: Int64?
+    public var categories: [String]?
+    public var keywords: [String]?
+
+    public init() {}
+}
+
+/// What the source repository shows.
+public struct RepositorySignals: Sendable, Equatable {
+    public var url: String?
+    public var archived: Bool?
+    public var stars: Int64?
+    public var forks: Int64?
+    public var contributors: Int64?
+    public var lastCommit: Timestamp?
+    public var securityPolicy: Bool?
+
+    public init() {}
+}
+
+/// What the crate's own source shows (the scanner's group).
+public struct SourceSignals: Sendable, Equatable {
+    public var files: Int64?
+    public var linesCode: Int64?
+    public var unsafeBlocks: Int64?
+    public var unsafeFns: Int64?
+    public var unsafeImpls: Int64?
+    public var unsafeTraits: Int64?
+    public var forbidsUnsafe: Bool?
+    public var buildScript: Bool?
+    public var procMacro: Bool?
+    public var capabilities: [String]?
+    public var tests: Int64?
+    public var testFns: Int64?
+    public var examples: Int64?
+    public var hasReadme: Bool?
+    public var licenseFiles: Int64?
+    public var licenseMatches: Bool?
+    public var docCoverage: Double?
+
+    public init() {}
+
+    /// Unsafe blocks, functions, impls and traits together, when any count was given.
+    public var unsafeItems: Int64? {
+        let parts = [unsafeBlocks, unsafeFns, unsafeImpls, unsafeTraits].compactMap { $0 }
+        guard !parts.isEmpty else { return nil }
+        // Each part is bounded by the reader (<= 1e12), so the sum cannot overflow.
+        return parts.reduce(0, +)
+    }
+}
+
+/// What the crate's Cargo.toml declares.
+public struct ManifestSignals: Sendable, Equatable {
+    public var license: String?
+    public var edition: String?
+    public var rustVersion: String?
+    public var description: String?
+    public var repository: String?
+    public var documentation: String?
+    public var homepage: String?
+    public var readme: Bool?
+    public var keywords: [String]?
+    public var categories: [String]?
+
+    public init() {}
+}

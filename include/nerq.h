@@ -1,0 +1,136 @@
+/*
+ * nerq.h — trust scores for open-source packages (C API, contract v1).
+ *
+ * This header is the contract: what it does not declare is not API.
+ *
+ * Documents. Requests and results are JSON: either jansson's json_t (the json_t functions) or the
+ * same documents as UTF-8 text (the *_str functions). Every document nerq returns carries "kind" and
+ * "version"; readers must ignore keys they do not know. Schemas: the schemas/ folder (JSON Schema).
+ *
+ * Ownership. Requests are BORROWED: nerq never keeps or modifies them. Results are NEW: a json_t
+ * result is a new reference the caller releases with json_decref(); a char* result is a heap string
+ * the caller releases with nerq_free() (never free(): do not mix allocators).
+ *
+ * Failure is a result, not a crash. A function that cannot do what was asked returns an error
+ * document instead of its usual one:
+ *     {"error": {"code": "invalid_type", "message": "expected a string", "path": "$.package.name"}}
+ * "path" is a JSON path into the request (or a file location, or null). A json_t or char* result is
+ * NULL only when memory ran out. Error codes are stable snake_case strings:
+ *     null_argument        a required pointer was NULL (engine, request)
+ *     invalid_json         request text is not JSON, or not UTF-8 (the message names line and column)
+ *     invalid_type         a value has the wrong JSON type ("path" names it)
+ *     invalid_value        right type, but out of range or malformed (a date, a version, a CVSS vector)
+ *     missing_field        a required key is absent ("path" names the object)
+ *     unknown_key          engine configuration has a key nerq does not know (a typo must not pass)
+ *     unsupported_version  a document "kind" or "version" nerq does not read
+ *     too_deep             JSON nested deeper than 128 levels
+ *     not_found            a file, directory or package that is not there
+ *     io_error             reading a file failed
+ *     parse_error          a file (TOML, Cargo.lock, advisory) could not be parsed (path: file:line:column)
+ *     out_of_memory        an allocation failed while building an error (rare: usually the result is NULL)
+ *     internal_error       a bug in nerq; please report it with the request
+ * New codes may be added in a minor version; no code is ever renamed.
+ *
+ * Threads. Every function may be called from any thread at any time. An engine is immutable after
+ * nerq_engine_new returns and may be shared by any number of threads; free it only once no call
+ * using it is running. nerq keeps no mutable global state.
+ *
+ * Loading. The library is linked with -z nodelete: dlclose() does not unload it (the Swift runtime
+ * keeps pointers into a loaded image). Only nerq_* symbols are exported.
+ *
+ * Link with:  pkg-config --cflags --libs nerq   (or -lnerq -ljansson)
+ */
+#ifndef NERQ_H
+#define NERQ_H
+
+#include <jansson.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Compile-time version of this header. Compare with nerq_version() / nerq_abi_version() at run time. */
+#define NERQ_VERSION_MAJOR 0
+#define NERQ_VERSION_MINOR 1
+#define NERQ_VERSION_PATCH 0
+#define NERQ_VERSION "0.1.0"
+/* Bumped only when an exported signature or a document's meaning changes incompatibly. */
+#define NERQ_ABI_VERSION 1
+
+/* The library's version, "MAJOR.MINOR.PATCH". Static storage: never free it. Thread-safe. */
+const char *nerq_version(void);
+
+/* NERQ_ABI_VERSION of the header the library was built with. A host should refuse to run when it
+ * differs from its own NERQ_ABI_VERSION. Thread-safe. */
+int nerq_abi_version(void);
+
+/* An engine: loaded data (advisory database, registry snapshot) and scoring policy. Opaque. */
+typedef struct nerq_engine nerq_engine;
+
+/*
+ * Creates an engine from a configuration object (BORROWED; NULL means all defaults):
+ *     {"advisory_db": "/path/to/advisory-db",   RustSec advisory-db directory (default: $NERQ_ADVISORY_DB,
+ *                                               then ~/.cargo/advisory-db; absent = no advisory data)
+ *      "registry": "/path/to/dump-or-store",    crates.io database dump or nerq's store built from it
+ *      "now": "2026-11-21T00:00:00Z",           the moment reports speak of (default: the clock, per call)
+ *      "policy": {"weights": {"security": 0.25, ...},      per-dimension weights (>= 0)
+ *                 "caps": {"critical": 35, "high": 45, "vulnerability": 59, "unsound": 65,
+ *                          "unmaintained": 65, "yanked": 50, "malicious": 0},
+ *                 "thresholds": {"safe": 70, "caution": 55, "warning": 40,
+ *                                "verified_score": 70, "verified_coverage": 0.6},
+ *                 "ignore": ["RUSTSEC-2020-0071", "CVE-2020-26235"]}}
+ * Unknown keys are an error (unknown_key, naming them).
+ * Returns a new engine (free with nerq_engine_free), or NULL on failure. On failure, if error is not
+ * NULL, *error receives a NEW reference to an {"error": ...} document (NULL if memory ran out); on
+ * success *error is set to NULL. Thread-safe.
+ */
+nerq_engine *nerq_engine_new(const json_t *config, json_t **error);
+
+/* As nerq_engine_new, with the configuration as JSON text (NULL = defaults). On failure *error
+ * receives a heap string (free with nerq_free). */
+nerq_engine *nerq_engine_new_str(const char *config_json, char **error);
+
+/* Frees an engine. NULL is a no-op. The engine must not be in use by another thread. */
+void nerq_engine_free(nerq_engine *engine);
+
+/*
+ * Scores one package. request (BORROWED) is a nerq.signals document:
+ *     {"package": {"ecosystem": "crates.io", "name": "nix", "version": "0.26.1"},
+ *      "now": "...", "advisories": [...], "registry": {...}, "repository": {...},
+ *      "source": {...}, "manifest": {...}, "dimensions": {"security": 90}}
+ * Returns a NEW reference to a nerq.report document or an error document; NULL only when memory ran
+ * out. engine may be NULL: default policy, no loaded data. Thread-safe.
+ */
+json_t *nerq_score(nerq_engine *engine, const json_t *request);
+
+/*
+ * Assesses a project: request (BORROWED) is {"lockfile": "path/Cargo.lock"} or
+ * {"lockfile_text": "..."}, optionally "metadata" (cargo metadata object) or "metadata_path", and
+ * "options". Returns a NEW reference to a nerq.assessment document or an error document. engine must
+ * not be NULL (null_argument). Thread-safe.
+ */
+json_t *nerq_assess(nerq_engine *engine, const json_t *request);
+
+/*
+ * Preflight check of one dependency: request (BORROWED) is {"target": "nix@0.26.1"} (a bare name is
+ * allowed), optionally with signal groups as in nerq_score. Returns a NEW reference to a
+ * nerq.preflight document (target, trust_score, trust_grade, recommendation, risk_flags, known_cves,
+ * license, checked_at, ttl) or an error document. engine must not be NULL. Thread-safe.
+ */
+json_t *nerq_preflight(nerq_engine *engine, const json_t *request);
+
+/* The same three calls with JSON text in and out. request_json is NUL-terminated UTF-8 (BORROWED);
+ * invalid JSON or invalid UTF-8 gives an invalid_json error document. The result is compact JSON text
+ * in a heap string (free with nerq_free); NULL only when memory ran out. Thread-safe. */
+char *nerq_score_str(nerq_engine *engine, const char *request_json);
+char *nerq_assess_str(nerq_engine *engine, const char *request_json);
+char *nerq_preflight_str(nerq_engine *engine, const char *request_json);
+
+/* Frees any char* nerq returned. NULL is a no-op. Thread-safe. */
+void nerq_free(void *ptr);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* NERQ_H */
