@@ -50,8 +50,12 @@ test-symbols:
 $(OUT)/bench_score: bench/bench_score.c include/nerq.h $(LIB) | $(OUT)
 	$(CC) -std=c11 -O2 -Iinclude $(shell pkg-config --cflags jansson) bench/bench_score.c -o $@ $(LDLIBS_TEST)
 
-bench: build $(OUT)/bench_score
+$(OUT)/nerq_assess_cli: bench/nerq_assess_cli.c include/nerq.h $(LIB) | $(OUT)
+	$(CC) -std=c11 -O2 -Iinclude $(shell pkg-config --cflags jansson) $< -o $@ $(LDLIBS_TEST)
+
+bench: build $(OUT)/bench_score $(OUT)/nerq_assess_cli
 	$(OUT)/bench_score examples/signals/nix-0.22.1.json
+	python3 bench/bench_assess.py $(OUT)/nerq_assess_cli
 
 install: build
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig

@@ -17,11 +17,24 @@ let package = Package(
         // The @_cdecl exports: json_t <-> model, errors, engine handles. The only C-aware target.
         // TOML 1.0 over bytes (Cargo.lock, advisories): pure Swift, no Foundation.
         .target(name: "NerqTOML"),
+        // File access for the collectors (POSIX, no Foundation).
+        .target(name: "NerqIO", dependencies: ["NerqCore"]),
+        // Collectors: Cargo.lock and cargo metadata; the RustSec/OSV advisory database.
+        .target(name: "NerqCargo", dependencies: ["NerqCore", "NerqTOML"]),
+        .target(name: "NerqAdvisories", dependencies: ["NerqCore", "NerqTOML", "NerqIO"]),
+        // Reads each crate's own source: unsafe code, capabilities, tests, docs (a Rust lexer over bytes).
+        .target(name: "NerqScan"),
+        .executableTarget(name: "nerq-scan-bench", dependencies: ["NerqScan"], path: "Sources/nerq-scan-bench"),
         // Loads data through the collectors and answers score/assess/preflight requests.
-        .target(name: "NerqEngine", dependencies: ["NerqCore"]),
+        .target(name: "NerqEngine", dependencies: ["NerqCore", "NerqIO", "NerqCargo", "NerqAdvisories", "NerqScan"]),
         .target(name: "NerqABI", dependencies: ["NerqEngine", "NerqCore", "CJansson"]),
         .testTarget(name: "NerqCoreTests", dependencies: ["NerqCore"], exclude: ["Fixtures"]),
         .testTarget(name: "NerqTOMLTests", dependencies: ["NerqTOML"]),
+        .target(name: "NerqTestSupport", path: "Tests/NerqTestSupport"),
+        .testTarget(name: "NerqCargoTests", dependencies: ["NerqCargo", "NerqCore", "NerqTestSupport"]),
+        .testTarget(name: "NerqAdvisoriesTests", dependencies: ["NerqAdvisories", "NerqCore", "NerqTOML"]),
+        .testTarget(name: "NerqScanTests", dependencies: ["NerqScan"]),
+        .testTarget(name: "NerqEngineTests", dependencies: ["NerqEngine", "NerqCore", "NerqTestSupport"]),
         .testTarget(name: "NerqABITests", dependencies: ["NerqABI", "NerqEngine", "NerqCore", "CJansson"]),
     ]
 )

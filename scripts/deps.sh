@@ -8,6 +8,10 @@ command -v valgrind >/dev/null || need+=(valgrind)
 command -v cc >/dev/null || need+=(gcc)
 command -v make >/dev/null || need+=(make)
 command -v python3 >/dev/null || need+=(python3 python3-pip)
+# Real crate sources for the scanner's tests and the demo (Debian packages them offline).
+for crate in regex nix libc serde-json memchr smallvec bytes; do
+  dpkg -s "librust-$crate-dev" >/dev/null 2>&1 || need+=("librust-$crate-dev")
+done
 if ((${#need[@]})); then
   echo "deps: installing ${need[*]}" >&2
   sudo=""; [ "$(id -u)" -eq 0 ] || sudo="sudo"

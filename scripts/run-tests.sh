@@ -13,6 +13,10 @@ grep -qE '✔ Test run with [0-9]+ tests? .*passed' out/swift-test.log || { echo
 step "C API tests (under valgrind, definite leaks fail)"
 rm -f out/docs.ndjson
 make -s out/test_api
+db=../shared/data/advisory-db
+if [ -d "$db" ]; then export NERQ_TEST_ADVISORY_DB=$PWD/$db
+elif [ "${CI:-}" = true ]; then echo "FAIL: ../shared/data is missing under CI"; status=1
+else echo "shared data not found (../shared/data): the C tests skip the advisory snapshot"; fi
 NERQ_TEST_DOCS=out/docs.ndjson make -s test-c || status=1
 
 step "Same input, same bytes across runs"
@@ -26,8 +30,19 @@ python3 tests/ctypes_smoke.py .build/release/libnerq.so examples/signals/nix-0.2
 step "Exported symbols"
 make -s test-symbols || status=1
 
+step "Assessments of the shared lockfiles (through the C API)"
+make -s out/nerq_assess_cli
+rm -f out/assessments.ndjson
+if [ -d ../shared/data/lockfiles ]; then
+  for lock in ../shared/data/lockfiles/*.Cargo.lock; do
+    out/nerq_assess_cli ../shared/data/advisory-db "$lock" >> out/assessments.ndjson || { echo "FAIL: assess $lock"; status=1; }
+    echo >> out/assessments.ndjson
+  done
+  echo "assessments: $(grep -c . out/assessments.ndjson) written"
+fi
+
 step "Schemas (every emitted document)"
-python3 scripts/validate-schemas.py out/docs.ndjson out/run1.json || status=1
+python3 scripts/validate-schemas.py out/docs.ndjson out/run1.json $( [ -s out/assessments.ndjson ] && echo out/assessments.ndjson ) || status=1
 
 echo
 if [ "$status" -eq 0 ]; then echo "ALL TESTS PASSED"; else echo "SOME TESTS FAILED"; fi

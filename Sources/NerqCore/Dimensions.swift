@@ -358,6 +358,7 @@ enum DimensionScorer {
         ("build_script_network", -30, "build script reaches the network"),
         ("build_script_process", -15, "build script runs commands"),
         ("build_script_env", -5, "build script reads the environment"),
+        ("build_script_write_outside_out_dir", -10, "build script writes files outside OUT_DIR"),
     ]
 
     static func privacy(_ s: Signals) -> (Double, [Contribution])? {

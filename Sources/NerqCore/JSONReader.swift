@@ -105,6 +105,11 @@ public struct ObjectReader: Sendable {
     public let object: JSONObject
     public let path: String
 
+    public init(object: JSONObject, path: String) {
+        self.object = object
+        self.path = path
+    }
+
     public func childPath(_ key: String) -> String { Self.childPath(path, key) }
 
     public static func childPath(_ parent: String, _ key: String) -> String {

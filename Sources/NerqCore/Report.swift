@@ -25,6 +25,9 @@ public struct Finding: Sendable, Equatable {
         return .object(o)
     }
 
+    /// Whether this finding is an advisory (RustSec/OSV) rather than something nerq observed.
+    public var isAdvisory: Bool { Advisory.Kind(rawValue: kind) != nil && id != nil }
+
     /// Most severe first; then kind, id and message, so the order never depends on input order.
     public static func ordered(_ a: Finding, _ b: Finding) -> Bool {
         (a.severity.rank, a.kind, a.id ?? "", a.message) < (b.severity.rank, b.kind, b.id ?? "", b.message)
@@ -43,11 +46,15 @@ enum Findings {
         }
         if let src = s.source {
             if src.forbidsUnsafe != true, let items = src.unsafeItems, items > 0 {
-                out.append(Finding(severity: .info, kind: "unsafe_code", message: "\(items) unsafe items in the crate's source"))
+                let evidence = ["unsafe_block", "unsafe_fn", "unsafe_impl", "unsafe_trait"].flatMap { src.evidence(for: $0) }
+                out.append(Finding(severity: .info, kind: "unsafe_code", message: "\(items) unsafe items in the crate's source",
+                                   details: evidence.isEmpty ? JSONObject() : JSONObject([("evidence", .array(Array(evidence.prefix(20))))])))
             }
             for c in DimensionScorer.capabilityPoints where src.capabilities?.contains(c.name) == true {
-                let severity: Severity = c.name.hasPrefix("build_script_network") ? .medium : .info
-                out.append(Finding(severity: severity, kind: "capability", id: c.name, message: c.reason))
+                let severity: Severity = c.name == "build_script_network" ? .medium : .info
+                let evidence = src.evidence(for: c.name)
+                out.append(Finding(severity: severity, kind: "capability", id: c.name, message: c.reason,
+                                   details: evidence.isEmpty ? JSONObject() : JSONObject([("evidence", .array(evidence))])))
             }
         }
         if let m = dims.first(where: { $0.dimension == .maintenance }),

@@ -95,7 +95,7 @@ public enum Severity: String, Sendable, CaseIterable, Comparable {
     case critical, high, medium, low, none, info
 
     /// Most severe first.
-    var rank: Int {
+    public var rank: Int {
         switch self {
         case .critical: return 0
         case .high: return 1
@@ -173,8 +173,19 @@ public struct SourceSignals: Sendable, Equatable {
     public var licenseFiles: Int64?
     public var licenseMatches: Bool?
     public var docCoverage: Double?
+    /// Scanner evidence per kind (capability or unsafe kind): `{file, line, snippet}` items.
+    public var evidence: [(kind: String, items: [JSONValue])] = []
 
     public init() {}
+
+    public static func == (a: SourceSignals, b: SourceSignals) -> Bool {
+        a.files == b.files && a.linesCode == b.linesCode && a.unsafeItems == b.unsafeItems && a.forbidsUnsafe == b.forbidsUnsafe
+            && a.capabilities == b.capabilities && a.testFns == b.testFns && a.docCoverage == b.docCoverage
+            && a.evidence.map(\.kind) == b.evidence.map(\.kind) && a.evidence.map(\.items) == b.evidence.map(\.items)
+    }
+
+    /// Evidence items for `kind`, if any.
+    public func evidence(for kind: String) -> [JSONValue] { evidence.first { $0.kind == kind }?.items ?? [] }
 
     /// Unsafe blocks, functions, impls and traits together, when any count was given.
     public var unsafeItems: Int64? {

@@ -21,7 +21,9 @@ public enum SignalsReader {
                                               "unsafe_impls", "unsafe_traits", "forbids_unsafe", "denies_unsafe", "build_script",
                                               "proc_macro", "capabilities", "tests", "test_fns", "examples", "benches",
                                               "has_readme", "license_files", "license_matches", "doc_coverage", "pub_items",
-                                              "documented_pub_items", "evidence", "skipped_files", "lex_errors", "path"]
+                                              "documented_pub_items", "evidence", "skipped_files", "lex_errors", "path",
+                                                 "unsafe_externs", "evidence_counts", "license_file_names", "licenses_detected",
+                                                 "lex_error_count", "error"]
     static let manifestKeys: [String] = ["license", "edition", "rust_version", "description", "repository",
                                               "documentation", "homepage", "readme", "keywords", "categories", "links", "authors"]
 
@@ -158,6 +160,11 @@ public enum SignalsReader {
         return r
     }
 
+    public static func readSource(_ o: ObjectReader) throws(NerqError) -> SourceSignals {
+        var ignored: [String] = []
+        return try readSource(o, ignored: &ignored)
+    }
+
     static func readSource(_ o: ObjectReader, ignored: inout [String]) throws(NerqError) -> SourceSignals {
         // The scanner's own detail (evidence, line counts, skipped files) is echoed, not scored.
         ignored += o.unknownKeyPaths(known: sourceKeys)
@@ -186,6 +193,12 @@ public enum SignalsReader {
         s.licenseFiles = try o.optional("license_files")?.int(in: countRange)
         s.licenseMatches = try o.optional("license_matches")?.bool()
         s.docCoverage = try o.optional("doc_coverage")?.number(in: 0...1)
+        if let e = o.optional("evidence") {
+            // Kept as given (file, line, snippet per item): findings cite it.
+            for (kind, _) in try e.object().object.entries {
+                if let items = try e.object().optional(kind) { s.evidence.append((kind, try items.array().map(\.value))) }
+            }
+        }
         return s
     }
 
@@ -215,5 +228,6 @@ public enum SignalsReader {
 /// The capabilities the source scanner reports, by name.
 public enum Capability {
     public static let known = ["network", "filesystem_write", "process", "env", "ffi",
-                               "build_script_process", "build_script_network", "build_script_env"]
+                               "build_script_process", "build_script_network", "build_script_env",
+                               "build_script_write_outside_out_dir"]
 }

@@ -1,19 +1,24 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import NerqAdvisories
 import NerqCore
+import NerqIO
 
 /// Loaded data and policy. Immutable after creation, so one engine serves any number of threads.
 public final class Engine: Sendable {
     public let policy: Policy
     /// The configured `now`; nil means the clock at each call.
     public let now: Timestamp?
+    /// The advisory database, loaded once at creation; nil when there is none.
+    public let advisories: AdvisoryDatabase?
 
     public static let configKeys = ["advisory_db", "registry", "now", "policy"]
 
-    public init(policy: Policy = Policy(), now: Timestamp? = nil) {
+    public init(policy: Policy = Policy(), now: Timestamp? = nil, advisories: AdvisoryDatabase? = nil) {
         self.policy = policy
         self.now = now
+        self.advisories = advisories
     }
 
     /// Builds an engine from its JSON configuration (`nil` = defaults). Unknown keys are errors.
@@ -26,7 +31,22 @@ public final class Engine: Sendable {
         try o.rejectUnknownKeys(known: Engine.configKeys)
         let policy = try o.optional("policy").map { r throws(NerqError) in try Policy.read(r) } ?? Policy()
         let now = try o.optional("now")?.timestamp()
-        self.init(policy: policy, now: now)
+        // An advisory_db that is named must exist; otherwise the default locations are tried.
+        var database: AdvisoryDatabase?
+        if let db = o.optional("advisory_db") {
+            let path = try db.nonEmptyString()
+            do {
+                database = try AdvisoryDatabase.load(path: path)
+            } catch {
+                throw NerqError(error.code, "advisory_db: \(error.message)", path: db.path)
+            }
+        } else if let path = AdvisoryDatabase.defaultLocation(configured: nil, environment: Files.environment) {
+            database = try AdvisoryDatabase.load(path: path)
+        }
+        if let r = o.optional("registry") {
+            throw NerqError(.invalidValue, "registry snapshots are not supported yet (see issue: registry signals offline)", path: r.path)
+        }
+        self.init(policy: policy, now: now, advisories: database)
     }
 
     /// The current time from the clock; used only when neither request nor engine gives `now`.
@@ -40,8 +60,20 @@ public final class Engine: Sendable {
 
     /// `nerq_score`: a `nerq.signals` document in, a `nerq.report` out.
     public func score(_ request: JSONValue) throws(NerqError) -> JSONValue {
-        let signals = try SignalsReader.read(request)
+        let signals = collect(try SignalsReader.read(request))
         return Methodology.score(signals, policy: policy, now: resolveNow(signals.now)).json
+    }
+
+    /// Adds what the engine's data knows to signals the request did not give (given ones win).
+    func collect(_ given: Signals) -> Signals {
+        var s = given
+        if s.advisories == nil, let db = advisories, s.package.ecosystem == "crates.io",
+           let v = s.package.version, let version = try? Version.parse(v) {
+            let found = db.matching(package: s.package.name, version: version).map(\.signal)
+            s.advisories = found
+            s.raw.set("advisories", .array(found.map(\.json)))
+        }
+        return s
     }
 
     /// `nerq_preflight`: `{"target": "name@version", ...signal groups}` in, `nerq.preflight` out.
@@ -58,15 +90,8 @@ public final class Engine: Sendable {
         var doc = JSONObject()
         doc.append("package", package.json)
         for (k, v) in o.object.entries where k != "target" && k != "kind" && k != "version" { doc.append(k, v) }
-        let signals = try SignalsReader.read(.object(doc))
+        let signals = collect(try SignalsReader.read(.object(doc)))
         let report = Methodology.score(signals, policy: policy, now: resolveNow(signals.now))
         return Preflight.document(target: target, report: report)
-    }
-}
-
-extension Engine {
-    /// `nerq_assess`: a project's lockfile in, a `nerq.assessment` out.
-    public func assess(_ request: JSONValue) throws(NerqError) -> JSONValue {
-        throw NerqError(.internalError, "nerq_assess is not implemented yet", path: nil)
     }
 }

@@ -332,6 +332,49 @@ static void test_assess(nerq_engine *engine) {
     expect_error(rec(nerq_assess(engine, NULL)), "null_argument", NULL, "assess NULL request");
     expect_error_text(nerq_assess_str(engine, "{\"lockfile\":"), "invalid_json", "$", "assess truncated");
     expect_error_text(nerq_assess_str(engine, "[1]"), "invalid_type", "$", "assess array");
+    expect_error_text(nerq_assess_str(engine, "{}"), "missing_field", "$", "assess without a lockfile");
+    expect_error_text(nerq_assess_str(engine, "{\"lockfile\":\"/nonexistent/Cargo.lock\"}"), "not_found",
+                      "/nonexistent/Cargo.lock", "assess missing lockfile");
+    expect_error_text(nerq_assess_str(engine, "{\"lockfile_text\":\"[[package]]\\nname = \\\"a\"}"), "parse_error", NULL,
+                      "assess truncated lockfile text");
+    expect_error_text(nerq_assess_str(engine, "{\"lockfile_text\":\"\",\"options\":{\"include_dve\":true}}"), "unknown_key",
+                      "$.options.include_dve", "assess option typo");
+
+    /* A real assessment: a small lockfile text, and the shared advisory snapshot when the test
+       script points at it (NERQ_TEST_ADVISORY_DB). */
+    const char *lock = "{\"lockfile_text\":\"version = 3\\n[[package]]\\nname = \\\"demo\\\"\\nversion = \\\"0.1.0\\\"\\n"
+                       "dependencies = [\\\"atty\\\"]\\n[[package]]\\nname = \\\"atty\\\"\\nversion = \\\"0.2.14\\\"\\n"
+                       "source = \\\"registry+https://github.com/rust-lang/crates.io-index\\\"\\n\",\"now\":\"2026-11-21T00:00:00Z\"}";
+    json_t *doc = take_text(nerq_assess_str(engine, lock));
+    CHECK(doc && error_code(doc) == NULL, "assess lockfile text: %s", error_code(doc));
+    CHECK(streq(json_string_value(json_object_get(doc, "kind")), "nerq.assessment"), "assessment kind");
+    CHECK(json_array_size(json_object_get(doc, "packages")) == 2, "two packages");
+    json_decref(doc);
+    const char *db = getenv("NERQ_TEST_ADVISORY_DB");
+    if (db) {
+        json_t *cfg = json_pack("{s:s, s:s}", "advisory_db", db, "now", "2026-11-21T00:00:00Z");
+        json_t *err = NULL;
+        nerq_engine *with_db = nerq_engine_new(cfg, &err);
+        CHECK(with_db != NULL, "engine with the advisory snapshot: %s", error_code(err));
+        json_decref(err);
+        json_decref(cfg);
+        doc = take_text(nerq_assess_str(with_db, lock));
+        json_t *findings = json_object_get(doc, "findings");
+        CHECK(json_array_size(findings) == 2, "atty 0.2.14 has two advisories: %zu", json_array_size(findings));
+        json_t *paths = json_object_get(json_array_get(findings, 0), "paths");
+        CHECK(json_array_size(paths) == 1 && json_array_size(json_array_get(paths, 0)) == 2, "path demo -> atty");
+        json_decref(doc);
+        json_t *pf_req = json_pack("{s:s}", "target", "atty@0.2.14");
+        json_t *pf = rec(nerq_preflight(with_db, pf_req));
+        CHECK(json_array_size(json_object_get(pf, "risk_flags")) >= 2, "preflight from the database");
+        json_decref(pf);
+        json_decref(pf_req);
+        nerq_engine_free(with_db);
+        cfg = json_pack("{s:s}", "advisory_db", "/nonexistent/advisory-db");
+        CHECK(nerq_engine_new(cfg, &err) == NULL && streq(error_code(err), "not_found"), "missing advisory_db");
+        json_decref(err);
+        json_decref(cfg);
+    }
 }
 
 /* Eight threads score the same request; every result must equal the single-threaded one. */

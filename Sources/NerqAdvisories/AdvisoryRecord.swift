@@ -1,0 +1,498 @@
+import NerqCore
+
+/// One advisory, whatever format it was read from (a RustSec advisory-db Markdown file or an OSV
+/// JSON record).
+public struct AdvisoryRecord: Sendable, Equatable {
+    /// Which part of the database the advisory belongs to: `crates/` (crates.io packages, matched
+    /// against Cargo.lock) or `rust/` (the toolchain: std, cargo, rustdoc; never matched against
+    /// Cargo.lock packages).
+    public enum Collection: String, Sendable, CaseIterable {
+        case crates, rust
+    }
+
+    /// The format the record was read from.
+    public enum Format: String, Sendable {
+        case rustsec, osv
+    }
+
+    // Copy-on-write storage: a record is copied often (merging, sorting, query results) and has
+    // some 25 reference-counted fields; sharing one box makes a copy a single retain.
+    final class Storage: @unchecked Sendable {  // mutated only while uniquely referenced
+        var id: String
+        var package: String
+        var collection: Collection
+        var date: String?
+        var title: String?
+        var description: String?
+        var url: String?
+        var kind: Advisory.Kind
+        var informational: String?
+        var categories: [String]
+        var keywords: [String]
+        var aliases: [String]
+        var related: [String]
+        var references: [String]
+        var cvss: String?
+        var cvssScore: Double?
+        var severity: Severity?
+        var withdrawn: String?
+        var license: String?
+        var expectDeleted: Bool
+        var source: String?
+        var patched: [String]
+        var unaffected: [String]
+        var affectedFunctions: [(path: String, versions: [String])]
+        var os: [String]
+        var arch: [String]
+        var file: String
+        var versionMatcher: VersionMatcher
+        var unknownKeys: [String]
+        var format: Format
+
+        init(id: String, package: String, collection: Collection, date: String?, title: String?, description: String?, url: String?, kind: Advisory.Kind, informational: String?, categories: [String], keywords: [String], aliases: [String], related: [String], references: [String], cvss: String?, cvssScore: Double?, severity: Severity?, withdrawn: String?, license: String?, expectDeleted: Bool, source: String?, patched: [String], unaffected: [String], affectedFunctions: [(path: String, versions: [String])], os: [String], arch: [String], file: String, versionMatcher: VersionMatcher, unknownKeys: [String], format: Format) {
+            self.id = id
+            self.package = package
+            self.collection = collection
+            self.date = date
+            self.title = title
+            self.description = description
+            self.url = url
+            self.kind = kind
+            self.informational = informational
+            self.categories = categories
+            self.keywords = keywords
+            self.aliases = aliases
+            self.related = related
+            self.references = references
+            self.cvss = cvss
+            self.cvssScore = cvssScore
+            self.severity = severity
+            self.withdrawn = withdrawn
+            self.license = license
+            self.expectDeleted = expectDeleted
+            self.source = source
+            self.patched = patched
+            self.unaffected = unaffected
+            self.affectedFunctions = affectedFunctions
+            self.os = os
+            self.arch = arch
+            self.file = file
+            self.versionMatcher = versionMatcher
+            self.unknownKeys = unknownKeys
+            self.format = format
+        }
+
+        func copy() -> Storage {
+            Storage(id: id, package: package, collection: collection, date: date, title: title, description: description, url: url, kind: kind, informational: informational, categories: categories, keywords: keywords, aliases: aliases, related: related, references: references, cvss: cvss, cvssScore: cvssScore, severity: severity, withdrawn: withdrawn, license: license, expectDeleted: expectDeleted, source: source, patched: patched, unaffected: unaffected, affectedFunctions: affectedFunctions, os: os, arch: arch, file: file, versionMatcher: versionMatcher, unknownKeys: unknownKeys, format: format)
+        }
+    }
+
+    private var storage: Storage
+
+    private mutating func makeUnique() {
+        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+    }
+
+    public var id: String {
+        get { storage.id }
+        set { makeUnique(); storage.id = newValue }
+    }
+
+    public var package: String {
+        get { storage.package }
+        set { makeUnique(); storage.package = newValue }
+    }
+
+    public var collection: Collection {
+        get { storage.collection }
+        set { makeUnique(); storage.collection = newValue }
+    }
+
+    /// `YYYY-MM-DD` (OSV `published` is cut to its date).
+    public var date: String? {
+        get { storage.date }
+        set { makeUnique(); storage.date = newValue }
+    }
+
+    /// The Markdown `# ` heading (RustSec) or OSV `summary`.
+    public var title: String? {
+        get { storage.title }
+        set { makeUnique(); storage.title = newValue }
+    }
+
+    /// The Markdown body after the title (RustSec) or OSV `details`; nil when empty.
+    public var description: String? {
+        get { storage.description }
+        set { makeUnique(); storage.description = newValue }
+    }
+
+    public var url: String? {
+        get { storage.url }
+        set { makeUnique(); storage.url = newValue }
+    }
+
+    /// `vulnerability` unless `informational` says `unmaintained`, `unsound` or `notice`; any other
+    /// informational string gives `.notice`.
+    public var kind: Advisory.Kind {
+        get { storage.kind }
+        set { makeUnique(); storage.kind = newValue }
+    }
+
+    /// The `informational` value as written.
+    public var informational: String? {
+        get { storage.informational }
+        set { makeUnique(); storage.informational = newValue }
+    }
+
+    public var categories: [String] {
+        get { storage.categories }
+        set { makeUnique(); storage.categories = newValue }
+    }
+
+    public var keywords: [String] {
+        get { storage.keywords }
+        set { makeUnique(); storage.keywords = newValue }
+    }
+
+    public var aliases: [String] {
+        get { storage.aliases }
+        set { makeUnique(); storage.aliases = newValue }
+    }
+
+    public var related: [String] {
+        get { storage.related }
+        set { makeUnique(); storage.related = newValue }
+    }
+
+    public var references: [String] {
+        get { storage.references }
+        set { makeUnique(); storage.references = newValue }
+    }
+
+    /// The CVSS vector as written (3.0, 3.1 or 4.0), its base score and qualitative severity.
+    public var cvss: String? {
+        get { storage.cvss }
+        set { makeUnique(); storage.cvss = newValue }
+    }
+
+    public var cvssScore: Double? {
+        get { storage.cvssScore }
+        set { makeUnique(); storage.cvssScore = newValue }
+    }
+
+    public var severity: Severity? {
+        get { storage.severity }
+        set { makeUnique(); storage.severity = newValue }
+    }
+
+    /// The withdrawal date; a withdrawn advisory never matches.
+    public var withdrawn: String? {
+        get { storage.withdrawn }
+        set { makeUnique(); storage.withdrawn = newValue }
+    }
+
+    /// `license` as written (nil when absent; RustSec treats absent as CC0-1.0).
+    public var license: String? {
+        get { storage.license }
+        set { makeUnique(); storage.license = newValue }
+    }
+
+    public var expectDeleted: Bool {
+        get { storage.expectDeleted }
+        set { makeUnique(); storage.expectDeleted = newValue }
+    }
+
+    /// `source` (the registry of the affected package) as written; nil means crates.io.
+    public var source: String? {
+        get { storage.source }
+        set { makeUnique(); storage.source = newValue }
+    }
+
+    /// `[versions] patched` / `unaffected` as written (OSV: derived from `fixed` events, see
+    /// `OSVAffectedVersions.patchedRequirements`).
+    public var patched: [String] {
+        get { storage.patched }
+        set { makeUnique(); storage.patched = newValue }
+    }
+
+    public var unaffected: [String] {
+        get { storage.unaffected }
+        set { makeUnique(); storage.unaffected = newValue }
+    }
+
+    /// `[affected] functions` in document order (OSV: `ecosystem_specific.affects.functions`,
+    /// with no versions).
+    public var affectedFunctions: [(path: String, versions: [String])] {
+        get { storage.affectedFunctions }
+        set { makeUnique(); storage.affectedFunctions = newValue }
+    }
+
+    public var os: [String] {
+        get { storage.os }
+        set { makeUnique(); storage.os = newValue }
+    }
+
+    public var arch: [String] {
+        get { storage.arch }
+        set { makeUnique(); storage.arch = newValue }
+    }
+
+    /// Path of the file relative to the database root (the file name when a single file was loaded).
+    public var file: String {
+        get { storage.file }
+        set { makeUnique(); storage.file = newValue }
+    }
+
+    /// What decides `affects`: the validated `[versions]` ranges, or the OSV ranges/versions.
+    public var versionMatcher: VersionMatcher {
+        get { storage.versionMatcher }
+        set { makeUnique(); storage.versionMatcher = newValue }
+    }
+
+    /// Keys of the advisory TOML that nerq does not know (`advisory.foo`, `versions.bar`, `baz`);
+    /// tolerated and ignored.
+    public var unknownKeys: [String] {
+        get { storage.unknownKeys }
+        set { makeUnique(); storage.unknownKeys = newValue }
+    }
+
+    public var format: Format {
+        get { storage.format }
+        set { makeUnique(); storage.format = newValue }
+    }
+
+    public init(id: String, package: String, collection: Collection = .crates, date: String? = nil,
+                title: String? = nil, description: String? = nil, url: String? = nil,
+                kind: Advisory.Kind = .vulnerability, informational: String? = nil,
+                categories: [String] = [], keywords: [String] = [], aliases: [String] = [],
+                related: [String] = [], references: [String] = [], cvss: String? = nil,
+                cvssScore: Double? = nil, severity: Severity? = nil, withdrawn: String? = nil,
+                license: String? = nil, expectDeleted: Bool = false, source: String? = nil,
+                patched: [String] = [], unaffected: [String] = [],
+                affectedFunctions: [(path: String, versions: [String])] = [], os: [String] = [],
+                arch: [String] = [], file: String = "", versionMatcher: VersionMatcher,
+                unknownKeys: [String] = [], format: Format = .rustsec) {
+        self.storage = Storage(id: id, package: package, collection: collection, date: date, title: title, description: description, url: url, kind: kind, informational: informational, categories: categories, keywords: keywords, aliases: aliases, related: related, references: references, cvss: cvss, cvssScore: cvssScore, severity: severity, withdrawn: withdrawn, license: license, expectDeleted: expectDeleted, source: source, patched: patched, unaffected: unaffected, affectedFunctions: affectedFunctions, os: os, arch: arch, file: file, versionMatcher: versionMatcher, unknownKeys: unknownKeys, format: format)
+    }
+
+    /// Whether version `v` of the package is affected: cargo-audit 0.22.2's
+    /// `Versions::is_vulnerable` for RustSec advisories, the OSV evaluation algorithm for OSV
+    /// records. Always false for a withdrawn advisory.
+    public func affects(_ v: Version) -> Bool {
+        if withdrawn != nil { return false }
+        return versionMatcher.affects(v)
+    }
+
+    /// `[affected] os` / `arch` as cargo-audit applies them: an empty list means every platform,
+    /// and a nil target does not filter (cargo-audit's default without `--target-os/--target-arch`).
+    public func appliesTo(os targetOS: String?, arch targetArch: String?) -> Bool {
+        if let targetOS, !os.isEmpty, !os.contains(targetOS) { return false }
+        if let targetArch, !arch.isEmpty, !arch.contains(targetArch) { return false }
+        return true
+    }
+
+    /// How cargo-audit 0.22.2 (default settings) reports a matching package: a vulnerability, an
+    /// `unmaintained`/`unsound`/`notice` warning, or nothing (the `rust` collection, withdrawn
+    /// advisories, informational kinds other than those three).
+    public var cargoAuditReport: AdvisoryReport? {
+        RustSecScope.reportKind(collection: collection.rawValue, withdrawn: withdrawn != nil,
+                                informational: informational)
+    }
+
+    /// The core's `Advisory` for a `nerq.signals` document.
+    public var signal: Advisory {
+        Advisory(id: id, kind: kind, severity: severity, cvss: cvss, cvssScore: cvssScore, title: title,
+                 aliases: aliases, patched: patched, url: url, date: date, withdrawn: withdrawn)
+    }
+
+    /// `Advisory.Kind` for an `informational` value.
+    public static func kind(informational: String?) -> Advisory.Kind {
+        switch informational {
+        case nil: return .vulnerability
+        case "unmaintained": return .unmaintained
+        case "unsound": return .unsound
+        default: return .notice
+        }
+    }
+
+    public static func == (a: AdvisoryRecord, b: AdvisoryRecord) -> Bool {
+        if a.storage === b.storage { return true }
+        guard a.id == b.id, a.package == b.package, a.collection == b.collection, a.date == b.date,
+              a.title == b.title, a.description == b.description, a.url == b.url, a.kind == b.kind,
+              a.informational == b.informational, a.categories == b.categories, a.keywords == b.keywords,
+              a.aliases == b.aliases, a.related == b.related, a.references == b.references,
+              a.cvss == b.cvss, a.cvssScore == b.cvssScore, a.severity == b.severity,
+              a.withdrawn == b.withdrawn, a.license == b.license, a.expectDeleted == b.expectDeleted,
+              a.source == b.source, a.patched == b.patched, a.unaffected == b.unaffected,
+              a.os == b.os, a.arch == b.arch, a.file == b.file, a.versionMatcher == b.versionMatcher,
+              a.unknownKeys == b.unknownKeys, a.format == b.format,
+              a.affectedFunctions.count == b.affectedFunctions.count
+        else { return false }
+        for (x, y) in zip(a.affectedFunctions, b.affectedFunctions) where x.path != y.path || x.versions != y.versions {
+            return false
+        }
+        return true
+    }
+}
+
+/// What decides whether a version is affected.
+public enum VersionMatcher: Sendable, Equatable {
+    /// A RustSec `[versions]` section, validated and converted to OSV ranges exactly as rustsec does.
+    case rustsec(AdvisoryVersions)
+    /// The `affected[]` entries of an OSV record for one package (any of them affecting is enough).
+    case osv([OSVAffectedVersions])
+
+    public func affects(_ v: Version) -> Bool {
+        switch self {
+        case .rustsec(let versions):
+            return versions.affects(v)
+        case .osv(let entries):
+            for e in entries where e.affects(v) { return true }
+            return false
+        }
+    }
+}
+
+/// One event of an OSV range.
+public struct OSVEvent: Sendable, Equatable {
+    public enum Kind: String, Sendable {
+        case introduced
+        case fixed
+        case lastAffected = "last_affected"
+        case limit
+    }
+
+    public var kind: Kind
+    /// nil for `introduced: "0"` (before every version) and `limit: "*"` (after every version).
+    public var version: Version?
+
+    public init(_ kind: Kind, _ version: Version?) {
+        self.kind = kind
+        self.version = version
+    }
+}
+
+/// An OSV `SEMVER` or `ECOSYSTEM` range (crates.io versions are SemVer either way).
+public struct OSVVersionRange: Sendable, Equatable {
+    public var type: String
+    /// The events sorted by version (`introduced: "0"` first, `limit: "*"` last; ties keep document
+    /// order), as the OSV evaluation algorithm walks them.
+    public var events: [OSVEvent]
+
+    public init(type: String, events: [OSVEvent]) {
+        self.type = type
+        // Sort by (version, position): stable whatever the sort algorithm.
+        let keyed = events.enumerated().map { ($0.offset, $0.element) }
+        self.events = keyed.sorted { a, b in
+            let c = OSVVersionRange.compare(a.1, b.1)
+            return c != 0 ? c < 0 : a.0 < b.0
+        }.map { $0.1 }
+    }
+
+    /// -1/0/1 order of two events' versions ("0" lowest, "*" highest).
+    static func compare(_ a: OSVEvent, _ b: OSVEvent) -> Int {
+        func rank(_ e: OSVEvent) -> Int {
+            if e.version != nil { return 1 }
+            return e.kind == .limit ? 2 : 0
+        }
+        let ra = rank(a), rb = rank(b)
+        if ra != rb { return ra < rb ? -1 : 1 }
+        guard let va = a.version, let vb = b.version else { return 0 }
+        return Version.comparePrecedence(va, vb)
+    }
+
+    /// The OSV schema's `IncludedInRanges` for this one range (`BeforeLimits`, then the event walk).
+    public func affects(_ v: Version) -> Bool {
+        let limits = events.filter { $0.kind == .limit }
+        if !limits.isEmpty {
+            var before = false
+            for l in limits {
+                guard let lv = l.version else { before = true; break }   // "*"
+                if v < lv { before = true; break }
+            }
+            if !before { return false }
+        }
+        var vulnerable = false
+        for e in events {
+            switch e.kind {
+            case .introduced:
+                if let iv = e.version {
+                    if !(v < iv) { vulnerable = true }
+                } else {
+                    vulnerable = true
+                }
+            case .fixed:
+                if let fv = e.version, !(v < fv) { vulnerable = false }
+            case .lastAffected:
+                if let lv = e.version, lv < v { vulnerable = false }
+            case .limit:
+                break
+            }
+        }
+        return vulnerable
+    }
+}
+
+/// The versions one OSV `affected[]` entry describes: any range, or the explicit list.
+public struct OSVAffectedVersions: Sendable, Equatable {
+    public var ranges: [OSVVersionRange]
+    /// `versions`: exactly these are affected (SemVer precedence equality, build metadata ignored).
+    public var versions: [Version]
+
+    public init(ranges: [OSVVersionRange], versions: [Version]) {
+        self.ranges = ranges
+        self.versions = versions
+    }
+
+    public func affects(_ v: Version) -> Bool {
+        for x in versions where x == v { return true }
+        for r in ranges where r.affects(v) { return true }
+        return false
+    }
+
+    /// Requirements for the versions after each `fixed` event, in RustSec's notation: `>= F` when
+    /// nothing is re-introduced later, `>= F, < I` up to the next `introduced`.
+    public var patchedRequirements: [String] {
+        var out: [String] = []
+        for r in ranges {
+            var k = 0
+            while k < r.events.count {
+                let e = r.events[k]
+                if e.kind == .fixed, let fv = e.version {
+                    var next: Version? = nil
+                    var j = k + 1
+                    while j < r.events.count {
+                        if r.events[j].kind == .introduced, let iv = r.events[j].version {
+                            next = iv
+                            break
+                        }
+                        j += 1
+                    }
+                    out.append(next.map { ">= \(fv), < \($0)" } ?? ">= \(fv)")
+                }
+                k += 1
+            }
+        }
+        return out
+    }
+}
+
+/// A file that could not be loaded as an advisory.
+public struct AdvisoryLoadError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Path relative to the database root.
+    public var file: String
+    /// 1-based line in the file, when known.
+    public var line: Int?
+    public var message: String
+
+    public init(file: String, line: Int?, message: String) {
+        self.file = file
+        self.line = line
+        self.message = message
+    }
+
+    public var description: String {
+        if let line { return "\(file):\(line): \(message)" }
+        return "\(file): \(message)"
+    }
+}

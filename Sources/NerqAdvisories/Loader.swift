@@ -1,0 +1,309 @@
+// Loading: walk, read and parse in parallel, then merge, score CVSS vectors and sort.
+
+import Dispatch
+import NerqCore
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+extension AdvisoryDatabase {
+    /// Loads a RustSec advisory-db directory (`crates/<crate>/*.md`, `rust/<pkg>/*.md`), a
+    /// directory of OSV `*.json` records (searched up to 4 levels deep), or a single OSV JSON file
+    /// (a `.md` file is read as one RustSec advisory). Both layouts may be mixed (RustSec's OSV
+    /// export also uses `crates/`). Malformed advisories do not fail the load: they are listed in
+    /// `errors`. Hidden files and directories are skipped.
+    ///
+    /// Throws `not_found` when `path` does not exist or holds no advisory files, `io_error` when the
+    /// top-level directories cannot be read.
+    public static func load(path: String) throws(NerqError) -> AdvisoryDatabase {
+        try load(path: path, filter: nil)
+    }
+
+    /// Loads only what can apply to the named crates: the `crates/<name>/` directories of a RustSec
+    /// database (nothing else is listed or read, which makes this much cheaper than a full load
+    /// when checking one lockfile), and from OSV files only the records for those crates (OSV files
+    /// are all read, their names say nothing about the package). The `rust/` collection is skipped.
+    /// `advisories`, `errors` and `fileCount` then describe the files read.
+    public static func load(path: String, packages: [String]) throws(NerqError) -> AdvisoryDatabase {
+        try load(path: path, filter: Set(packages))
+    }
+
+    static func load(path: String, filter: Set<String>?) throws(NerqError) -> AdvisoryDatabase {
+        guard let kind = FS.kind(path) else {
+            throw NerqError(.notFound, "advisory database not found: \(path)", path: path)
+        }
+        var items: [WorkItem] = []
+        var dirFDs: [Int32] = []
+        defer { for fd in dirFDs { close(fd) } }
+        switch kind {
+        case .file:
+            let name = lastComponent(path)
+            items.append(.file(dir: AT_FDCWD, name: path, rel: name, type: name.hasSuffix(".md") ? .rustsec(.crates) : .osv))
+        case .directory:
+            try collect(root: path, filter: filter, into: &items, dirFDs: &dirFDs)
+        case .other:
+            throw NerqError(.notFound, "not a file or directory: \(path)", path: path)
+        }
+        if items.isEmpty && filter == nil {
+            throw NerqError(.notFound,
+                            "no advisories under \(path) (expected crates/<crate>/*.md, rust/<package>/*.md or *.json files)",
+                            path: path)
+        }
+        let outcomes = run(items)
+        return assemble(path: path, outcomes: outcomes, filter: filter)
+    }
+
+    /// Parses one RustSec advisory file's text (for tools and tests; `load` reads directories).
+    public static func parseRustSec(_ text: String, file: String = "advisory.md",
+                                    collection: AdvisoryRecord.Collection = .crates) -> Result<AdvisoryRecord, AdvisoryLoadError> {
+        var bytes = Array(text.utf8)
+        let outcomes = bytes.withUnsafeMutableBytes { raw in
+            parseFile(UnsafeRawBufferPointer(raw), rel: file, type: .rustsec(collection), cvssCache: CVSSCache())
+        }
+        let db = assemble(path: file, outcomes: [outcomes], filter: nil)
+        if let e = db.errors.first { return .failure(e) }
+        if let r = db.advisories.first { return .success(r) }
+        return .failure(AdvisoryLoadError(file: file, line: nil, message: "no advisory"))
+    }
+
+    /// Parses the text of one OSV JSON file (a record, an array of records or `{"vulns": [...]}`).
+    public static func parseOSV(_ text: String, file: String = "record.json") -> (records: [AdvisoryRecord], errors: [AdvisoryLoadError]) {
+        var bytes = Array(text.utf8)
+        let outcomes = bytes.withUnsafeMutableBytes { raw in
+            parseFile(UnsafeRawBufferPointer(raw), rel: file, type: .osv, cvssCache: CVSSCache())
+        }
+        let db = assemble(path: file, outcomes: [outcomes], filter: nil)
+        return (db.advisories, db.errors)
+    }
+
+    // MARK: - Work items
+
+    enum FileType: Sendable {
+        case rustsec(AdvisoryRecord.Collection)
+        case osv
+    }
+
+    enum WorkItem: Sendable {
+        /// A `crates/<crate>` or `rust/<pkg>` directory (`name` relative to the open directory
+        /// `parent`): its `*.md` (RustSec) and `*.json` (OSV) files.
+        case advisoryDir(parent: Int32, name: String, rel: String, collection: AdvisoryRecord.Collection)
+        /// One file, `name` relative to the open directory `dir` (or a path with AT_FDCWD).
+        case file(dir: Int32, name: String, rel: String, type: FileType)
+    }
+
+    enum Outcome: Sendable {
+        case file
+        case record(AdvisoryRecord)
+        case error(AdvisoryLoadError)
+        case skipped
+    }
+
+    /// Deepest directory level searched for OSV files outside `crates/` and `rust/`.
+    static let maxOSVDepth = 4
+
+    /// Lists the tree below `root` into work items, in name order. Directories whose files are
+    /// opened by the workers stay open (in `dirFDs`, closed by the caller).
+    static func collect(root: String, filter: Set<String>?, into items: inout [WorkItem],
+                        dirFDs: inout [Int32]) throws(NerqError) {
+        guard let rootFD = FS.openDirectory(AT_FDCWD, root) else {
+            throw NerqError(.ioError, "cannot open directory \(root): \(FS.errnoText())", path: root)
+        }
+        dirFDs.append(rootFD)
+        guard let entries = FS.list(rootFD) else {
+            throw NerqError(.ioError, "cannot read directory \(root): \(FS.errnoText())", path: root)
+        }
+        for e in entries where !e.name.hasPrefix(".") {
+            switch e.kind {
+            case .directory where e.name == "crates" || e.name == "rust":
+                let collection: AdvisoryRecord.Collection = e.name == "crates" ? .crates : .rust
+                if filter != nil && collection == .rust { continue }
+                guard let fd = FS.openDirectory(rootFD, e.name) else {
+                    throw NerqError(.ioError, "cannot open directory \(root)/\(e.name): \(FS.errnoText())", path: root)
+                }
+                dirFDs.append(fd)
+                guard let sub = FS.list(fd) else {
+                    throw NerqError(.ioError, "cannot read directory \(root)/\(e.name): \(FS.errnoText())", path: root)
+                }
+                for s in sub where !s.name.hasPrefix(".") {
+                    switch s.kind {
+                    case .directory:
+                        if let filter, !filter.contains(s.name) { continue }
+                        items.append(.advisoryDir(parent: fd, name: s.name, rel: e.name + "/" + s.name, collection: collection))
+                    case .file where s.name.hasSuffix(".json"):
+                        items.append(.file(dir: fd, name: s.name, rel: e.name + "/" + s.name, type: .osv))
+                    default:
+                        break
+                    }
+                }
+            case .directory:
+                collectOSV(dir: join(root, e.name), rel: e.name, depth: 1, into: &items)
+            case .file where e.name.hasSuffix(".json"):
+                items.append(.file(dir: rootFD, name: e.name, rel: e.name, type: .osv))
+            default:
+                break
+            }
+        }
+    }
+
+    static func collectOSV(dir: String, rel: String, depth: Int, into items: inout [WorkItem]) {
+        guard depth <= maxOSVDepth, let entries = FS.list(path: dir) else { return }
+        for e in entries where !e.name.hasPrefix(".") {
+            switch e.kind {
+            case .directory:
+                collectOSV(dir: join(dir, e.name), rel: rel + "/" + e.name, depth: depth + 1, into: &items)
+            case .file where e.name.hasSuffix(".json"):
+                items.append(.file(dir: AT_FDCWD, name: join(dir, e.name), rel: rel + "/" + e.name, type: .osv))
+            default:
+                break
+            }
+        }
+    }
+
+    // MARK: - Parallel processing
+
+    /// Processes the items on all cores; result `i` belongs to item `i`.
+    static func run(_ items: [WorkItem]) -> [[Outcome]] {
+        let n = items.count
+        let slots = Slots<[Outcome]>(count: n, initial: [])
+        let cache = CVSSCache()
+        let cores = FS.cpuCount
+        if n < 8 || cores < 2 {
+            var buffer: [UInt8] = []
+            for i in 0..<n { slots.set(i, process(items[i], buffer: &buffer, cvssCache: cache)) }
+            return slots.collect()
+        }
+        // Several chunks per core: crate directories differ in size, so finer chunks balance better.
+        let chunks = min(n, cores * 8)
+        items.withUnsafeBufferPointer { buf in
+            let shared = UnsafeSendable(buf)
+            DispatchQueue.concurrentPerform(iterations: chunks) { c in
+                let lo = c * n / chunks
+                let hi = (c + 1) * n / chunks
+                var buffer: [UInt8] = []
+                var i = lo
+                while i < hi && i < shared.value.count {
+                    slots.set(i, process(shared.value[i], buffer: &buffer, cvssCache: cache))
+                    i += 1
+                }
+            }
+        }
+        return slots.collect()
+    }
+
+    static func process(_ item: WorkItem, buffer: inout [UInt8], cvssCache: CVSSCache) -> [Outcome] {
+        switch item {
+        case .file(let dir, let name, let rel, let type):
+            return processFile(dir: dir, name: name, rel: rel, type: type, buffer: &buffer, cvssCache: cvssCache)
+        case .advisoryDir(let parent, let name, let rel, let collection):
+            let result = FS.withDirectory(parent, name) { fd, entries -> [Outcome] in
+                var out: [Outcome] = []
+                for e in entries where e.kind == .file && !e.name.hasPrefix(".") {
+                    if e.name.hasSuffix(".md") {
+                        out += processFile(dir: fd, name: e.name, rel: rel + "/" + e.name, type: .rustsec(collection), buffer: &buffer, cvssCache: cvssCache)
+                    } else if e.name.hasSuffix(".json") {
+                        out += processFile(dir: fd, name: e.name, rel: rel + "/" + e.name, type: .osv, buffer: &buffer, cvssCache: cvssCache)
+                    }
+                }
+                return out
+            }
+            return result ?? [.error(AdvisoryLoadError(file: rel, line: nil, message: "cannot read directory: \(FS.errnoText())"))]
+        }
+    }
+
+    static func processFile(dir: Int32, name: String, rel: String, type: FileType, buffer: inout [UInt8],
+                            cvssCache: CVSSCache) -> [Outcome] {
+        let count: Int
+        switch FS.read(dir, name, into: &buffer) {
+        case .success(let n): count = n
+        case .failure(let e): return [.file, .error(AdvisoryLoadError(file: rel, line: nil, message: e.message))]
+        }
+        return buffer.withUnsafeBytes { raw -> [Outcome] in
+            guard count <= raw.count else { return [.file, .error(AdvisoryLoadError(file: rel, line: nil, message: "read failed"))] }
+            return parseFile(UnsafeRawBufferPointer(rebasing: raw[0..<count]), rel: rel, type: type, cvssCache: cvssCache)
+        }
+    }
+
+    static func parseFile(_ raw: UnsafeRawBufferPointer, rel: String, type: FileType, cvssCache: CVSSCache) -> [Outcome] {
+        switch type {
+        case .rustsec(let collection):
+            switch RustSecParser.parse(raw, file: rel, collection: collection, cvssCache: cvssCache) {
+            case .success(let r): return [.file, .record(r)]
+            case .failure(let e): return [.file, .error(e)]
+            }
+        case .osv:
+            var out: [Outcome] = [.file]
+            for o in OSVParser.parse(raw, file: rel, cvssCache: cvssCache) {
+                switch o {
+                case .records(let rs): out += rs.map { .record($0) }
+                case .skipped: out.append(.skipped)
+                case .failed(let e): out.append(.error(e))
+                }
+            }
+            return out
+        }
+    }
+
+    // MARK: - Merge
+
+    /// Merges the outcomes (in item order) and builds the sorted database.
+    static func assemble(path: String, outcomes: [[Outcome]], filter: Set<String>?) -> AdvisoryDatabase {
+        var records: [AdvisoryRecord] = []
+        var errors: [AdvisoryLoadError] = []
+        var skipped = 0
+        var files = 0
+        for list in outcomes {
+            for o in list {
+                switch o {
+                case .file: files += 1
+                case .record(let r):
+                    if let filter, !filter.contains(r.package) || r.collection != .crates { continue }
+                    records.append(r)
+                case .error(let e): errors.append(e)
+                case .skipped: skipped += 1
+                }
+            }
+        }
+        let unknown = records.reduce(0) { $0 + $1.unknownKeys.count }
+        return AdvisoryDatabase(path: path, advisories: records, errors: errors, unknownKeyCount: unknown,
+                                skippedRecords: skipped, fileCount: files)
+    }
+
+    static func lastComponent(_ path: String) -> String {
+        var p = Substring(path)
+        while p.count > 1 && p.hasSuffix("/") { p = p.dropLast() }
+        if let slash = p.lastIndex(of: "/") { return String(p[p.index(after: slash)...]) }
+        return String(p)
+    }
+}
+
+/// Per-index result slots written concurrently (each index by exactly one task) and read after
+/// all tasks finished.
+final class Slots<T>: @unchecked Sendable {
+    private let storage: UnsafeMutableBufferPointer<T>
+
+    init(count: Int, initial: T) {
+        storage = UnsafeMutableBufferPointer<T>.allocate(capacity: max(count, 0))
+        storage.initialize(repeating: initial)
+    }
+
+    deinit {
+        storage.deinitialize()
+        storage.deallocate()
+    }
+
+    func set(_ i: Int, _ value: T) {
+        guard i >= 0 && i < storage.count else { return }
+        storage[i] = value
+    }
+
+    func collect() -> [T] { Array(storage) }
+}
+
+/// A read-only buffer shared with the concurrent tasks for the duration of `run`.
+struct UnsafeSendable<T>: @unchecked Sendable {
+    let value: T
+    init(_ value: T) { self.value = value }
+}
+

@@ -1,0 +1,201 @@
+import NerqCore
+import NerqTOML
+
+/// Where a locked package comes from.
+public enum PackageSource: Sendable, Equatable {
+    /// crates.io (`registry+https://github.com/rust-lang/crates.io-index`).
+    case cratesIO
+    /// crates.io through the sparse protocol, or another registry.
+    case registry(String)
+    case git(String)
+    /// No `source`: a workspace member or a path dependency.
+    case path
+
+    public static let cratesIOSource = "registry+https://github.com/rust-lang/crates.io-index"
+
+    public init(_ raw: String?) {
+        guard let raw else {
+            self = .path
+            return
+        }
+        if raw == PackageSource.cratesIOSource {
+            self = .cratesIO
+        } else if raw.hasPrefix("git+") {
+            self = .git(raw)
+        } else {
+            self = .registry(raw)
+        }
+    }
+
+    public var kind: String {
+        switch self {
+        case .cratesIO, .registry: return "registry"
+        case .git: return "git"
+        case .path: return "path"
+        }
+    }
+
+    static func withoutRevision(_ source: String) -> Substring {
+        source.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? Substring(source)
+    }
+
+    public var raw: String? {
+        switch self {
+        case .cratesIO: return PackageSource.cratesIOSource
+        case .registry(let s), .git(let s): return s
+        case .path: return nil
+        }
+    }
+}
+
+/// One `[[package]]` of a Cargo.lock.
+public struct LockedPackage: Sendable, Equatable {
+    public var name: String
+    public var version: String
+    public var source: PackageSource
+    public var checksum: String?
+    /// Dependency references as written (`name`, `name version`, `name version (source)`).
+    public var dependencyRefs: [String]
+    /// Line of the `[[package]]` header.
+    public var line: Int
+
+    public var id: String { "\(name) \(version)\(source.raw.map { " (\($0))" } ?? "")" }
+
+    /// The id as references write it: a git source without its `#revision` (cargo identifies a git
+    /// source by URL and branch/tag, and v1 lockfiles leave the revision out of references).
+    var referenceID: String { "\(name) \(version)\(source.raw.map { " (\(PackageSource.withoutRevision($0)))" } ?? "")" }
+}
+
+/// A parsed Cargo.lock: packages in file order, dependency edges resolved to indices.
+public struct Lockfile: Sendable {
+    /// The `version` key (3, 4) or what the layout implies (1: `[metadata]` checksums, 2: inline checksums).
+    public var format: Int
+    public var packages: [LockedPackage]
+    /// `dependencies[i]` are the indices of the packages `packages[i]` depends on.
+    public var dependencies: [[Int]]
+    /// What could not be used, each with its line: duplicate packages, unresolvable references.
+    public var issues: [String]
+
+    /// Parses Cargo.lock bytes. `file` names the file in errors (`Cargo.lock:12:5: ...`).
+    public static func parse(_ bytes: [UInt8], file: String = "Cargo.lock") throws(NerqError) -> Lockfile {
+        let root: TOMLTable
+        do {
+            root = try TOML.parse(bytes)
+        } catch {
+            throw NerqError(.parseError, "\(file):\(error.line):\(error.column): \(error.message)", path: "\(file):\(error.line):\(error.column)")
+        }
+        var issues: [String] = []
+        var format = 0
+        if let v = root["version"] {
+            guard case .integer(let n) = v, (1...4).contains(n) else {
+                throw NerqError(.parseError, "\(file):\(root.line(forKey: "version") ?? 1): unsupported lockfile version \(v)", path: file)
+            }
+            format = Int(n)
+        }
+        guard let packageValue = root["package"] else {
+            // An empty workspace has no packages; anything else without [[package]] is not a lockfile.
+            if root.isEmpty || (root.count == 1 && format > 0) {
+                return Lockfile(format: max(format, 1), packages: [], dependencies: [], issues: [])
+            }
+            throw NerqError(.parseError, "\(file): no [[package]] tables: not a Cargo.lock", path: file)
+        }
+        guard case .array(let items) = packageValue else {
+            throw NerqError(.parseError, "\(file):\(root.line(forKey: "package") ?? 1): `package` must be an array of tables", path: file)
+        }
+        var packages: [LockedPackage] = []
+        packages.reserveCapacity(items.count)
+        var hasInlineChecksums = false
+        for item in items {
+            guard case .table(let t) = item else {
+                throw NerqError(.parseError, "\(file): `package` must be an array of tables", path: file)
+            }
+            guard let name = t.string("name"), !name.isEmpty else {
+                throw NerqError(.parseError, "\(file):\(t.line): [[package]] without a name", path: "\(file):\(t.line)")
+            }
+            guard let version = t.string("version"), !version.isEmpty else {
+                throw NerqError(.parseError, "\(file):\(t.line): package \(name) has no version", path: "\(file):\(t.line)")
+            }
+            var deps: [String] = []
+            if let d = t["dependencies"] {
+                guard case .array(let list) = d else {
+                    throw NerqError(.parseError, "\(file):\(t.line(forKey: "dependencies") ?? t.line): dependencies of \(name) must be an array",
+                                    path: "\(file):\(t.line)")
+                }
+                for entry in list {
+                    guard case .string(let s) = entry else {
+                        throw NerqError(.parseError, "\(file):\(t.line(forKey: "dependencies") ?? t.line): dependency of \(name) is not a string",
+                                        path: "\(file):\(t.line)")
+                    }
+                    deps.append(s)
+                }
+            }
+            let checksum = t.string("checksum")
+            if checksum != nil { hasInlineChecksums = true }
+            packages.append(LockedPackage(name: name, version: version, source: PackageSource(t.string("source")),
+                                          checksum: checksum, dependencyRefs: deps, line: t.line))
+        }
+        if format == 0 { format = root["metadata"] != nil && !hasInlineChecksums ? 1 : 2 }
+        // v1 keeps checksums in [metadata] as "checksum NAME VERSION (SOURCE)" = "HEX". Debian
+        // writes placeholders and git packages say "<none>": both are kept as text, never checked.
+        if format == 1, case .table(let meta)? = root["metadata"] {
+            var byID: [String: String] = [:]
+            for (key, value) in meta.entries where key.hasPrefix("checksum ") {
+                if case .string(let sum) = value { byID[String(key.dropFirst("checksum ".count))] = sum }
+            }
+            for i in packages.indices where packages[i].checksum == nil {
+                packages[i].checksum = byID[packages[i].referenceID]
+            }
+        }
+        // Duplicates: cargo refuses them; nerq keeps the first and reports the rest.
+        var seen: [String: Int] = [:]
+        var unique: [LockedPackage] = []
+        for p in packages {
+            if let first = seen[p.id] {
+                issues.append("\(file):\(p.line): duplicate package \(p.id) (first at line \(unique[first].line)); skipped")
+                continue
+            }
+            seen[p.id] = unique.count
+            unique.append(p)
+        }
+        let (edges, unresolved) = resolve(unique, file: file)
+        return Lockfile(format: format, packages: unique, dependencies: edges, issues: issues + unresolved)
+    }
+
+    /// Resolves `name`, `name version` and `name version (source)` references to indices.
+    static func resolve(_ packages: [LockedPackage], file: String) -> ([[Int]], [String]) {
+        var byName: [String: [Int]] = [:]
+        for (i, p) in packages.enumerated() { byName[p.name, default: []].append(i) }
+        var edges = [[Int]](repeating: [], count: packages.count)
+        var issues: [String] = []
+        for (i, p) in packages.enumerated() {
+            for ref in p.dependencyRefs {
+                let parts = ref.split(separator: " ", maxSplits: 2)
+                let name = parts.first.map(String.init) ?? ""
+                let candidates = byName[name] ?? []
+                var matches = candidates
+                if parts.count >= 2 {
+                    let version = String(parts[1])
+                    matches = matches.filter { packages[$0].version == version }
+                }
+                if parts.count == 3 {
+                    var source = Substring(parts[2])
+                    if source.hasPrefix("("), source.hasSuffix(")") { source = source.dropFirst().dropLast() }
+                    let wanted = PackageSource.withoutRevision(String(source))
+                    matches = matches.filter { packages[$0].source.raw.map(PackageSource.withoutRevision) == wanted }
+                } else if matches.count > 1 {
+                    // No source written: cargo takes the one path package of that name and version
+                    // (path dependencies never list a source), as its lockfile decoder does.
+                    let paths = matches.filter { packages[$0].source == .path }
+                    if paths.count == 1 { matches = paths }
+                }
+                if matches.count == 1, let m = matches.first {
+                    edges[i].append(m)
+                } else {
+                    let why = matches.isEmpty ? "no such package" : "ambiguous: \(matches.count) packages match"
+                    issues.append("\(file):\(p.line): dependency \"\(ref)\" of \(p.name) \(p.version) not resolved (\(why))")
+                }
+            }
+        }
+        return (edges, issues)
+    }
+}

@@ -1,0 +1,274 @@
+import NerqAdvisories
+import NerqCargo
+import NerqCore
+import NerqIO
+import NerqScan
+
+/// A `nerq_assess` request, validated.
+struct AssessRequest {
+    var lockfilePath: String?
+    var lockfileText: String?
+    var metadata: JSONValue?
+    var metadataPath: String?
+    var now: Timestamp?
+    var includeDev = true
+    var targetOS: String?
+    var targetArch: String?
+    var ignore: [String] = []
+    var maxPaths = 3
+    var scanSources = true
+    var vendorDirs: [String] = []
+
+    static let keys = ["kind", "version", "lockfile", "lockfile_text", "metadata", "metadata_path", "options", "now"]
+    static let optionKeys = ["include_dev", "target_os", "target_arch", "ignore", "max_paths", "scan_sources", "vendor_dirs"]
+
+    static func read(_ value: JSONValue) throws(NerqError) -> AssessRequest {
+        let o = try JSONReader(value).object()
+        try o.checkHeader(kind: "nerq.assess_request", version: 1)
+        try o.rejectUnknownKeys(known: keys)
+        var r = AssessRequest()
+        r.lockfilePath = try o.optional("lockfile")?.nonEmptyString()
+        r.lockfileText = try o.optional("lockfile_text")?.string()
+        if r.lockfilePath != nil, r.lockfileText != nil {
+            throw NerqError(.invalidValue, "give either \"lockfile\" or \"lockfile_text\", not both", path: o.childPath("lockfile_text"))
+        }
+        if let m = o.optional("metadata") {
+            _ = try m.object()
+            r.metadata = m.value
+        }
+        r.metadataPath = try o.optional("metadata_path")?.nonEmptyString()
+        guard r.lockfilePath != nil || r.lockfileText != nil || r.metadata != nil || r.metadataPath != nil else {
+            throw NerqError(.missingField, "an assess request needs \"lockfile\", \"lockfile_text\", \"metadata\" or \"metadata_path\"", path: "$")
+        }
+        r.now = try o.optional("now")?.timestamp()
+        if let opts = o.optional("options") {
+            let oo = try opts.object()
+            try oo.rejectUnknownKeys(known: optionKeys)
+            r.includeDev = try oo.optional("include_dev")?.bool() ?? true
+            r.targetOS = try oo.optional("target_os")?.nonEmptyString()
+            r.targetArch = try oo.optional("target_arch")?.nonEmptyString()
+            r.ignore = try oo.optional("ignore")?.strings() ?? []
+            r.maxPaths = Int(try oo.optional("max_paths")?.int(in: 1...50) ?? 3)
+            r.scanSources = try oo.optional("scan_sources")?.bool() ?? true
+            r.vendorDirs = try oo.optional("vendor_dirs")?.strings() ?? []
+        }
+        return r
+    }
+}
+
+extension Engine {
+    /// `nerq_assess`: a project's Cargo.lock (and/or cargo metadata) in, a `nerq.assessment` out.
+    public func assess(_ request: JSONValue) throws(NerqError) -> JSONValue {
+        let req = try AssessRequest.read(request)
+        var lockfile: Lockfile?
+        if let path = req.lockfilePath {
+            lockfile = try Lockfile.parse(try Files.read(path), file: path)
+        } else if let text = req.lockfileText {
+            lockfile = try Lockfile.parse(Array(text.utf8), file: "Cargo.lock")
+        }
+        var metadata: CargoMetadata?
+        if let m = req.metadata {
+            metadata = try CargoMetadata.read(m, path: "$.metadata")
+        } else if let path = req.metadataPath {
+            let json: JSONValue
+            do {
+                json = try JSONParser.parse(try Files.read(path))
+            } catch {
+                throw NerqError(error.code, "\(path): \(error.message)", path: path)
+            }
+            metadata = try CargoMetadata.read(json, path: path)
+        }
+        let graph = ProjectGraph.build(lockfile: lockfile, metadata: metadata)
+        let now = resolveNow(req.now)
+        var requestPolicy = self.policy
+        requestPolicy.ignore += req.ignore
+        let policy = requestPolicy
+
+        let included = graph.nodes.indices.filter { req.includeDev || !graph.nodes[$0].devOnly }
+        var notes: [String] = []
+        let scans = req.scanSources ? Self.scanSources(graph, included, vendorDirs: req.vendorDirs) : [:]
+        if req.scanSources {
+            notes.append("source scanned for \(scans.count) of \(included.count) packages (found on disk: manifest paths, vendor directories, ~/.cargo/registry/src, /usr/share/cargo/registry)")
+        }
+        let reports: [Report] = parallelMap(included) { i in
+            let node = graph.nodes[i]
+            var signals = Signals(package: PackageID(name: node.name, version: node.version))
+            if let db = self.advisories, node.source == .cratesIO {
+                if let version = try? Version.parse(node.version) {
+                    signals.advisories = db.matching(package: node.name, version: version, os: req.targetOS, arch: req.targetArch)
+                        .map(\.signal)
+                }
+            }
+            if let m = node.manifest {
+                signals.manifest = m
+                signals.raw.append("manifest", m.json)
+            }
+            if let a = signals.advisories { signals.raw.set("advisories", .array(a.map(\.json))) }
+            if let scan = scans[i] {
+                let group = scan.sourceGroup
+                if let object = group.objectValue, let source = try? SignalsReader.readSource(ObjectReader(object: object, path: "$.source")) {
+                    signals.source = source
+                    signals.raw.append("source", group)
+                }
+            }
+            return Methodology.score(signals, policy: policy, now: now)
+        }
+        if self.advisories == nil {
+            notes.append("no advisory database: packages were not checked for advisories (set advisory_db, NERQ_ADVISORY_DB or ~/.cargo/advisory-db)")
+        }
+        for i in included where graph.nodes[i].source == .cratesIO && (try? Version.parse(graph.nodes[i].version)) == nil {
+            notes.append("\(graph.nodes[i].label): version is not semver; not checked for advisories")
+        }
+
+        // Dependency paths, for the packages that have advisory findings.
+        var flagged = Set<Int>()
+        for (k, r) in reports.enumerated() where r.findings.contains(where: \.isAdvisory) { flagged.insert(included[k]) }
+        let paths = graph.paths(to: flagged, limit: req.maxPaths)
+
+        var packageDocs: [JSONValue] = []
+        packageDocs.reserveCapacity(reports.count)
+        var findings: [(Finding, ProjectGraph.Node, [[String]])] = []
+        for (k, report) in reports.enumerated() {
+            let node = graph.nodes[included[k]]
+            let nodePaths = paths[included[k]] ?? []
+            guard case .object(var o) = report.json else { continue }
+            var src = JSONObject(capacity: 2)
+            src.append("kind", .string(node.source.kind))
+            if let raw = node.source.raw { src.append("url", .string(raw)) }
+            o.append("source", .object(src))
+            if let line = node.lockfileLine { o.append("lockfile_line", .int(Int64(line))) }
+            o.append("workspace_member", .bool(node.isMember))
+            o.append("dev_only", .bool(node.devOnly))
+            if !nodePaths.isEmpty {
+                // Advisory findings say which dependency paths pull the package in.
+                if case .array(var fs)? = o["findings"] {
+                    for j in fs.indices {
+                        if case .object(var f) = fs[j], j < report.findings.count, report.findings[j].isAdvisory {
+                            f.append("paths", .array(nodePaths.map { .strings($0) }))
+                            fs[j] = .object(f)
+                        }
+                    }
+                    o.set("findings", .array(fs))
+                }
+            }
+            if case .git = node.source {
+                o.append("note", .string("pulled from git: not matched against registry advisories"))
+            }
+            packageDocs.append(.object(o))
+            for f in report.findings where f.isAdvisory { findings.append((f, node, nodePaths)) }
+        }
+        findings.sort { a, b in
+            (a.0.severity.rank, a.0.id ?? "", a.1.name, a.1.version) < (b.0.severity.rank, b.0.id ?? "", b.1.name, b.1.version)
+        }
+
+        var doc = JSONObject(capacity: 12)
+        doc.append("kind", "nerq.assessment")
+        doc.append("version", 1)
+        doc.append("now", .string(now.description))
+        var project = JSONObject()
+        project.append("lockfile", .optional(req.lockfilePath))
+        project.append("lockfile_format", lockfile.map { .int(Int64($0.format)) } ?? .null)
+        project.append("metadata", .bool(metadata != nil))
+        project.append("workspace_root", .optional(metadata?.workspaceRoot))
+        project.append("workspace_members", .strings(graph.roots.map { graph.nodes[$0].label }))
+        project.append("packages", .int(Int64(graph.nodes.count)))
+        doc.append("project", .object(project))
+        doc.append("database", databaseJSON)
+        doc.append("options", .object(JSONObject([
+            ("include_dev", .bool(req.includeDev)), ("target_os", .optional(req.targetOS)),
+            ("target_arch", .optional(req.targetArch)), ("ignore", .strings(req.ignore)),
+        ])))
+        doc.append("summary", Self.summary(reports, graph: graph, included: included, findings: findings.map(\.0)))
+        doc.append("findings", .array(findings.map { f, node, nodePaths in
+            var o = JSONObject(capacity: 8)
+            o.append("id", .optional(f.id))
+            o.append("kind", .string(f.kind))
+            o.append("severity", .string(f.severity.rawValue))
+            o.append("package", .string(node.name))
+            o.append("version", .string(node.version))
+            o.append("message", .string(f.message))
+            if let u = f.details["upgrade_to"] { o.append("upgrade_to", u) }
+            o.append("paths", .array(nodePaths.map { .strings($0) }))
+            return .object(o)
+        }))
+        doc.append("packages", .array(packageDocs))
+        doc.append("issues", .strings(graph.issues))
+        doc.append("notes", .strings(notes))
+        return .object(doc)
+    }
+
+    /// Scans the sources of the included packages that can be found on disk, on all cores.
+    static func scanSources(_ graph: ProjectGraph, _ included: [Int], vendorDirs: [String]) -> [Int: CrateScan] {
+        var requests: [ScanRequest] = []
+        var owners: [Int] = []
+        for i in included {
+            let node = graph.nodes[i]
+            let manifestDir = node.manifestPath.map { path -> String in
+                guard let slash = path.lastIndex(of: "/") else { return "." }
+                return String(path[..<slash])
+            }
+            let locator = CrateLocator(manifestDirectory: manifestDir, vendorDirectories: vendorDirs)
+            guard let location = locator.locate(name: node.name, version: node.version) else { continue }
+            requests.append(ScanRequest(directory: location.path, options: ScanOptions(licenseExpression: node.manifest?.license)))
+            owners.append(i)
+        }
+        var out: [Int: CrateScan] = [:]
+        for (i, scan) in zip(owners, CrateScanner.scan(requests: requests)) where scan.error == nil { out[i] = scan }
+        return out
+    }
+
+    var databaseJSON: JSONValue {
+        guard let db = advisories else { return .null }
+        var o = JSONObject(capacity: 5)
+        o.append("path", .string(db.path))
+        o.append("advisories", .int(Int64(db.advisories.count)))
+        o.append("newest", .optional(db.newestDate))
+        o.append("error_count", .int(Int64(db.errors.count)))
+        o.append("errors", .array(db.errors.map { e in
+            .object(JSONObject([("file", .string(e.file)), ("line", e.line.map { .int(Int64($0)) } ?? .null), ("message", .string(e.message))]))
+        }))
+        return .object(o)
+    }
+
+    static let gradeOrder = ["A+", "A", "A-", "B+", "B", "B-", "C+", "C", "C-", "D", "E", "F"]
+    static let verdictOrder = ["safe", "caution", "warning", "avoid", "unknown"]
+    static let kindOrder = ["malicious", "vulnerability", "unsound", "unmaintained", "yanked", "notice"]
+
+    static func summary(_ reports: [Report], graph: ProjectGraph, included: [Int], findings: [Finding]) -> JSONValue {
+        func counts(_ order: [String], _ values: [String]) -> JSONValue {
+            var o = JSONObject(capacity: order.count)
+            for k in order { o.append(k, .int(Int64(values.filter { $0 == k }.count))) }
+            for extra in Set(values).subtracting(order).sorted() { o.append(extra, .int(Int64(values.filter { $0 == extra }.count))) }
+            return .object(o)
+        }
+        var o = JSONObject(capacity: 10)
+        o.append("packages", .int(Int64(reports.count)))
+        o.append("skipped_dev_only", .int(Int64(graph.nodes.count - included.count)))
+        o.append("by_source", counts(["registry", "git", "path"], included.map { graph.nodes[$0].source.kind }))
+        o.append("by_grade", counts(gradeOrder + ["none"], reports.map { $0.grade ?? "none" }))
+        o.append("by_verdict", counts(verdictOrder, reports.map(\.verdict.level)))
+        o.append("by_finding_kind", counts(kindOrder, findings.map(\.kind)))
+        o.append("advisories", .int(Int64(Set(findings.compactMap(\.id)).count)))
+        o.append("affected_packages", .int(Int64(reports.filter { r in r.findings.contains(where: \.isAdvisory) }.count)))
+        o.append("verified", .int(Int64(reports.filter(\.verified).count)))
+        let worst = reports.indices
+            .filter { reports[$0].trustScore != nil }
+            .sorted { a, b in
+                let (x, y) = (reports[a], reports[b])
+                return (x.trustScore ?? 0, x.package.name, x.package.version ?? "") < (y.trustScore ?? 0, y.package.name, y.package.version ?? "")
+            }
+            .prefix(10)
+        o.append("worst", .array(worst.map { i in
+            let r = reports[i]
+            var w = JSONObject(capacity: 6)
+            w.append("name", .string(r.package.name))
+            w.append("version", .optional(r.package.version))
+            w.append("trust_score", .optional(r.trustScore))
+            w.append("grade", .optional(r.grade))
+            w.append("verdict", .string(r.verdict.level))
+            w.append("worst_finding", .optional(r.findings.first?.message))
+            return .object(w)
+        }))
+        return .object(o)
+    }
+}

@@ -1,0 +1,152 @@
+import NerqCargo
+import NerqCore
+
+/// A project's dependency graph, from its Cargo.lock and/or `cargo metadata`: every package once,
+/// edges with whether they are dev-only, and the workspace members they hang from.
+struct ProjectGraph: Sendable {
+    struct Node: Sendable {
+        var name: String
+        var version: String
+        var source: PackageSource
+        var lockfileLine: Int?
+        var manifest: ManifestSignals?
+        var manifestPath: String?
+        var isMember = false
+        /// Reachable from the workspace members only through dev-dependencies.
+        var devOnly = false
+
+        var label: String { "\(name) \(version)" }
+    }
+
+    var nodes: [Node]
+    var edges: [[(to: Int, dev: Bool)]]
+    var roots: [Int]
+    var issues: [String]
+
+    static func build(lockfile: Lockfile?, metadata: CargoMetadata?) -> ProjectGraph {
+        var nodes: [Node] = []
+        var edges: [[(to: Int, dev: Bool)]] = []
+        var issues: [String] = []
+        var indexByKey: [String: Int] = [:]
+        func key(_ name: String, _ version: String, _ source: String?) -> String { "\(name) \(version) \(source ?? "")" }
+
+        if let lockfile {
+            for p in lockfile.packages {
+                indexByKey[key(p.name, p.version, p.source.raw)] = nodes.count
+                nodes.append(Node(name: p.name, version: p.version, source: p.source, lockfileLine: p.line))
+            }
+            edges = lockfile.dependencies.map { $0.map { (to: $0, dev: false) } }
+            issues = lockfile.issues
+        }
+        var idToIndex: [String: Int] = [:]
+        if let metadata {
+            for p in metadata.packages {
+                let k = key(p.name, p.version, p.source)
+                let index: Int
+                if let i = indexByKey[k] {
+                    index = i
+                } else {
+                    index = nodes.count
+                    indexByKey[k] = index
+                    nodes.append(Node(name: p.name, version: p.version, source: PackageSource(p.source), lockfileLine: nil))
+                    edges.append([])
+                    if lockfile != nil { issues.append("cargo metadata lists \(p.name) \(p.version), which Cargo.lock does not") }
+                }
+                idToIndex[p.id] = index
+                nodes[index].manifest = p.manifest
+                nodes[index].manifestPath = p.manifestPath
+            }
+            for id in metadata.workspaceMembers {
+                if let i = idToIndex[id] { nodes[i].isMember = true }
+            }
+            // The resolved graph knows dependency kinds; it replaces the lockfile's kind-less edges.
+            if let resolve = metadata.resolve {
+                for (i, _) in nodes.enumerated() { edges[i] = [] }
+                for p in metadata.packages {
+                    guard let from = idToIndex[p.id] else { continue }
+                    for e in resolve[p.id] ?? [] {
+                        guard let to = idToIndex[e.to] else { continue }
+                        edges[from].append((to: to, dev: e.kinds.allSatisfy { $0 == "dev" }))
+                    }
+                }
+            }
+        }
+        var roots = nodes.indices.filter { nodes[$0].isMember }
+        if roots.isEmpty {
+            // Without metadata: the path packages nothing depends on are the workspace members.
+            var depended = [Bool](repeating: false, count: nodes.count)
+            for list in edges { for e in list { depended[e.to] = true } }
+            roots = nodes.indices.filter { !depended[$0] && nodes[$0].source == .path }
+            if roots.isEmpty { roots = nodes.indices.filter { !depended[$0] } }
+            for r in roots where nodes[r].source == .path { nodes[r].isMember = true }
+        }
+        var graph = ProjectGraph(nodes: nodes, edges: edges, roots: roots, issues: issues)
+        graph.markDevOnly()
+        return graph
+    }
+
+    /// A package is dev-only when every route from a workspace member passes a dev edge.
+    mutating func markDevOnly() {
+        var normal = [Bool](repeating: false, count: nodes.count)
+        var queue = roots
+        for r in roots { normal[r] = true }
+        var head = 0
+        while head < queue.count {
+            let n = queue[head]
+            head += 1
+            for e in edges[n] where !e.dev && !normal[e.to] {
+                normal[e.to] = true
+                queue.append(e.to)
+            }
+        }
+        var reachable = [Bool](repeating: false, count: nodes.count)
+        queue = roots
+        head = 0
+        for r in roots { reachable[r] = true }
+        while head < queue.count {
+            let n = queue[head]
+            head += 1
+            for e in edges[n] where !reachable[e.to] {
+                reachable[e.to] = true
+                queue.append(e.to)
+            }
+        }
+        for i in nodes.indices { nodes[i].devOnly = reachable[i] && !normal[i] }
+    }
+
+    /// Up to `limit` shortest dependency paths from workspace members to each of `targets`
+    /// (one per member that reaches it, shortest first), as package labels.
+    func paths(to targets: Set<Int>, limit: Int) -> [Int: [[String]]] {
+        var found: [Int: [[Int]]] = [:]
+        guard !targets.isEmpty else { return [:] }
+        for root in roots {
+            var parent = [Int](repeating: -1, count: nodes.count)
+            parent[root] = root
+            var queue = [root]
+            var head = 0
+            while head < queue.count {
+                let n = queue[head]
+                head += 1
+                for e in edges[n] where parent[e.to] == -1 {
+                    parent[e.to] = n
+                    queue.append(e.to)
+                }
+            }
+            for t in targets.sorted() where parent[t] != -1 {
+                var path = [t]
+                var cur = t
+                while cur != root, path.count <= nodes.count {
+                    cur = parent[cur]
+                    path.append(cur)
+                }
+                found[t, default: []].append(path.reversed())
+            }
+        }
+        var out: [Int: [[String]]] = [:]
+        for (t, list) in found {
+            let best = list.sorted { $0.count != $1.count ? $0.count < $1.count : $0.lexicographicallyPrecedes($1) }.prefix(limit)
+            out[t] = best.map { $0.map { nodes[$0].label } }
+        }
+        return out
+    }
+}

@@ -1,0 +1,50 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import NerqCore
+
+/// Small, fast file access for the collectors (POSIX calls; no Foundation).
+public enum Files {
+    /// Reads a whole regular file. Refuses files larger than `limit` bytes.
+    public static func read(_ path: String, limit: Int = 512 << 20) throws(NerqError) -> [UInt8] {
+        let fd = open(path, O_RDONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw openError(path) }
+        defer { close(fd) }
+        var st = stat()
+        guard fstat(fd, &st) == 0 else { throw NerqError(.ioError, "cannot stat \(path): \(errnoText())", path: path) }
+        guard (st.st_mode & S_IFMT) == S_IFREG else { throw NerqError(.ioError, "\(path) is not a regular file", path: path) }
+        let size = Int(st.st_size)
+        guard size <= limit else { throw NerqError(.invalidValue, "\(path) is larger than \(limit) bytes", path: path) }
+        var bytes = [UInt8](repeating: 0, count: size)
+        var done = 0
+        while done < size {
+            let n = bytes.withUnsafeMutableBytes { buf in
+                Glibc.read(fd, buf.baseAddress.map { $0 + done }, size - done)
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw NerqError(.ioError, "cannot read \(path): \(errnoText())", path: path)
+            }
+            if n == 0 { break }  // the file shrank while we read it
+            done += n
+        }
+        if done < size { bytes.removeLast(size - done) }
+        return bytes
+    }
+
+    static func openError(_ path: String) -> NerqError {
+        let code = errno
+        if code == ENOENT || code == ENOTDIR { return NerqError(.notFound, "no such file: \(path)", path: path) }
+        return NerqError(.ioError, "cannot open \(path): \(errnoText(code))", path: path)
+    }
+
+    public static func errnoText(_ code: Int32 = errno) -> String {
+        guard let s = strerror(code) else { return "error \(code)" }
+        return String(cString: s)
+    }
+
+    public static func environment(_ name: String) -> String? {
+        guard let v = getenv(name) else { return nil }
+        return String(cString: v)
+    }
+}

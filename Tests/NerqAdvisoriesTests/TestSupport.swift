@@ -1,0 +1,90 @@
+import Foundation
+import Testing
+
+/// The shared data directory: $NERQ_SHARED_DATA, else the first `shared/data` found walking up
+/// from this source file.
+func sharedDataDirectory(filePath: String = #filePath) -> String? {
+    let fm = FileManager.default
+    if let env = ProcessInfo.processInfo.environment["NERQ_SHARED_DATA"], !env.isEmpty {
+        return fm.fileExists(atPath: env) ? env : nil
+    }
+    var dir = URL(fileURLWithPath: filePath).deletingLastPathComponent()
+    while dir.path != "/" && !dir.path.isEmpty {
+        let candidate = dir.appendingPathComponent("shared/data")
+        var isDir: ObjCBool = false
+        if fm.fileExists(atPath: candidate.path, isDirectory: &isDir), isDir.boolValue {
+            return candidate.path
+        }
+        dir = dir.deletingLastPathComponent()
+    }
+    return nil
+}
+
+var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
+
+/// `shared/data/<sub>`, or nil after printing a skip message (recording an issue when CI=true).
+func sharedData(_ sub: String, for test: String) -> String? {
+    guard let shared = sharedDataDirectory() else {
+        skip(test, "shared data directory not found (set NERQ_SHARED_DATA)")
+        return nil
+    }
+    let path = shared + "/" + sub
+    guard FileManager.default.fileExists(atPath: path) else {
+        skip(test, "\(path) not found")
+        return nil
+    }
+    return path
+}
+
+func skip(_ test: String, _ why: String) {
+    if isCI {
+        Issue.record("\(test): \(why); required when CI=true")
+    } else {
+        print("\(test): skipping, \(why)")
+    }
+}
+
+func readText(_ path: String) -> String? {
+    guard let d = FileManager.default.contents(atPath: path) else { return nil }
+    return String(decoding: d, as: UTF8.self)
+}
+
+func readJSON(_ path: String) -> Any? {
+    guard let d = FileManager.default.contents(atPath: path) else { return nil }
+    return try? JSONSerialization.jsonObject(with: d)
+}
+
+/// A fresh temporary directory (removed by the caller with `removeTree`).
+func makeTempDirectory(_ label: String) throws -> String {
+    let base = FileManager.default.temporaryDirectory
+        .appendingPathComponent("nerq-adv-\(label)-\(ProcessInfo.processInfo.processIdentifier)-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+    return base.path
+}
+
+func removeTree(_ path: String) {
+    try? FileManager.default.removeItem(atPath: path)
+}
+
+/// Writes `bytes` at `root/rel`, creating directories.
+func write(_ root: String, _ rel: String, _ bytes: [UInt8]) throws {
+    let url = URL(fileURLWithPath: root).appendingPathComponent(rel)
+    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try Data(bytes).write(to: url)
+}
+
+func write(_ root: String, _ rel: String, _ text: String) throws {
+    try write(root, rel, Array(text.utf8))
+}
+
+import NerqCore
+
+/// A version from a literal (records an issue and returns 0.0.0 if it does not parse).
+func ver(_ s: String) -> Version {
+    do throws(SemverError) {
+        return try Version.parse(s)
+    } catch {
+        Issue.record("bad version literal \(s): \(error)")
+        return Version(0, 0, 0)
+    }
+}

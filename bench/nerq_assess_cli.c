@@ -1,0 +1,42 @@
+/*
+ * One cold nerq assessment as its own process, for bench_assess.py: create an engine on the
+ * advisory database (loads it), assess the lockfile, write the nerq.assessment JSON to stdout.
+ *   nerq_assess_cli DB LOCKFILE        full run
+ *   nerq_assess_cli DB --load-only     database load alone
+ */
+#include <nerq.h>
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int main(int argc, char **argv) {
+    if (argc < 3) {
+        fprintf(stderr, "usage: %s ADVISORY_DB LOCKFILE|--load-only\n", argv[0]);
+        return 2;
+    }
+    json_t *config = json_pack("{s:s}", "advisory_db", argv[1]);
+    json_t *error = NULL;
+    nerq_engine *engine = nerq_engine_new(config, &error);
+    json_decref(config);
+    if (!engine) {
+        char *text = json_dumps(error, JSON_COMPACT);
+        fprintf(stderr, "%s\n", text ? text : "out of memory");
+        free(text);
+        json_decref(error);
+        return 2;
+    }
+    int status = 0;
+    if (strcmp(argv[2], "--load-only") != 0) {
+        json_t *request = json_pack("{s:s}", "lockfile", argv[2]);
+        char *request_text = json_dumps(request, JSON_COMPACT);
+        char *out = nerq_assess_str(engine, request_text);
+        if (!out || strncmp(out, "{\"error\"", 8) == 0) status = 2;
+        if (out) fwrite(out, 1, strlen(out), stdout);
+        nerq_free(out);
+        free(request_text);
+        json_decref(request);
+    }
+    nerq_engine_free(engine);
+    return status;
+}
