@@ -49,7 +49,10 @@ def run(cmd):
 audit = cargo_audit()
 cmds = {
     "cargo-audit": [audit, "audit", "--db", str(db), "--no-fetch", "--no-yanked", "--json", "--file", str(lock)],
-    "nerq": [cli, str(db), str(lock)],
+    # Like for like with cargo-audit: advisories only, no crate sources read.
+    "nerq": [cli, str(db), str(lock), "--no-scan"],
+    # What `cargo nerq` does by default: also scans every crate source found on disk.
+    "nerq + scan": [cli, str(db), str(lock)],
     "nerq db load": [cli, str(db), "--load-only"],
 }
 times = {k: [] for k in cmds}
@@ -67,4 +70,5 @@ med = {k: statistics.median(v) * 1000 for k, v in times.items()}
 print(f"bench_assess: {lock.name} ({lock.stat().st_size // 1024} KB), {db.name} ({sum(1 for _ in db.glob('*/*/*.md'))} advisories), {runs} runs each, medians")
 for k in cmds:
     print(f"  {k:13s} {med[k]:8.1f} ms   peak RSS {rss[k] / 1024:6.1f} MB")
+print(f"  (nerq's assessment holds a full report for each of its packages: {len(subprocess.run(cmds['nerq'], capture_output=True).stdout) // 1024} KB of JSON)")
 print(f"  ratio nerq / cargo-audit = {med['nerq'] / med['cargo-audit']:.2f}x (target <= 0.5x)")

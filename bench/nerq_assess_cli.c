@@ -3,6 +3,7 @@
  * advisory database (loads it), assess the lockfile, write the nerq.assessment JSON to stdout.
  *   nerq_assess_cli DB LOCKFILE        full run
  *   nerq_assess_cli DB --load-only     database load alone
+ *   nerq_assess_cli DB LOCKFILE --no-scan   without reading crate sources (what cargo-audit does)
  */
 #include <nerq.h>
 
@@ -28,7 +29,8 @@ int main(int argc, char **argv) {
     }
     int status = 0;
     if (strcmp(argv[2], "--load-only") != 0) {
-        json_t *request = json_pack("{s:s}", "lockfile", argv[2]);
+        int scan = !(argc > 3 && strcmp(argv[3], "--no-scan") == 0);
+        json_t *request = json_pack("{s:s, s:{s:b}}", "lockfile", argv[2], "options", "scan_sources", scan);
         char *request_text = json_dumps(request, JSON_COMPACT);
         char *out = nerq_assess_str(engine, request_text);
         if (!out || strncmp(out, "{\"error\"", 8) == 0) status = 2;

@@ -1,26 +1,11 @@
 import Foundation
+import NerqTestSupport
 import Testing
 
-/// The shared data directory: $NERQ_SHARED_DATA, else the first `shared/data` found walking up
-/// from this source file.
-func sharedDataDirectory(filePath: String = #filePath) -> String? {
-    let fm = FileManager.default
-    if let env = ProcessInfo.processInfo.environment["NERQ_SHARED_DATA"], !env.isEmpty {
-        return fm.fileExists(atPath: env) ? env : nil
-    }
-    var dir = URL(fileURLWithPath: filePath).deletingLastPathComponent()
-    while dir.path != "/" && !dir.path.isEmpty {
-        let candidate = dir.appendingPathComponent("shared/data")
-        var isDir: ObjCBool = false
-        if fm.fileExists(atPath: candidate.path, isDirectory: &isDir), isDir.boolValue {
-            return candidate.path
-        }
-        dir = dir.deletingLastPathComponent()
-    }
-    return nil
-}
+/// The shared data directory (../shared/data beside the project; see NerqTestSupport).
+func sharedDataDirectory() -> String? { SharedData.directory }
 
-var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
+var isCI: Bool { SharedData.isCI }
 
 /// `shared/data/<sub>`, or nil after printing a skip message (recording an issue when CI=true).
 func sharedData(_ sub: String, for test: String) -> String? {
