@@ -70,7 +70,7 @@ public enum JSONText {
             switch value {
             case .null: ascii("null")
             case .bool(let b): b ? ascii("true") : ascii("false")
-            case .int(let i): text(String(i))
+            case .int(let i): integer(i)
             case .double(let d): real(d)
             case .string(let s): string(s)
             case .array(let items):
@@ -96,12 +96,58 @@ public enum JSONText {
             }
         }
 
+        /// Decimal digits straight into the buffer (no String per number).
+        mutating func integer(_ i: Int64) {
+            if i < 0 { byte(UInt8(ascii: "-")) }
+            var magnitude = i.magnitude
+            var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                         UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+                (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+            var n = 0
+            withUnsafeMutableBytes(of: &digits) { d in
+                repeat {
+                    d[19 - n] = UInt8(truncatingIfNeeded: magnitude % 10) + UInt8(ascii: "0")
+                    magnitude /= 10
+                    n += 1
+                } while magnitude > 0 && n < 20
+                bytes(UnsafeBufferPointer(rebasing: d.bindMemory(to: UInt8.self)[(20 - n)...]))
+            }
+        }
+
+        static let powersOfTen: [Double] = [1, 10, 100, 1000]
+
         mutating func real(_ d: Double) {
             guard d.isFinite else {  // JSON has no NaN or infinity; the model never produces them.
                 ascii("null")
                 return
             }
-            text((d == 0 ? 0.0 : d).description)  // -0 prints as 0.0
+            let value = d == 0 ? 0.0 : d  // -0 prints as 0.0
+            // Fast path for the numbers reports are made of (45.0, 99.2, 0.25): the fewest decimals
+            // (1 to 3) that give back the same Double, which is what the shortest round-trip
+            // form prints in this range. Everything else goes through Swift's own formatting.
+            let magnitude = value.magnitude
+            if value == 0 || (magnitude >= 1e-3 && magnitude < 1e15) {
+                for (k, scale) in Writer.powersOfTen.enumerated() {
+                    let scaled = (value * scale).rounded()
+                    guard scaled.magnitude < 9e15, scaled / scale == value else { continue }
+                    let places = max(k, 1)
+                    let n = Int64(scaled) * (k == 0 ? 10 : 1)  // integral values print one decimal: 45.0
+                    let unit = Int64(Writer.powersOfTen[places])
+                    let whole = n / unit
+                    var fraction = (n % unit).magnitude
+                    if n < 0 && whole == 0 { byte(UInt8(ascii: "-")) }
+                    integer(whole)
+                    byte(UInt8(ascii: "."))
+                    var divisor = UInt64(unit / 10)
+                    for _ in 0..<places {
+                        byte(UInt8(truncatingIfNeeded: fraction / divisor) + UInt8(ascii: "0"))
+                        fraction %= divisor
+                        divisor /= 10
+                    }
+                    return
+                }
+            }
+            text(value.description)
         }
 
         static let hex: StaticString = "0123456789abcdef"
