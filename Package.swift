@@ -12,6 +12,10 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CJansson", path: "Sources/CJansson", pkgConfig: "jansson",
                        providers: [.apt(["libjansson-dev"])]),
+        .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
         // Model, Cargo semver, methodology: pure Swift, no Foundation, no I/O.
         .target(name: "NerqCore"),
         // The @_cdecl exports: json_t <-> model, errors, engine handles. The only C-aware target.
@@ -24,6 +28,11 @@ let package = Package(
         .target(name: "NerqAdvisories", dependencies: ["NerqCore", "NerqTOML", "NerqIO"]),
         // Reads each crate's own source: unsafe code, capabilities, tests, docs (a Rust lexer over bytes).
         .target(name: "NerqScan"),
+        // Registry data: the crates.io database dump (tarball or folder) into a SQLite store, and
+        // cargo's local index cache.
+        .target(name: "NerqRegistry", dependencies: ["NerqCore", "CSQLite", "CZlib"]),
+        .executableTarget(name: "nerq-registry-bench", dependencies: ["NerqRegistry", "NerqCore", "CSQLite"],
+                          path: "Sources/nerq-registry-bench"),
         .executableTarget(name: "nerq-scan-bench", dependencies: ["NerqScan"], path: "Sources/nerq-scan-bench"),
         // Loads data through the collectors and answers score/assess/preflight requests.
         .target(name: "NerqEngine", dependencies: ["NerqCore", "NerqIO", "NerqCargo", "NerqAdvisories", "NerqScan"]),
@@ -34,6 +43,7 @@ let package = Package(
         .testTarget(name: "NerqCargoTests", dependencies: ["NerqCargo", "NerqCore", "NerqTestSupport"]),
         .testTarget(name: "NerqAdvisoriesTests", dependencies: ["NerqAdvisories", "NerqCore", "NerqTOML", "NerqTestSupport"]),
         .testTarget(name: "NerqScanTests", dependencies: ["NerqScan"]),
+        .testTarget(name: "NerqRegistryTests", dependencies: ["NerqRegistry", "NerqCore"]),
         .testTarget(name: "NerqEngineTests", dependencies: ["NerqEngine", "NerqCore", "NerqTestSupport"]),
         .testTarget(name: "NerqABITests", dependencies: ["NerqABI", "NerqEngine", "NerqCore", "CJansson"]),
     ]

@@ -1,0 +1,180 @@
+// cargo's local index cache: `$CARGO_HOME/registry/index/<registry>/.cache/<prefix>/<name>`.
+//
+// The format is cargo's `SummariesCache` (src/cargo/sources/registry/index/cache.rs):
+//
+//     u8 cache version (3) | u32 LE index schema version (2) | index file version (revision) | 0
+//     then per version:  semver version | 0 | JSON line of the index | 0
+//
+// Each JSON line is the registry index entry of one published version (`name`, `vers`, `deps`,
+// `cksum`, `features`, `yanked`, `links`, `v`, `rust_version`, and `pubtime` in newer
+// registries). The file name is the crate name in lower case under cargo's prefix directories
+// (`1/a`, `2/ab`, `3/a/abc`, `ab/cd/abcd…`).
+
+import NerqCore
+
+public struct IndexCacheEntry: Sendable, Equatable {
+    /// The version as the entry's JSON says (`vers`).
+    public var version: String
+    public var yanked: Bool
+    /// Publication time (`pubtime`), when the registry records it.
+    public var published: Timestamp?
+    public var rustVersion: String?
+    /// Index entry schema (`v`; 1 when absent).
+    public var schema: Int64
+    public var checksum: String?
+}
+
+public struct IndexCacheFile: Sendable, Equatable {
+    public var path: String
+    public var cacheVersion: Int
+    public var indexFormatVersion: UInt32
+    /// The index file version cargo caches against (a git revision or an HTTP ETag/Last-Modified).
+    public var revision: String
+    /// The crate's name from the entries (nil when there are none).
+    public var name: String?
+    public var entries: [IndexCacheEntry]
+}
+
+public enum CargoIndexCache {
+    /// Cache versions with this layout: 2 added the schema-version field, 3 only invalidated
+    /// old entries. Version 1 (no schema field) is not read.
+    public static let readableCacheVersions: ClosedRange<Int> = 2...3
+
+    /// cargo's `make_dep_path(name.to_lowercase(), false)`.
+    public static func relativePath(for name: String) -> String {
+        let lower = String(decoding: name.utf8.map { $0 >= 0x41 && $0 <= 0x5A ? $0 + 0x20 : $0 }, as: UTF8.self)
+        let chars = Array(lower)
+        switch chars.count {
+        case 0: return lower
+        case 1: return "1/\(lower)"
+        case 2: return "2/\(lower)"
+        case 3: return "3/\(chars[0])/\(lower)"
+        default: return "\(chars[0])\(chars[1])/\(chars[2])\(chars[3])/\(lower)"
+        }
+    }
+
+    /// The cache files for `name` under `cargoHome` (default `$CARGO_HOME`, else `$HOME/.cargo`),
+    /// one per registry index directory, sorted by the directory name.
+    public static func locate(name: String, cargoHome: String? = nil) -> [String] {
+        guard let home = cargoHome ?? environment("CARGO_HOME") ?? environment("HOME").map({ $0 + "/.cargo" }) else { return [] }
+        let index = home + "/registry/index"
+        guard let registries = try? FileIO.list(index) else { return [] }
+        let relative = relativePath(for: name)
+        return registries.map { "\(index)/\($0)/.cache/\(relative)" }.filter { FileIO.kind($0) == .file }
+    }
+
+    static func environment(_ name: String) -> String? {
+        guard let v = getenv(name) else { return nil }
+        let s = String(cString: v)
+        return s.isEmpty ? nil : s
+    }
+
+    public static func read(path: String) throws(NerqError) -> IndexCacheFile {
+        try parse(try FileIO.read(path, limit: 256 << 20), path: path)
+    }
+
+    public static func parse(_ bytes: [UInt8], path: String) throws(NerqError) -> IndexCacheFile {
+        func fail(_ offset: Int, _ what: String) -> NerqError {
+            NerqError(.parseError, "\(path): byte \(offset): \(what)", path: "\(path):\(offset)")
+        }
+        guard let first = bytes.first else { throw fail(0, "empty file, not a cargo index cache") }
+        let cacheVersion = Int(first)
+        guard readableCacheVersions.contains(cacheVersion) else {
+            throw fail(0, "cache version \(cacheVersion) (cargo writes \(readableCacheVersions.upperBound); this reader knows \(readableCacheVersions.lowerBound)–\(readableCacheVersions.upperBound))")
+        }
+        guard bytes.count >= 5 else { throw fail(1, "truncated: expected 4 bytes of index schema version") }
+        let schema = UInt32(bytes[1]) | UInt32(bytes[2]) << 8 | UInt32(bytes[3]) << 16 | UInt32(bytes[4]) << 24
+        // Fields are NUL-terminated; cargo's `split` also accepts a missing final NUL.
+        var fields: [(start: Int, end: Int)] = []
+        var start = 5
+        var i = 5
+        while i < bytes.count {
+            if bytes[i] == 0 {
+                fields.append((start, i))
+                start = i + 1
+            }
+            i += 1
+        }
+        if start < bytes.count { fields.append((start, bytes.count)) }
+        guard let revisionField = fields.first else { throw fail(5, "truncated: no index file version") }
+        let revision = String(decoding: bytes[revisionField.start..<revisionField.end], as: UTF8.self)
+        var entries: [IndexCacheEntry] = []
+        var name: String?
+        var k = 1
+        while k < fields.count {
+            let key = fields[k]
+            let keyText = String(decoding: bytes[key.start..<key.end], as: UTF8.self)
+            guard k + 1 < fields.count else {
+                throw fail(key.start, "version \"\(keyText)\" has no JSON entry after it (truncated file)")
+            }
+            let blob = fields[k + 1]
+            let entryNumber = entries.count + 1
+            let value: JSONValue
+            do throws(NerqError) {
+                value = try JSONParser.parse(Array(bytes[blob.start..<blob.end]))
+            } catch {
+                throw fail(blob.start, "entry \(entryNumber) (version \(keyText)): invalid JSON: \(error.message)")
+            }
+            guard case .object(let o) = value else { throw fail(blob.start, "entry \(entryNumber) (version \(keyText)): expected a JSON object") }
+            var entry = IndexCacheEntry(version: keyText, yanked: false, published: nil, rustVersion: nil, schema: 1, checksum: nil)
+            if case .string(let vers)? = o["vers"] { entry.version = vers }
+            if case .string(let n)? = o["name"], name == nil { name = n }
+            switch o["yanked"] {
+            case .bool(let y)?: entry.yanked = y
+            case nil, .null?: break
+            default: throw fail(blob.start, "entry \(entryNumber) (version \(keyText)): \"yanked\" is not a boolean")
+            }
+            if case .string(let p)? = o["pubtime"] {
+                guard let t = Timestamp.parse(p) else {
+                    throw fail(blob.start, "entry \(entryNumber) (version \(keyText)): \"pubtime\" is not an RFC 3339 time: \"\(p)\"")
+                }
+                entry.published = t
+            }
+            if case .string(let rv)? = o["rust_version"] { entry.rustVersion = rv }
+            if case .int(let v)? = o["v"] { entry.schema = v }
+            if case .string(let c)? = o["cksum"] { entry.checksum = c }
+            entries.append(entry)
+            k += 2
+        }
+        return IndexCacheFile(path: path, cacheVersion: cacheVersion, indexFormatVersion: schema, revision: revision,
+                              name: name, entries: entries)
+    }
+
+    /// Registry signals from one crate's cache: versions, yanked versions, the scored version's
+    /// yanked flag and publication time, first/latest publication (when `pubtime` is recorded),
+    /// and the latest version (highest non-yanked stable, as crates.io's default).
+    public static func signals(_ file: IndexCacheFile, version: String?) -> RegistrySignals {
+        var r = RegistrySignals()
+        r.versions = Int64(file.entries.count)
+        r.yankedVersions = Int64(file.entries.filter(\.yanked).count)
+        let times = file.entries.compactMap(\.published)
+        r.firstRelease = times.min()
+        r.latestRelease = times.max()
+        var best: (rank: (Bool, Bool, Int), version: Version?, text: String)?
+        for e in file.entries {
+            let parsed = try? Version.parse(e.version)
+            let key = (!e.yanked, parsed.map { $0.pre.isEmpty } ?? false, parsed == nil ? 0 : 1)
+            if let b = best {
+                if key.0 != b.rank.0 { if key.0 { best = (key, parsed, e.version) }; continue }
+                if key.1 != b.rank.1 { if key.1 { best = (key, parsed, e.version) }; continue }
+                if key.2 != b.rank.2 { if key.2 > b.rank.2 { best = (key, parsed, e.version) }; continue }
+                if let p = parsed, let q = b.version, Version.compareIncludingBuild(p, q) > 0 { best = (key, parsed, e.version) }
+            } else {
+                best = (key, parsed, e.version)
+            }
+        }
+        r.latestVersion = best?.text
+        let target = version ?? best?.text
+        if let target, let e = file.entries.first(where: { $0.version == target }) {
+            r.yanked = e.yanked
+            r.versionReleased = e.published
+        }
+        return r
+    }
+}
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif

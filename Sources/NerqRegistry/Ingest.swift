@@ -1,0 +1,204 @@
+// Reading a crates.io database dump — `db-dump.tar.gz` or its extracted folder — into the store.
+// The store is built in a temporary file beside the destination and renamed over it only when
+// everything was read: an error leaves the destination as it was, and no half-written store.
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import NerqCore
+
+public enum RegistryIngest {
+    /// Builds the registry store at `store` from the dump at `dump` (a `.tar.gz`/`.tar` file, a
+    /// `YYYY-MM-DD-HHMMSS` folder, or a folder holding such folders: the newest is read).
+    @discardableResult
+    public static func build(dump: String, store: String) throws(NerqError) -> IngestSummary {
+        guard let kind = FileIO.kind(dump) else { throw NerqError(.notFound, "no such dump: \(dump)", path: dump) }
+        let temporary = "\(store).tmp-\(FileIO.processID())"
+        FileIO.remove(temporary)
+        var db: SQLiteDB?
+        do throws(NerqError) {
+            let opened = try SQLiteDB(path: temporary, readOnly: false)
+            db = opened
+            let builder = try DumpBuilder(dumpLabel: dump, db: opened)
+            switch kind {
+            case .directory: try readFolder(dump, into: builder)
+            case .file: try readTarball(dump, into: builder)
+            case .other: throw NerqError(.invalidValue, "\(dump) is neither a dump folder nor a tarball", path: dump)
+            }
+            let summary = try builder.finish()
+            try opened.exec("COMMIT")
+            opened.close()
+            db = nil
+            try FileIO.fsyncFile(temporary)
+            try FileIO.rename(temporary, store)
+            return summary
+        } catch {
+            db?.close()
+            FileIO.remove(temporary)
+            FileIO.remove(temporary + "-journal")
+            throw error
+        }
+    }
+
+    // MARK: metadata.json
+
+    static func readMetadata(_ bytes: [UInt8], file: String, into builder: DumpBuilder) throws(NerqError) {
+        let value: JSONValue
+        do throws(NerqError) {
+            value = try JSONParser.parse(bytes)
+        } catch {
+            throw NerqError(.parseError, "\(file): \(error.message)", path: file)
+        }
+        guard case .object(let o) = value else {
+            throw NerqError(.parseError, "\(file): expected a JSON object", path: file)
+        }
+        if case .string(let t)? = o["timestamp"] {
+            guard let ts = Timestamp.parse(t) else {
+                throw NerqError(.parseError, "\(file): \"timestamp\" is not an RFC 3339 time: \"\(t)\"", path: file)
+            }
+            builder.timestamp = ts.seconds
+        }
+        if case .string(let c)? = o["crates_io_commit"] { builder.cratesIoCommit = c }
+    }
+
+    // MARK: folders
+
+    /// `YYYY-MM-DD-HHMMSS`.
+    static func isSnapshotName(_ name: String) -> Bool {
+        let b = Array(name.utf8)
+        guard b.count == 17 else { return false }
+        for (i, c) in b.enumerated() {
+            if i == 4 || i == 7 || i == 10 {
+                if c != 0x2D { return false }
+            } else if c < 0x30 || c > 0x39 {
+                return false
+            }
+        }
+        return true
+    }
+
+    static func readFolder(_ path: String, into builder: DumpBuilder) throws(NerqError) {
+        var root = path
+        while root.count > 1 && root.hasSuffix("/") { root.removeLast() }
+        if FileIO.kind(root + "/data") != .directory {
+            // A folder holding dump folders: the newest.
+            let snapshots = try FileIO.list(root).filter { isSnapshotName($0) && FileIO.kind(root + "/" + $0 + "/data") == .directory }
+            guard let newest = snapshots.last else {
+                throw NerqError(.notFound, "\(path) is not a crates.io dump: no data/ folder and no YYYY-MM-DD-HHMMSS/data/ inside", path: path)
+            }
+            root = root + "/" + newest
+        }
+        let name = FileIO.lastComponent(root)
+        builder.snapshot = isSnapshotName(name) ? name : nil
+        let metadata = root + "/metadata.json"
+        if FileIO.kind(metadata) == .file {
+            try readMetadata(try FileIO.read(metadata, limit: 1 << 20), file: metadata, into: builder)
+        }
+        let files = try FileIO.list(root + "/data").filter { $0.hasSuffix(".csv") }
+        let tables = files.map { String($0.dropLast(4)) }
+        builder.expectDefaultVersions = tables.contains("default_versions")
+        // Versions and default versions first, so dependencies can be filtered as they stream.
+        let first = ["crates", "versions", "default_versions"]
+        let ordered = first.filter { tables.contains($0) } + tables.filter { !first.contains($0) }
+        for table in ordered {
+            let file = root + "/data/" + table + ".csv"
+            guard let reader = try builder.reader(for: table, file: "data/\(table).csv") else { continue }
+            do throws(NerqError) {
+                try FileIO.stream(file) { (chunk: UnsafeBufferPointer<UInt8>) throws(NerqError) in try reader.feed(chunk) }
+                try builder.finished(reader)
+            } catch {
+                throw located(error, in: root)
+            }
+        }
+    }
+
+    /// Errors from a table carry the dump-relative file (`data/versions.csv:12`); the message
+    /// also names the dump.
+    static func located(_ error: NerqError, in dump: String) -> NerqError {
+        var e = error
+        if e.message.hasPrefix("data/") { e.message = "\(dump)/\(e.message)" }
+        return e
+    }
+
+    // MARK: tarballs
+
+    final class TarballConsumer: TarConsumer {
+        let builder: DumpBuilder
+        let tarball: String
+        var reader: TableReader?
+        var metadata: [UInt8]?
+        var metadataName = ""
+        var top: String?
+
+        init(builder: DumpBuilder, tarball: String) {
+            self.builder = builder
+            self.tarball = tarball
+        }
+
+        func tarEntryBegin(name: String, size: Int64, isFile: Bool) throws(NerqError) {
+            reader = nil
+            metadata = nil
+            guard isFile else { return }
+            var parts = name.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+            if parts.first == "." { parts.removeFirst() }
+            guard parts.count >= 2 else { return }
+            if top == nil {
+                top = parts[0]
+                builder.snapshot = RegistryIngest.isSnapshotName(parts[0]) ? parts[0] : nil
+            }
+            if parts.count == 2 && parts[1] == "metadata.json" {
+                guard size <= 1 << 20 else { throw NerqError(.parseError, "\(tarball): \(name) is too large for metadata", path: tarball) }
+                metadata = []
+                metadataName = name
+            } else if parts.count == 3 && parts[1] == "data" && parts[2].hasSuffix(".csv") {
+                let table = String(parts[2].dropLast(4))
+                reader = try builder.reader(for: table, file: "data/\(table).csv")
+            }
+        }
+
+        func tarEntryData(_ bytes: UnsafeBufferPointer<UInt8>) throws(NerqError) {
+            if let reader {
+                try reader.feed(bytes)
+            } else if metadata != nil {
+                metadata?.append(contentsOf: bytes)
+            }
+        }
+
+        func tarEntryEnd() throws(NerqError) {
+            if let reader {
+                try builder.finished(reader)
+                self.reader = nil
+            } else if let m = metadata {
+                try RegistryIngest.readMetadata(m, file: "\(tarball):\(metadataName)", into: builder)
+                metadata = nil
+            }
+        }
+    }
+
+    static func readTarball(_ path: String, into builder: DumpBuilder) throws(NerqError) {
+        let consumer = TarballConsumer(builder: builder, tarball: path)
+        let tar = TarReader(path: path, consumer: consumer)
+        var gzip: GzipInflater?
+        var decided = false
+        do throws(NerqError) {
+            try FileIO.stream(path) { (chunk: UnsafeBufferPointer<UInt8>) throws(NerqError) in
+                if !decided {
+                    decided = true
+                    if chunk.count >= 2, chunk[0] == 0x1F, chunk[1] == 0x8B { gzip = try GzipInflater(path: path) }
+                }
+                if let gz = gzip {
+                    try gz.feed(chunk) { (out: UnsafeBufferPointer<UInt8>) throws(NerqError) in try tar.feed(out) }
+                } else {
+                    try tar.feed(chunk)
+                }
+            }
+            guard decided else { throw NerqError(.parseError, "\(path): empty file", path: path) }
+            try gzip?.finish()
+            try tar.finish()
+        } catch {
+            throw located(error, in: "\(path):\(consumer.top ?? "")")
+        }
+    }
+}
