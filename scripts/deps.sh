@@ -9,7 +9,7 @@ command -v cc >/dev/null || need+=(gcc)
 command -v make >/dev/null || need+=(make)
 command -v python3 >/dev/null || need+=(python3 python3-pip)
 # Real crate sources for the scanner's tests and the demo (Debian packages them offline).
-for crate in regex nix libc serde-json memchr smallvec bytes; do
+for crate in regex nix libc serde-json memchr smallvec bytes atty; do
   dpkg -s "librust-$crate-dev" >/dev/null 2>&1 || need+=("librust-$crate-dev")
 done
 if ((${#need[@]})); then

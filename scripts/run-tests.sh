@@ -30,6 +30,13 @@ python3 tests/ctypes_smoke.py .build/release/libnerq.so examples/signals/nix-0.2
 step "Exported symbols"
 make -s test-symbols || status=1
 
+step "Self-contained library (-static-stdlib), the one to ship"
+make -s static >/dev/null || status=1
+scripts/check-symbols.sh .build-static/release/libnerq.so || status=1
+if ldd .build-static/release/libnerq.so | grep -q swift; then echo "FAIL: the static library still needs the Swift runtime"; status=1
+else echo "static: no Swift runtime libraries needed"; fi
+python3 tests/ctypes_smoke.py .build-static/release/libnerq.so examples/signals/nix-0.22.1.json || status=1
+
 step "Assessments of the shared lockfiles (through the C API)"
 make -s out/nerq_assess_cli
 rm -f out/assessments.ndjson
