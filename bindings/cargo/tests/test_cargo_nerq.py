@@ -280,6 +280,8 @@ def test_bad_flags(args, needle):
 
 def test_missing_database(tmp_path, demo_ready):
     one_line_error(run(["--advisory-db", tmp_path / "no-db"]), "advisory database", str(tmp_path / "no-db"))
+    (tmp_path / "empty").mkdir()  # a directory, but not an advisory-db
+    one_line_error(run(["--advisory-db", tmp_path / "empty"]), "advisory", str(tmp_path / "empty"))
     # no flag, no NERQ_ADVISORY_DB, no ~/.cargo/advisory-db: nothing to check against
     env = clean_env(HOME=str(tmp_path))
     one_line_error(run([], env=env), "no advisory database found")
