@@ -74,16 +74,18 @@ def bench_project(rounds: int, db: Path) -> dict:
     lock.write_text("".join(l for l in (DEMO / "Cargo.lock").read_text().splitlines(True)
                             if l.strip() != 'checksum = "Could not get crate checksum"'))
     env = {k: v for k, v in os.environ.items() if k not in ("NERQ_ADVISORY_DB", "CARGO_TERM_COLOR")}
+    env["CARGO"] = real_cargo()  # what cargo sets when it runs `cargo nerq` (not a rustup proxy)
+    nerq = [sys.executable, str(SCRIPT), "nerq", "--format", "json", "--advisory-db", str(db)]
+    lockfile = ["--lockfile", str(DEMO / "Cargo.lock")]
     commands = {
-        "cargo nerq (cargo metadata + assess)": [sys.executable, str(SCRIPT), "nerq", "--format", "json",
-                                                 "--advisory-db", str(db)],
-        "cargo nerq --lockfile": [sys.executable, str(SCRIPT), "nerq", "--format", "json", "--advisory-db", str(db),
-                                  "--lockfile", str(DEMO / "Cargo.lock")],
+        "cargo nerq (metadata + source scan)": nerq,
+        "cargo nerq --lockfile (source scan)": nerq + lockfile,
+        "cargo nerq --lockfile --no-scan": nerq + lockfile + ["--no-scan"],
         "cargo-audit": [audit, "audit", "--db", str(db), "--no-fetch", "--no-yanked", "--json", "--file", str(lock)],
     }
     # One warm-up each (page cache), and a check that both tools found the same advisories.
     outputs = {name: timed(cmd, DEMO, env) for name, cmd in commands.items()}
-    nerq_doc = json.loads(outputs["cargo nerq --lockfile"][1])
+    nerq_doc = json.loads(outputs["cargo nerq --lockfile --no-scan"][1])
     nerq_set = {(f["id"], f["package"], f["version"]) for f in nerq_doc["findings"]}
     audit_doc = json.loads(outputs["cargo-audit"][1])
     audit_set = {(v["advisory"]["id"], v["package"]["name"], v["package"]["version"])
@@ -102,8 +104,41 @@ def bench_project(rounds: int, db: Path) -> dict:
     return {"cargo_audit_version": version, "packages": len(nerq_doc["packages"]),
             "advisories": nerq_doc["database"]["advisories"], "findings": len(nerq_set),
             "same_findings": nerq_set == audit_set, "medians_s": medians,
-            "ratio_default": medians["cargo nerq (cargo metadata + assess)"] / medians["cargo-audit"],
-            "ratio_lockfile": medians["cargo nerq --lockfile"] / medians["cargo-audit"]}
+            "ratios": {name: medians[name] / medians["cargo-audit"] for name in commands if name != "cargo-audit"},
+            "in_process_ms": in_process(db)}
+
+
+def real_cargo() -> str:
+    try:
+        path = subprocess.run(["rustup", "which", "cargo"], capture_output=True, text=True).stdout.strip()
+        if path:
+            return path
+    except OSError:
+        pass
+    return shutil.which("cargo") or "cargo"
+
+
+def in_process(db: Path) -> dict:
+    """Where a `cargo nerq --lockfile` run spends its time, measured in a fresh interpreter."""
+    code = f"""
+import json, sys, time
+t0 = time.perf_counter()
+sys.path.insert(0, {str(ROOT / "bindings" / "python")!r})
+import nerq
+nerq.version(); t1 = time.perf_counter()
+e = nerq.Engine(advisory_db={str(db)!r}); t2 = time.perf_counter()
+req = {{"lockfile": {str(DEMO / "Cargo.lock")!r}}}
+e.call("assess", dict(req, options={{"scan_sources": False}})); t3 = time.perf_counter()
+e.call("assess", req); t4 = time.perf_counter()
+print(json.dumps({{"load libnerq.so": (t1 - t0) * 1e3, "engine (load advisory-db)": (t2 - t1) * 1e3,
+                  "assess, no scan": (t3 - t2) * 1e3, "assess, source scan": (t4 - t3) * 1e3}}))
+"""
+    runs = [json.loads(subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout)
+            for _ in range(5)]
+    startup = [timed([sys.executable, "-c", "import json, argparse, subprocess, re"], ROOT, None)[0] * 1e3 for _ in range(5)]
+    out = {k: statistics.median(r[k] for r in runs) for k in runs[0]}
+    out["python start-up + imports"] = statistics.median(startup)
+    return out
 
 
 def bench_binding(rounds: int, calls: int) -> dict:
@@ -169,9 +204,11 @@ def main() -> int:
           f"{p['findings']} findings; same findings as cargo-audit: {'yes' if p['same_findings'] else 'NO'}), "
           f"{args.rounds} rounds interleaved, median wall time per process")
     for name, s in p["medians_s"].items():
-        print(f"  {name:<38} {s * 1000:8.1f} ms")
-    print(f"  ratio cargo nerq / cargo-audit             {p['ratio_default']:8.2f}x   ({p['cargo_audit_version']})")
-    print(f"  ratio cargo nerq --lockfile / cargo-audit  {p['ratio_lockfile']:8.2f}x")
+        ratio = f"{p['ratios'][name]:6.2f}x cargo-audit" if name in p["ratios"] else f"({p['cargo_audit_version']})"
+        print(f"  {name:<38} {s * 1000:8.1f} ms   {ratio}")
+    print("  where nerq's time goes (in process, median of 5):")
+    for name, ms in p["in_process_ms"].items():
+        print(f"    {name:<34} {ms:8.1f} ms")
 
     b = bench_binding(args.rounds, args.calls)
     u = b["us_per_call"]

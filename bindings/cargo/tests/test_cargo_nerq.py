@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CARGO_DIR, DEMO, NOW, REPO_ROOT, clean_env, run, shared_data
+from cargo_nerq_support import CARGO_DIR, DEMO, NOW, REPO_ROOT, clean_env, run, shared_data
 from sarif_schema import assert_valid
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -95,11 +95,12 @@ def test_demo_human(demo_ready, advisory_db, demo_json):
     assert not ANSI.search(out)  # not a terminal: no colour
     lines = out.splitlines()
     assert lines[0].split()[:5] == ["PACKAGE", "VERSION", "SCORE", "GRADE", "VERDICT"]
-    rows = lines[1:lines.index("")]
-    shown = [l.split()[0] for l in rows if not l.startswith("...")]
-    affected = {p["package"]["name"] for p in demo_json["packages"] if p["findings"]}
-    assert affected <= set(shown)
-    scores = [float(l.split()[2]) for l in rows if not l.startswith("...") and l.split()[2] != "-"]
+    rows = [re.split(r"\s{2,}", l) for l in lines[1:lines.index("")] if not l.startswith("...")]
+    shown = {r[0].replace(" (dev)", "") for r in rows}
+    affected = {p["package"]["name"] for p in demo_json["packages"] if any(f.get("id", "").startswith("RUSTSEC-") for f in p["findings"])}
+    assert shown == affected  # the packages with advisories; the rest are counted
+    assert lines[1 + len(rows)].startswith(f"... and {len(demo_json['packages']) - len(rows)} more packages")
+    scores = [float(r[2]) for r in rows if r[2] != "-"]
     assert scores == sorted(scores)  # worst first
     assert "advisory database:" in out and str(advisory_db) in out
     full = run(demo_args(advisory_db, "--all")).stdout
@@ -200,8 +201,9 @@ def test_through_cargo(demo_ready, advisory_db):
 
 
 def test_manifest_path_and_metadata_path(demo_ready, advisory_db, tmp_path, demo_json):
+    # cargo reads .cargo/config.toml from the directory it runs in, so run below the demo
     r = run(demo_args(advisory_db, "--format", "json", "--manifest-path", DEMO / "Cargo.toml", "--offline", "--locked"),
-            cwd=tmp_path)
+            cwd=DEMO / "src")
     assert r.returncode == 0, r.stderr
     assert json.loads(r.stdout) == demo_json
     meta = subprocess.run(["cargo", "metadata", "--format-version", "1", "--offline"], cwd=DEMO, capture_output=True)
@@ -283,7 +285,8 @@ def test_missing_database(tmp_path, demo_ready):
     (tmp_path / "empty").mkdir()  # a directory, but not an advisory-db
     one_line_error(run(["--advisory-db", tmp_path / "empty"]), "advisory", str(tmp_path / "empty"))
     # no flag, no NERQ_ADVISORY_DB, no ~/.cargo/advisory-db: nothing to check against
-    env = clean_env(HOME=str(tmp_path))
+    env = clean_env(HOME=str(tmp_path), CARGO_HOME=str(tmp_path / ".cargo"),
+                    RUSTUP_HOME=os.environ.get("RUSTUP_HOME") or os.path.expanduser("~/.rustup"))
     one_line_error(run([], env=env), "no advisory database found")
     one_line_error(run(["crate", "atty@0.2.14"], env=env), "no advisory database found")
 
@@ -408,3 +411,34 @@ def test_installed_layout_prefers_its_own_binding_and_library(tmp_path):
     r = subprocess.run([sys.executable, str(prefix / "bin" / "cargo-nerq"), "nerq", "--version"], cwd=tmp_path, env=env,
                        capture_output=True, text=True)
     one_line_error(r, str(prefix / "lib" / "libnerq.so"))
+
+
+# -- the json format is the library's document: it validates against the repository's schemas --------
+
+def _schema_validator(kind):
+    jsonschema = pytest.importorskip("jsonschema")
+    schema = json.loads((REPO_ROOT / "schemas" / f"{kind}.schema.json").read_text())
+    cls = jsonschema.validators.validator_for(schema)
+    return cls(schema)
+
+
+def test_json_outputs_validate_against_the_schemas(demo_json, advisory_db):
+    errors = list(_schema_validator("nerq.assessment").iter_errors(demo_json))
+    assert not errors, errors[0].message
+    report = _schema_validator("nerq.report")
+    for p in demo_json["packages"]:
+        assert not list(report.iter_errors(p)), p["package"]
+    r = run(["crate", "atty@0.2.14", "--advisory-db", advisory_db, "--now", NOW, "--format", "json"])
+    assert not list(report.iter_errors(json.loads(r.stdout)))
+
+
+def test_no_scan_and_vendor_dir(demo_ready, advisory_db, demo_json, tmp_path):
+    r = run(demo_args(advisory_db, "--format", "json", "--no-scan"))
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    assert doc["findings"] == demo_json["findings"]  # advisories do not depend on the scan
+    kinds = {f["kind"] for p in doc["packages"] for f in p["findings"]}
+    assert not kinds & {"capability", "unsafe_code"}
+    assert not any("source scanned" in n for n in doc["notes"])
+    r = run(demo_args(advisory_db, "--format", "json", "--vendor-dir", tmp_path))
+    assert r.returncode == 0, r.stderr

@@ -6,10 +6,18 @@ import re
 
 import pytest
 
-from fixtures import assessment
+from cargo_nerq_fixtures import assessment
 from sarif_schema import assert_valid
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def test_attention_ignores_info_findings(cn):
+    pkgs = {p["package"]["name"]: p for p in assessment()["packages"]}
+    assert [cn.needs_attention(pkgs[n]) for n in ("itoa", "time", "atty", "nerq-demo", "rustc-serialize")] == \
+        [False, True, True, False, True]
+    safe_with_advisory = dict(pkgs["itoa"], findings=[{"severity": "low", "kind": "unmaintained", "id": "X", "message": "x"}])
+    assert cn.needs_attention(safe_with_advisory)
 
 
 def test_sort_worst_first_unscored_last(cn):
@@ -24,7 +32,7 @@ def test_human_default_shows_packages_that_need_attention(cn):
     assert [l.split()[0] for l in lines[1:4]] == ["rustc-serialize", "atty", "time"]
     assert "rustc-serialize (dev)" in lines[1]
     assert "RUSTSEC-2021-0145: Potential unaligned read | on windows (+1 more)" in lines[2]
-    assert "... and 2 more packages without findings" in out
+    assert "... and 2 more packages (1 safe, 1 unknown) with no finding above info (--all lists them)" in out
     assert "itoa" not in out
     assert "5 packages: 1 avoid, 1 warning, 1 caution, 1 safe, 1 unknown" in out
     assert "4 advisories affect 3 packages: 2 vulnerability, 1 unsound, 1 unmaintained" in out
@@ -93,14 +101,15 @@ def test_markdown(cn):
     assert "upgrade to 0.3.47" in out
     assert "Potential unaligned read \\| on windows" in out  # pipes cannot break the table
     assert out.count("<details>") == out.count("</details>") == 1
-    assert "<summary>2 other packages (no findings)</summary>" in out
+    assert "<summary>2 other packages (no finding above info)</summary>" in out
+    assert "unsafe items" not in out  # informational findings are not listed
     for row in table:
         assert row.count(" | ") - row.count("\\|") >= 4
 
 
 def test_markdown_all_clean(cn):
     doc = assessment()
-    doc["packages"] = [p for p in doc["packages"] if not p["findings"] and p["verdict"]["level"] == "safe"]
+    doc["packages"] = [p for p in doc["packages"] if p["verdict"]["level"] == "safe"]
     doc["findings"] = []
     out = cn.render_markdown(doc)
     assert out.startswith("### cargo nerq: all 5 packages look fine")

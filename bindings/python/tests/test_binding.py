@@ -14,7 +14,7 @@ import pytest
 
 import nerq
 from nerq import _ffi
-from conftest import NOW, PYTHON_DIR, REPO_ROOT
+from nerq_py_support import NOW, PYTHON_DIR, REPO_ROOT
 
 SIGNALS = REPO_ROOT / "examples" / "signals"
 DEMO_LOCK = REPO_ROOT / "examples" / "demo" / "Cargo.lock"

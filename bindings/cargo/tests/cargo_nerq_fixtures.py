@@ -52,7 +52,8 @@ def assessment():
                        url="https://github.com/softprops/atty/issues/57")
     atty_uns = finding("RUSTSEC-2021-0145", "unsound", "medium", "Potential unaligned read | on windows")
     pkgs = [
-        report("itoa", "1.0.1", 100.0, "A+", "safe", line=30),
+        report("itoa", "1.0.1", 100.0, "A+", "safe", [{"severity": "info", "kind": "unsafe_code",
+                                                         "message": "5 unsafe items in the crate's source"}], line=30),
         report("time", "0.3.9", 59.0, "C", "caution", [time_vuln], line=70),
         report("atty", "0.2.14", 50.0, "C-", "warning", [atty_uns, atty_unm], line=12),
         report("nerq-demo", "0.1.0", None, None, "unknown", member=True, source="path"),
@@ -63,6 +64,8 @@ def assessment():
     top = []
     for p in pkgs:
         for f in p["findings"]:
+            if "id" not in f or f["kind"] in ("capability", "unsafe_code"):
+                continue  # the top-level list holds advisory findings only
             t = {"id": f["id"], "kind": f["kind"], "severity": f["severity"], "package": p["package"]["name"],
                  "version": p["package"]["version"], "message": f["message"]}
             if "upgrade_to" in f:
