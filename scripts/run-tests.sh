@@ -27,6 +27,16 @@ if cmp -s out/run1.json out/run2.json; then echo "determinism: 1 passed, 0 faile
 step "Python ctypes loads the library"
 python3 tests/ctypes_smoke.py .build/release/libnerq.so examples/signals/nix-0.22.1.json || status=1
 
+step "Python binding (pytest bindings/python/tests)"
+python3 -m pytest -q bindings/python/tests || status=1
+
+step "cargo nerq (pytest bindings/cargo/tests; examples/demo resolved offline from Debian crates)"
+examples/demo/setup.sh || status=1
+python3 -m pytest -q bindings/cargo/tests || status=1
+
+step "The installed library through pkg-config (tests/pkgconfig/check.sh)"
+tests/pkgconfig/check.sh || status=1
+
 step "Exported symbols"
 make -s test-symbols || status=1
 
