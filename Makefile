@@ -58,6 +58,7 @@ $(OUT)/nerq_assess_cli: bench/nerq_assess_cli.c include/nerq.h $(LIB) | $(OUT)
 
 bench: build $(OUT)/bench_score $(OUT)/nerq_assess_cli
 	$(OUT)/bench_score examples/signals/nix-0.22.1.json
+	bench/bench_score_instructions.sh $(OUT)/bench_score examples/signals/nix-0.22.1.json
 	python3 bench/bench_assess.py $(OUT)/nerq_assess_cli
 	$(SWIFT) build -c release --product nerq-scan-bench
 	.build/release/nerq-scan-bench /usr/share/cargo/registry --runs 5
