@@ -56,6 +56,11 @@ if [ -d ../shared/data/lockfiles ]; then
     echo >> out/assessments.ndjson
   done
   echo "assessments: $(grep -c . out/assessments.ndjson) written"
+  # Same lockfile, same database, same bytes (sources scanned on all cores, advisories loaded in parallel).
+  NERQ_NOW=2026-11-21T00:00:00Z out/nerq_assess_cli ../shared/data/advisory-db ../shared/data/lockfiles/tauri-2024-10.Cargo.lock > out/assess1.json
+  NERQ_NOW=2026-11-21T00:00:00Z out/nerq_assess_cli ../shared/data/advisory-db ../shared/data/lockfiles/tauri-2024-10.Cargo.lock > out/assess2.json
+  if cmp -s out/assess1.json out/assess2.json; then echo "assess determinism: 1 passed, 0 failed"
+  else echo "FAIL: two assessments of the same lockfile differ"; status=1; fi
 fi
 
 step "Schemas (every emitted document)"
