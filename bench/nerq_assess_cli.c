@@ -17,6 +17,8 @@ int main(int argc, char **argv) {
         return 2;
     }
     json_t *config = json_pack("{s:s}", "advisory_db", argv[1]);
+    const char *now = getenv("NERQ_NOW"); /* fixed "now" for reproducible output */
+    if (now) json_object_set_new(config, "now", json_string(now));
     json_t *error = NULL;
     nerq_engine *engine = nerq_engine_new(config, &error);
     json_decref(config);

@@ -72,7 +72,10 @@ typedef struct nerq_engine nerq_engine;
  *     {"advisory_db": "/path/to/advisory-db",   RustSec advisory-db directory (default: $NERQ_ADVISORY_DB,
  *                                               then ~/.cargo/advisory-db; absent = no advisory data)
  *      "registry": "/path/to/dump-or-store",    crates.io database dump or nerq's store built from it
+ *                                               (not supported yet in 0.1: an invalid_value error)
  *      "now": "2026-11-21T00:00:00Z",           the moment reports speak of (default: the clock, per call)
+ *      "scan_sources": true,                    nerq_score/nerq_preflight read a crate's source and
+ *                                               Cargo.toml when they are on this machine (default true)
  *      "policy": {"weights": {"security": 0.25, ...},      per-dimension weights (>= 0)
  *                 "caps": {"critical": 35, "high": 45, "vulnerability": 59, "unsound": 65,
  *                          "unmaintained": 65, "yanked": 50, "malicious": 0},

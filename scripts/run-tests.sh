@@ -27,8 +27,25 @@ if cmp -s out/run1.json out/run2.json; then echo "determinism: 1 passed, 0 faile
 step "Python ctypes loads the library"
 python3 tests/ctypes_smoke.py .build/release/libnerq.so examples/signals/nix-0.22.1.json || status=1
 
+step "Python binding (pytest bindings/python/tests)"
+python3 -m pytest -q bindings/python/tests || status=1
+
+step "cargo nerq (pytest bindings/cargo/tests; examples/demo resolved offline from Debian crates)"
+examples/demo/setup.sh || status=1
+python3 -m pytest -q bindings/cargo/tests || status=1
+
+step "The installed library through pkg-config (tests/pkgconfig/check.sh)"
+tests/pkgconfig/check.sh || status=1
+
 step "Exported symbols"
 make -s test-symbols || status=1
+
+step "Self-contained library (-static-stdlib), the one to ship"
+make -s static >/dev/null || status=1
+scripts/check-symbols.sh .build-static/release/libnerq.so || status=1
+if ldd .build-static/release/libnerq.so | grep -q swift; then echo "FAIL: the static library still needs the Swift runtime"; status=1
+else echo "static: no Swift runtime libraries needed"; fi
+python3 tests/ctypes_smoke.py .build-static/release/libnerq.so examples/signals/nix-0.22.1.json || status=1
 
 step "Assessments of the shared lockfiles (through the C API)"
 make -s out/nerq_assess_cli
@@ -39,6 +56,11 @@ if [ -d ../shared/data/lockfiles ]; then
     echo >> out/assessments.ndjson
   done
   echo "assessments: $(grep -c . out/assessments.ndjson) written"
+  # Same lockfile, same database, same bytes (sources scanned on all cores, advisories loaded in parallel).
+  NERQ_NOW=2026-11-21T00:00:00Z out/nerq_assess_cli ../shared/data/advisory-db ../shared/data/lockfiles/tauri-2024-10.Cargo.lock > out/assess1.json
+  NERQ_NOW=2026-11-21T00:00:00Z out/nerq_assess_cli ../shared/data/advisory-db ../shared/data/lockfiles/tauri-2024-10.Cargo.lock > out/assess2.json
+  if cmp -s out/assess1.json out/assess2.json; then echo "assess determinism: 1 passed, 0 failed"
+  else echo "FAIL: two assessments of the same lockfile differ"; status=1; fi
 fi
 
 step "Schemas (every emitted document)"

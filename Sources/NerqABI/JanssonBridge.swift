@@ -69,7 +69,9 @@ enum JanssonBridge {
 
     static func string(_ chars: UnsafePointer<CChar>?, length: Int) throws(NerqError) -> String {
         guard let chars else { return "" }
-        let bytes = UnsafeRawBufferPointer(start: chars, count: length).bindMemory(to: UInt8.self)
+        let bytes = UnsafeRawBufferPointer(start: chars, count: length)
+        // ASCII needs no validation (and String(validating:) is slow: generic, metadata per call).
+        if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
         guard let s = String(validating: bytes, as: UTF8.self) else {
             throw NerqError(.invalidValue, "string is not valid UTF-8", path: "$")
         }

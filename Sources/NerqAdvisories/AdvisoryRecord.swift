@@ -2,6 +2,7 @@ import NerqCore
 
 /// One advisory, whatever format it was read from (a RustSec advisory-db Markdown file or an OSV
 /// JSON record).
+@dynamicMemberLookup
 public struct AdvisoryRecord: Sendable, Equatable {
     /// Which part of the database the advisory belongs to: `crates/` (crates.io packages, matched
     /// against Cargo.lock) or `rust/` (the toolchain: std, cargo, rustdoc; never matched against
@@ -15,250 +16,74 @@ public struct AdvisoryRecord: Sendable, Equatable {
         case rustsec, osv
     }
 
-    // Copy-on-write storage: a record is copied often (merging, sorting, query results) and has
-    // some 25 reference-counted fields; sharing one box makes a copy a single retain.
-    final class Storage: @unchecked Sendable {  // mutated only while uniquely referenced
-        var id: String
-        var package: String
-        var collection: Collection
-        var date: String?
-        var title: String?
-        var description: String?
-        var url: String?
-        var kind: Advisory.Kind
-        var informational: String?
-        var categories: [String]
-        var keywords: [String]
-        var aliases: [String]
-        var related: [String]
-        var references: [String]
-        var cvss: String?
-        var cvssScore: Double?
-        var severity: Severity?
-        var withdrawn: String?
-        var license: String?
-        var expectDeleted: Bool
-        var source: String?
-        var patched: [String]
-        var unaffected: [String]
-        var affectedFunctions: [(path: String, versions: [String])]
-        var os: [String]
-        var arch: [String]
-        var file: String
-        var versionMatcher: VersionMatcher
-        var unknownKeys: [String]
-        var format: Format
+    /// Everything an advisory says, as plain values. `AdvisoryRecord` keeps one shared copy of it.
+    public struct Fields: Sendable {
+        public var id: String
+        public var package: String
+        public var collection: Collection = .crates
+        /// `YYYY-MM-DD` (OSV `published` is cut to its date).
+        public var date: String?
+        /// The Markdown `# ` heading (RustSec) or OSV `summary`.
+        public var title: String?
+        /// The Markdown body after the title (RustSec) or OSV `details`; nil when empty.
+        public var description: String?
+        public var url: String?
+        /// `vulnerability` unless `informational` says `unmaintained`, `unsound` or `notice`; any
+        /// other informational string gives `.notice`.
+        public var kind: Advisory.Kind = .vulnerability
+        /// The `informational` value as written.
+        public var informational: String?
+        public var categories: [String] = []
+        public var keywords: [String] = []
+        public var aliases: [String] = []
+        public var related: [String] = []
+        public var references: [String] = []
+        /// The CVSS vector as written (3.0, 3.1 or 4.0), its base score and qualitative severity.
+        public var cvss: String?
+        public var cvssScore: Double?
+        public var severity: Severity?
+        /// The withdrawal date; a withdrawn advisory never matches.
+        public var withdrawn: String?
+        /// `license` as written (nil when absent; RustSec treats absent as CC0-1.0).
+        public var license: String?
+        public var expectDeleted = false
+        /// `source` (the registry of the affected package) as written; nil means crates.io.
+        public var source: String?
+        /// `[versions] patched` / `unaffected` as written (OSV: derived from `fixed` events, see
+        /// `OSVAffectedVersions.patchedRequirements`).
+        public var patched: [String] = []
+        public var unaffected: [String] = []
+        /// `[affected] functions` in document order (OSV: `ecosystem_specific.affects.functions`,
+        /// with no versions).
+        public var affectedFunctions: [(path: String, versions: [String])] = []
+        public var os: [String] = []
+        public var arch: [String] = []
+        /// Path of the file relative to the database root (the file name when a single file was loaded).
+        public var file = ""
+        /// What decides `affects`: the validated `[versions]` ranges, or the OSV ranges/versions.
+        public var versionMatcher: VersionMatcher
+        /// Keys of the advisory TOML that nerq does not know (`advisory.foo`, `versions.bar`, `baz`);
+        /// tolerated and ignored.
+        public var unknownKeys: [String] = []
+        public var format: Format = .rustsec
+    }
 
-        init(id: String, package: String, collection: Collection, date: String?, title: String?, description: String?, url: String?, kind: Advisory.Kind, informational: String?, categories: [String], keywords: [String], aliases: [String], related: [String], references: [String], cvss: String?, cvssScore: Double?, severity: Severity?, withdrawn: String?, license: String?, expectDeleted: Bool, source: String?, patched: [String], unaffected: [String], affectedFunctions: [(path: String, versions: [String])], os: [String], arch: [String], file: String, versionMatcher: VersionMatcher, unknownKeys: [String], format: Format) {
-            self.id = id
-            self.package = package
-            self.collection = collection
-            self.date = date
-            self.title = title
-            self.description = description
-            self.url = url
-            self.kind = kind
-            self.informational = informational
-            self.categories = categories
-            self.keywords = keywords
-            self.aliases = aliases
-            self.related = related
-            self.references = references
-            self.cvss = cvss
-            self.cvssScore = cvssScore
-            self.severity = severity
-            self.withdrawn = withdrawn
-            self.license = license
-            self.expectDeleted = expectDeleted
-            self.source = source
-            self.patched = patched
-            self.unaffected = unaffected
-            self.affectedFunctions = affectedFunctions
-            self.os = os
-            self.arch = arch
-            self.file = file
-            self.versionMatcher = versionMatcher
-            self.unknownKeys = unknownKeys
-            self.format = format
+    // Copy-on-write: a record is copied often (merging, sorting, query results) and has some 25
+    // reference-counted fields; sharing one box makes a copy a single retain.
+    final class Box: @unchecked Sendable {  // mutated only while uniquely referenced
+        var fields: Fields
+        init(_ fields: Fields) { self.fields = fields }
+    }
+
+    private var box: Box
+
+    /// Every field of `Fields` reads as a property of the record (`record.id`, `record.patched`).
+    public subscript<T>(dynamicMember keyPath: WritableKeyPath<Fields, T>) -> T {
+        get { box.fields[keyPath: keyPath] }
+        set {
+            if !isKnownUniquelyReferenced(&box) { box = Box(box.fields) }
+            box.fields[keyPath: keyPath] = newValue
         }
-
-        func copy() -> Storage {
-            Storage(id: id, package: package, collection: collection, date: date, title: title, description: description, url: url, kind: kind, informational: informational, categories: categories, keywords: keywords, aliases: aliases, related: related, references: references, cvss: cvss, cvssScore: cvssScore, severity: severity, withdrawn: withdrawn, license: license, expectDeleted: expectDeleted, source: source, patched: patched, unaffected: unaffected, affectedFunctions: affectedFunctions, os: os, arch: arch, file: file, versionMatcher: versionMatcher, unknownKeys: unknownKeys, format: format)
-        }
-    }
-
-    private var storage: Storage
-
-    private mutating func makeUnique() {
-        if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
-    }
-
-    public var id: String {
-        get { storage.id }
-        set { makeUnique(); storage.id = newValue }
-    }
-
-    public var package: String {
-        get { storage.package }
-        set { makeUnique(); storage.package = newValue }
-    }
-
-    public var collection: Collection {
-        get { storage.collection }
-        set { makeUnique(); storage.collection = newValue }
-    }
-
-    /// `YYYY-MM-DD` (OSV `published` is cut to its date).
-    public var date: String? {
-        get { storage.date }
-        set { makeUnique(); storage.date = newValue }
-    }
-
-    /// The Markdown `# ` heading (RustSec) or OSV `summary`.
-    public var title: String? {
-        get { storage.title }
-        set { makeUnique(); storage.title = newValue }
-    }
-
-    /// The Markdown body after the title (RustSec) or OSV `details`; nil when empty.
-    public var description: String? {
-        get { storage.description }
-        set { makeUnique(); storage.description = newValue }
-    }
-
-    public var url: String? {
-        get { storage.url }
-        set { makeUnique(); storage.url = newValue }
-    }
-
-    /// `vulnerability` unless `informational` says `unmaintained`, `unsound` or `notice`; any other
-    /// informational string gives `.notice`.
-    public var kind: Advisory.Kind {
-        get { storage.kind }
-        set { makeUnique(); storage.kind = newValue }
-    }
-
-    /// The `informational` value as written.
-    public var informational: String? {
-        get { storage.informational }
-        set { makeUnique(); storage.informational = newValue }
-    }
-
-    public var categories: [String] {
-        get { storage.categories }
-        set { makeUnique(); storage.categories = newValue }
-    }
-
-    public var keywords: [String] {
-        get { storage.keywords }
-        set { makeUnique(); storage.keywords = newValue }
-    }
-
-    public var aliases: [String] {
-        get { storage.aliases }
-        set { makeUnique(); storage.aliases = newValue }
-    }
-
-    public var related: [String] {
-        get { storage.related }
-        set { makeUnique(); storage.related = newValue }
-    }
-
-    public var references: [String] {
-        get { storage.references }
-        set { makeUnique(); storage.references = newValue }
-    }
-
-    /// The CVSS vector as written (3.0, 3.1 or 4.0), its base score and qualitative severity.
-    public var cvss: String? {
-        get { storage.cvss }
-        set { makeUnique(); storage.cvss = newValue }
-    }
-
-    public var cvssScore: Double? {
-        get { storage.cvssScore }
-        set { makeUnique(); storage.cvssScore = newValue }
-    }
-
-    public var severity: Severity? {
-        get { storage.severity }
-        set { makeUnique(); storage.severity = newValue }
-    }
-
-    /// The withdrawal date; a withdrawn advisory never matches.
-    public var withdrawn: String? {
-        get { storage.withdrawn }
-        set { makeUnique(); storage.withdrawn = newValue }
-    }
-
-    /// `license` as written (nil when absent; RustSec treats absent as CC0-1.0).
-    public var license: String? {
-        get { storage.license }
-        set { makeUnique(); storage.license = newValue }
-    }
-
-    public var expectDeleted: Bool {
-        get { storage.expectDeleted }
-        set { makeUnique(); storage.expectDeleted = newValue }
-    }
-
-    /// `source` (the registry of the affected package) as written; nil means crates.io.
-    public var source: String? {
-        get { storage.source }
-        set { makeUnique(); storage.source = newValue }
-    }
-
-    /// `[versions] patched` / `unaffected` as written (OSV: derived from `fixed` events, see
-    /// `OSVAffectedVersions.patchedRequirements`).
-    public var patched: [String] {
-        get { storage.patched }
-        set { makeUnique(); storage.patched = newValue }
-    }
-
-    public var unaffected: [String] {
-        get { storage.unaffected }
-        set { makeUnique(); storage.unaffected = newValue }
-    }
-
-    /// `[affected] functions` in document order (OSV: `ecosystem_specific.affects.functions`,
-    /// with no versions).
-    public var affectedFunctions: [(path: String, versions: [String])] {
-        get { storage.affectedFunctions }
-        set { makeUnique(); storage.affectedFunctions = newValue }
-    }
-
-    public var os: [String] {
-        get { storage.os }
-        set { makeUnique(); storage.os = newValue }
-    }
-
-    public var arch: [String] {
-        get { storage.arch }
-        set { makeUnique(); storage.arch = newValue }
-    }
-
-    /// Path of the file relative to the database root (the file name when a single file was loaded).
-    public var file: String {
-        get { storage.file }
-        set { makeUnique(); storage.file = newValue }
-    }
-
-    /// What decides `affects`: the validated `[versions]` ranges, or the OSV ranges/versions.
-    public var versionMatcher: VersionMatcher {
-        get { storage.versionMatcher }
-        set { makeUnique(); storage.versionMatcher = newValue }
-    }
-
-    /// Keys of the advisory TOML that nerq does not know (`advisory.foo`, `versions.bar`, `baz`);
-    /// tolerated and ignored.
-    public var unknownKeys: [String] {
-        get { storage.unknownKeys }
-        set { makeUnique(); storage.unknownKeys = newValue }
-    }
-
-    public var format: Format {
-        get { storage.format }
-        set { makeUnique(); storage.format = newValue }
     }
 
     public init(id: String, package: String, collection: Collection = .crates, date: String? = nil,
@@ -272,22 +97,30 @@ public struct AdvisoryRecord: Sendable, Equatable {
                 affectedFunctions: [(path: String, versions: [String])] = [], os: [String] = [],
                 arch: [String] = [], file: String = "", versionMatcher: VersionMatcher,
                 unknownKeys: [String] = [], format: Format = .rustsec) {
-        self.storage = Storage(id: id, package: package, collection: collection, date: date, title: title, description: description, url: url, kind: kind, informational: informational, categories: categories, keywords: keywords, aliases: aliases, related: related, references: references, cvss: cvss, cvssScore: cvssScore, severity: severity, withdrawn: withdrawn, license: license, expectDeleted: expectDeleted, source: source, patched: patched, unaffected: unaffected, affectedFunctions: affectedFunctions, os: os, arch: arch, file: file, versionMatcher: versionMatcher, unknownKeys: unknownKeys, format: format)
+        box = Box(Fields(id: id, package: package, collection: collection, date: date, title: title, description: description,
+                         url: url, kind: kind, informational: informational, categories: categories, keywords: keywords,
+                         aliases: aliases, related: related, references: references, cvss: cvss, cvssScore: cvssScore,
+                         severity: severity, withdrawn: withdrawn, license: license, expectDeleted: expectDeleted,
+                         source: source, patched: patched, unaffected: unaffected, affectedFunctions: affectedFunctions,
+                         os: os, arch: arch, file: file, versionMatcher: versionMatcher, unknownKeys: unknownKeys,
+                         format: format))
     }
 
     /// Whether version `v` of the package is affected: cargo-audit 0.22.2's
     /// `Versions::is_vulnerable` for RustSec advisories, the OSV evaluation algorithm for OSV
     /// records. Always false for a withdrawn advisory.
     public func affects(_ v: Version) -> Bool {
-        if withdrawn != nil { return false }
-        return versionMatcher.affects(v)
+        let f = box.fields
+        if f.withdrawn != nil { return false }
+        return f.versionMatcher.affects(v)
     }
 
     /// `[affected] os` / `arch` as cargo-audit applies them: an empty list means every platform,
     /// and a nil target does not filter (cargo-audit's default without `--target-os/--target-arch`).
     public func appliesTo(os targetOS: String?, arch targetArch: String?) -> Bool {
-        if let targetOS, !os.isEmpty, !os.contains(targetOS) { return false }
-        if let targetArch, !arch.isEmpty, !arch.contains(targetArch) { return false }
+        let f = box.fields
+        if let targetOS, !f.os.isEmpty, !f.os.contains(targetOS) { return false }
+        if let targetArch, !f.arch.isEmpty, !f.arch.contains(targetArch) { return false }
         return true
     }
 
@@ -295,14 +128,15 @@ public struct AdvisoryRecord: Sendable, Equatable {
     /// `unmaintained`/`unsound`/`notice` warning, or nothing (the `rust` collection, withdrawn
     /// advisories, informational kinds other than those three).
     public var cargoAuditReport: AdvisoryReport? {
-        RustSecScope.reportKind(collection: collection.rawValue, withdrawn: withdrawn != nil,
-                                informational: informational)
+        RustSecScope.reportKind(collection: box.fields.collection.rawValue, withdrawn: box.fields.withdrawn != nil,
+                                informational: box.fields.informational)
     }
 
     /// The core's `Advisory` for a `nerq.signals` document.
     public var signal: Advisory {
-        Advisory(id: id, kind: kind, severity: severity, cvss: cvss, cvssScore: cvssScore, title: title,
-                 aliases: aliases, patched: patched, url: url, date: date, withdrawn: withdrawn)
+        let f = box.fields
+        return Advisory(id: f.id, kind: f.kind, severity: f.severity, cvss: f.cvss, cvssScore: f.cvssScore, title: f.title,
+                        aliases: f.aliases, patched: f.patched, url: f.url, date: f.date, withdrawn: f.withdrawn)
     }
 
     /// `Advisory.Kind` for an `informational` value.
@@ -316,7 +150,7 @@ public struct AdvisoryRecord: Sendable, Equatable {
     }
 
     public static func == (a: AdvisoryRecord, b: AdvisoryRecord) -> Bool {
-        if a.storage === b.storage { return true }
+        if a.box === b.box { return true }
         guard a.id == b.id, a.package == b.package, a.collection == b.collection, a.date == b.date,
               a.title == b.title, a.description == b.description, a.url == b.url, a.kind == b.kind,
               a.informational == b.informational, a.categories == b.categories, a.keywords == b.keywords,

@@ -52,6 +52,13 @@ public struct JSONParser {
 
     var current: UInt8? { i < bytes.count ? bytes[i] : nil }
 
+    /// Bytes `from..<to` of the input (both within it). Built from the base pointer: slicing the
+    /// buffer costs a generic metadata lookup on every call.
+    func span(_ from: Int, _ to: Int) -> UnsafeRawBufferPointer {
+        guard let base = bytes.baseAddress, from <= to, to <= bytes.count else { return UnsafeRawBufferPointer(start: nil, count: 0) }
+        return UnsafeRawBufferPointer(start: base + from, count: to - from)
+    }
+
     mutating func skipWhitespace() {
         while i < bytes.count {
             switch bytes[i] {
@@ -154,22 +161,23 @@ public struct JSONParser {
     mutating func parseString() throws(NerqError) -> String {
         i += 1  // "
         let start = i
-        // Fast path: no escapes. Scan to the closing quote, then validate UTF-8 once.
+        // Fast path: no escapes. Scan to the closing quote, then make the String once.
+        var ascii = true
         while i < bytes.count {
             let b = bytes[i]
             if b == UInt8(ascii: "\"") {
-                let slice = UnsafeRawBufferPointer(rebasing: bytes[start..<i])
-                guard let s = String(validating: slice, as: UTF8.self) else { throw error("invalid UTF-8 in string", at: start) }
+                let s = try makeString(span(start, i), ascii: ascii, at: start)
                 i += 1
                 return s
             }
             if b == UInt8(ascii: "\\") { break }
             if b < 0x20 { throw error("control character in string") }
+            if b >= 0x80 { ascii = false }
             i += 1
         }
         guard i < bytes.count else { throw error("premature end of input in string") }
         // Slow path: escapes.
-        var buffer = Array(UnsafeRawBufferPointer(rebasing: bytes[start..<i]))
+        var buffer = Array(span(start, i))
         while i < bytes.count {
             let b = bytes[i]
             switch b {
@@ -198,6 +206,15 @@ public struct JSONParser {
             }
         }
         throw error("premature end of input in string")
+    }
+
+    /// A String from bytes known to be ASCII (no validation needed), or validated as UTF-8.
+    /// `String(validating:)` is generic and looks up type metadata on every call; most JSON
+    /// strings are ASCII, and `String(decoding:)` on those is a copy.
+    func makeString(_ raw: UnsafeRawBufferPointer, ascii: Bool, at offset: Int) throws(NerqError) -> String {
+        if ascii { return String(decoding: raw, as: UTF8.self) }
+        guard let s = String(validating: raw, as: UTF8.self) else { throw error("invalid UTF-8 in string", at: offset) }
+        return s
     }
 
     mutating func hex4() throws(NerqError) -> UInt32 {
@@ -261,7 +278,7 @@ public struct JSONParser {
             guard let c = current, c >= 0x30, c <= 0x39 else { throw error("invalid number: digit expected in exponent", at: start) }
             while let c = current, c >= 0x30, c <= 0x39 { i += 1 }
         }
-        let text = UnsafeRawBufferPointer(rebasing: bytes[start..<i])
+        let text = span(start, i)
         if isInteger {
             var negative = false
             var value: Int64 = 0

@@ -51,14 +51,19 @@ public enum JSONText {
         }
 
         mutating func bytes(_ buffer: UnsafeBufferPointer<UInt8>) {
-            guard let src = buffer.baseAddress, buffer.count > 0 else { return }
-            reserve(buffer.count)
-            (base + count).update(from: src, count: buffer.count)
-            count += buffer.count
+            guard let src = buffer.baseAddress else { return }
+            bytes(src, buffer.count)
+        }
+
+        mutating func bytes(_ src: UnsafePointer<UInt8>, _ n: Int) {
+            guard n > 0 else { return }
+            reserve(n)
+            (base + count).update(from: src, count: n)
+            count += n
         }
 
         mutating func ascii(_ s: StaticString) {
-            bytes(UnsafeBufferPointer(start: s.utf8Start, count: s.utf8CodeUnitCount))
+            bytes(s.utf8Start, s.utf8CodeUnitCount)
         }
 
         mutating func text(_ s: String) {
@@ -110,7 +115,7 @@ public enum JSONText {
                     magnitude /= 10
                     n += 1
                 } while magnitude > 0 && n < 20
-                bytes(UnsafeBufferPointer(rebasing: d.bindMemory(to: UInt8.self)[(20 - n)...]))
+                if let start = d.baseAddress?.assumingMemoryBound(to: UInt8.self) { bytes(start + (20 - n), n) }
             }
         }
 
@@ -157,15 +162,19 @@ public enum JSONText {
             byte(UInt8(ascii: "\""))
             s.withUTF8 { src in
                 // Copy runs of bytes that need no escape in one go; escape the rest one by one.
+                // Plain pointer arithmetic: slicing the buffer here costs a generic metadata
+                // lookup per run.
+                guard let p = src.baseAddress else { return }
+                let n = src.count
                 var runStart = 0
                 var i = 0
-                while i < src.count {
-                    let b = src[i]
+                while i < n {
+                    let b = p[i]
                     if b >= 0x20 && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\") {
                         i += 1
                         continue
                     }
-                    bytes(UnsafeBufferPointer(rebasing: src[runStart..<i]))
+                    bytes(p + runStart, i - runStart)
                     switch b {
                     case UInt8(ascii: "\""): ascii("\\\"")
                     case UInt8(ascii: "\\"): ascii("\\\\")
@@ -182,7 +191,7 @@ public enum JSONText {
                     i += 1
                     runStart = i
                 }
-                bytes(UnsafeBufferPointer(rebasing: src[runStart..<src.count]))
+                bytes(p + runStart, n - runStart)
             }
             byte(UInt8(ascii: "\""))
         }

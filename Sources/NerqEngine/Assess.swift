@@ -86,11 +86,16 @@ extension Engine {
 
         let included = graph.nodes.indices.filter { req.includeDev || !graph.nodes[$0].devOnly }
         var notes: [String] = []
-        let scans = req.scanSources ? Self.scanSources(graph, included, vendorDirs: req.vendorDirs) : [:]
+        let scans = req.scanSources ? LocalSources.scan(included.map { i in
+            let node = graph.nodes[i]
+            return LocalSources.Wanted(name: node.name, version: node.version, manifestPath: node.manifestPath,
+                                       license: node.manifest?.license)
+        }, vendorDirs: req.vendorDirs) : []
+        let found = scans.compactMap { $0 }.count
         if req.scanSources {
-            notes.append("source scanned for \(scans.count) of \(included.count) packages (found on disk: manifest paths, vendor directories, ~/.cargo/registry/src, /usr/share/cargo/registry)")
+            notes.append("source scanned for \(found) of \(included.count) packages (found on disk: manifest paths, vendor directories, ~/.cargo/registry/src, /usr/share/cargo/registry)")
         }
-        let reports: [Report] = parallelMap(included) { i in
+        let reports: [Report] = parallelMap(Array(included.enumerated())) { k, i in
             let node = graph.nodes[i]
             var signals = Signals(package: PackageID(name: node.name, version: node.version))
             if let db = self.advisories, node.source == .cratesIO {
@@ -99,18 +104,14 @@ extension Engine {
                         .map(\.signal)
                 }
             }
-            if let m = node.manifest {
+            if let a = signals.advisories { signals.raw.set("advisories", .array(a.map(\.json))) }
+            let local = k < scans.count ? scans[k] : nil
+            // cargo metadata's manifest, else the crate's own Cargo.toml found on disk.
+            if let m = node.manifest ?? local?.manifest {
                 signals.manifest = m
                 signals.raw.append("manifest", m.json)
             }
-            if let a = signals.advisories { signals.raw.set("advisories", .array(a.map(\.json))) }
-            if let scan = scans[i] {
-                let group = scan.sourceGroup
-                if let object = group.objectValue, let source = try? SignalsReader.readSource(ObjectReader(object: object, path: "$.source")) {
-                    signals.source = source
-                    signals.raw.append("source", group)
-                }
-            }
+            if let local { local.apply(to: &signals) }
             return Methodology.score(signals, policy: policy, now: now)
         }
         if self.advisories == nil {
@@ -195,26 +196,6 @@ extension Engine {
         doc.append("issues", .strings(graph.issues))
         doc.append("notes", .strings(notes))
         return .object(doc)
-    }
-
-    /// Scans the sources of the included packages that can be found on disk, on all cores.
-    static func scanSources(_ graph: ProjectGraph, _ included: [Int], vendorDirs: [String]) -> [Int: CrateScan] {
-        var requests: [ScanRequest] = []
-        var owners: [Int] = []
-        for i in included {
-            let node = graph.nodes[i]
-            let manifestDir = node.manifestPath.map { path -> String in
-                guard let slash = path.lastIndex(of: "/") else { return "." }
-                return String(path[..<slash])
-            }
-            let locator = CrateLocator(manifestDirectory: manifestDir, vendorDirectories: vendorDirs)
-            guard let location = locator.locate(name: node.name, version: node.version) else { continue }
-            requests.append(ScanRequest(directory: location.path, options: ScanOptions(licenseExpression: node.manifest?.license)))
-            owners.append(i)
-        }
-        var out: [Int: CrateScan] = [:]
-        for (i, scan) in zip(owners, CrateScanner.scan(requests: requests)) where scan.error == nil { out[i] = scan }
-        return out
     }
 
     var databaseJSON: JSONValue {

@@ -12,13 +12,16 @@ public final class Engine: Sendable {
     public let now: Timestamp?
     /// The advisory database, loaded once at creation; nil when there is none.
     public let advisories: AdvisoryDatabase?
+    /// Whether `score`/`preflight` read a crate's source (and Cargo.toml) when it is on disk.
+    public let scanSources: Bool
 
-    public static let configKeys = ["advisory_db", "registry", "now", "policy"]
+    public static let configKeys = ["advisory_db", "registry", "now", "policy", "scan_sources"]
 
-    public init(policy: Policy = Policy(), now: Timestamp? = nil, advisories: AdvisoryDatabase? = nil) {
+    public init(policy: Policy = Policy(), now: Timestamp? = nil, advisories: AdvisoryDatabase? = nil, scanSources: Bool = true) {
         self.policy = policy
         self.now = now
         self.advisories = advisories
+        self.scanSources = scanSources
     }
 
     /// Builds an engine from its JSON configuration (`nil` = defaults). Unknown keys are errors.
@@ -46,7 +49,8 @@ public final class Engine: Sendable {
         if let r = o.optional("registry") {
             throw NerqError(.invalidValue, "registry snapshots are not supported yet (see issue: registry signals offline)", path: r.path)
         }
-        self.init(policy: policy, now: now, advisories: database)
+        let scan = try o.optional("scan_sources")?.bool() ?? true
+        self.init(policy: policy, now: now, advisories: database, scanSources: scan)
     }
 
     /// The current time from the clock; used only when neither request nor engine gives `now`.
@@ -72,6 +76,16 @@ public final class Engine: Sendable {
             let found = db.matching(package: s.package.name, version: version).map(\.signal)
             s.advisories = found
             s.raw.set("advisories", .array(found.map(\.json)))
+        }
+        // The crate's own source and Cargo.toml, when it is on this machine.
+        if scanSources, s.source == nil || s.manifest == nil, s.package.ecosystem == "crates.io", let v = s.package.version,
+           let found = LocalSources.scan([LocalSources.Wanted(name: s.package.name, version: v, manifestPath: nil,
+                                                              license: s.manifest?.license)]).first ?? nil {
+            if s.manifest == nil, let m = found.manifest {
+                s.manifest = m
+                s.raw.set("manifest", m.json)
+            }
+            found.apply(to: &s)
         }
         return s
     }

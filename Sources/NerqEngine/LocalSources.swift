@@ -1,0 +1,60 @@
+import NerqCargo
+import NerqCore
+import NerqIO
+import NerqScan
+
+/// Crate sources on this machine: where they are (manifest paths, vendor directories,
+/// ~/.cargo/registry/src, Debian's /usr/share/cargo/registry), what the scanner finds in them, and
+/// what their own Cargo.toml declares.
+enum LocalSources {
+    struct Wanted: Sendable {
+        var name: String
+        var version: String
+        var manifestPath: String?
+        var license: String?
+    }
+
+    struct Found: Sendable {
+        var scan: CrateScan
+        var manifest: ManifestSignals?
+
+        /// Adds the scanner's `source` group to signals that have none.
+        func apply(to signals: inout Signals) {
+            guard signals.source == nil else { return }
+            let group = scan.sourceGroup
+            if let object = group.objectValue, let source = try? SignalsReader.readSource(ObjectReader(object: object, path: "$.source")) {
+                signals.source = source
+                signals.raw.set("source", group)
+            }
+        }
+    }
+
+    /// One result per wanted crate (nil where it is not on disk or could not be scanned), in order;
+    /// the scans run on all cores.
+    static func scan(_ wanted: [Wanted], vendorDirs: [String] = []) -> [Found?] {
+        var requests: [ScanRequest] = []
+        var owners: [Int] = []
+        for (k, w) in wanted.enumerated() {
+            let manifestDir = w.manifestPath.map { path -> String in
+                guard let slash = path.lastIndex(of: "/") else { return "." }
+                return String(path[..<slash])
+            }
+            let locator = CrateLocator(manifestDirectory: manifestDir, vendorDirectories: vendorDirs)
+            guard let location = locator.locate(name: w.name, version: w.version) else { continue }
+            requests.append(ScanRequest(directory: location.path, options: ScanOptions(licenseExpression: w.license)))
+            owners.append(k)
+        }
+        var out = [Found?](repeating: nil, count: wanted.count)
+        for (k, scan) in zip(owners, CrateScanner.scan(requests: requests)) where scan.error == nil {
+            out[k] = Found(scan: scan, manifest: manifest(in: scan.directory))
+        }
+        return out
+    }
+
+    /// The manifest signals of the crate in `directory`, or nil when its Cargo.toml is missing or unreadable.
+    static func manifest(in directory: String) -> ManifestSignals? {
+        let file = directory + "/Cargo.toml"
+        guard let bytes = try? Files.read(file, limit: 4 << 20) else { return nil }
+        return try? CargoManifest.signals(bytes, file: file)
+    }
+}

@@ -1,0 +1,50 @@
+"""Helpers of the cargo nerq tests: the script as a module, paths, shared data, a runner."""
+
+import importlib.machinery
+import importlib.util
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+CARGO_DIR = Path(__file__).resolve().parents[1]
+REPO_ROOT = CARGO_DIR.parents[1]
+SCRIPT = CARGO_DIR / "cargo-nerq"
+DEMO = REPO_ROOT / "examples" / "demo"
+NOW = "2026-11-21T00:00:00Z"
+sys.path.insert(0, str(REPO_ROOT / "bindings" / "python"))
+
+
+def load_script():
+    loader = importlib.machinery.SourceFileLoader("cargo_nerq", str(SCRIPT))
+    spec = importlib.util.spec_from_loader("cargo_nerq", loader)
+    module = importlib.util.module_from_spec(spec)
+    loader.exec_module(module)
+    return module
+
+
+def shared_data() -> Path:
+    """../shared/data beside the repository (NERQ_SHARED_DATA overrides). Tests that need it skip
+    when it is absent, and fail instead when CI=true (CI must have it)."""
+    path = Path(os.environ.get("NERQ_SHARED_DATA") or REPO_ROOT.parent / "shared" / "data")
+    if not path.is_dir():
+        message = f"shared data not found at {path} (set NERQ_SHARED_DATA)"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+def clean_env(**extra: str) -> dict:
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("NERQ_ADVISORY_DB", "CARGO_TERM_COLOR", "NO_COLOR", "PYTHONPATH")}
+    env.update(extra)
+    return env
+
+
+def run(args, cwd=DEMO, env=None, **kw) -> subprocess.CompletedProcess:
+    """Runs the script the way cargo does (`cargo-nerq nerq ARGS`), capturing text output."""
+    return subprocess.run([sys.executable, str(SCRIPT), "nerq", *map(str, args)], cwd=cwd,
+                          env=env or clean_env(), capture_output=True, text=True, **kw)

@@ -1,0 +1,20 @@
+"""nerq: trust scores for Rust crates (and other open-source packages), from Python.
+
+A thin ctypes binding over libnerq.so's C API (include/nerq.h): JSON documents in, JSON
+documents out, errors as :class:`NerqError`. No scoring logic lives here.
+
+    import nerq
+    with nerq.Engine(advisory_db="~/.cargo/advisory-db") as engine:
+        report = engine.score({"package": {"name": "nix", "version": "0.22.1"}})
+        assessment = engine.assess(lockfile="Cargo.lock")
+        answer = engine.preflight("nix@0.26.1")
+
+The library is loaded on first use: ``$NERQ_LIBRARY`` if set, else the ``libnerq.so`` bundled in
+this package, else the source tree's ``.build/release/libnerq.so``.
+"""
+
+from ._engine import Engine, NerqError, abi_version, version
+from ._ffi import ABI_VERSION, library_path
+
+__all__ = ["ABI_VERSION", "Engine", "NerqError", "abi_version", "library_path", "version"]
+__version__ = "0.1.0"

@@ -1,0 +1,244 @@
+"""The Pythonic surface over the C API: Engine, NerqError, version()."""
+
+from __future__ import annotations
+
+import ctypes
+import datetime as _dt
+import json
+import os
+import threading
+from typing import Any, Dict, Mapping, Optional, Union
+
+from . import _ffi
+
+JSONObject = Dict[str, Any]
+Request = Union[Mapping[str, Any], str, bytes]
+PathLike = Union[str, "os.PathLike[str]"]
+
+__all__ = ["Engine", "NerqError", "version", "abi_version"]
+
+
+class NerqError(Exception):
+    """An ``{"error": {...}}`` document from libnerq, as an exception.
+
+    ``code`` is one of the stable snake_case codes of include/nerq.h (``invalid_type``,
+    ``not_found``, ...), ``message`` says what is wrong, ``path`` names the JSON path in the request
+    (``$.package.name``), a file location, or is None.
+    """
+
+    def __init__(self, code: str, message: str, path: Optional[str] = None) -> None:
+        super().__init__(code, message, path)
+        self.code = code
+        self.message = message
+        self.path = path
+
+    def __str__(self) -> str:
+        where = f" (at {self.path})" if self.path else ""
+        return f"{self.code}: {self.message}{where}"
+
+    @classmethod
+    def _from_document(cls, doc: Mapping[str, Any]) -> "NerqError":
+        err = doc.get("error")
+        if not isinstance(err, Mapping):
+            return cls("internal_error", f"malformed error document: {doc!r}")
+        return cls(str(err.get("code", "internal_error")), str(err.get("message", "")), err.get("path"))
+
+
+def version() -> str:
+    """The loaded library's version, ``"MAJOR.MINOR.PATCH"``."""
+    raw = _ffi.lib().nerq_version()
+    return raw.decode("utf-8") if raw else ""
+
+
+def abi_version() -> int:
+    """The loaded library's ABI version (equal to :data:`nerq.ABI_VERSION`, or it would not load)."""
+    return int(_ffi.lib().nerq_abi_version())
+
+
+def _encode(request: Request) -> bytes:
+    """A request as the NUL-free UTF-8 JSON text the *_str functions take."""
+    if isinstance(request, bytes):
+        data = request
+    elif isinstance(request, str):
+        data = request.encode("utf-8")
+    else:
+        data = json.dumps(request, ensure_ascii=False, separators=(",", ":"), allow_nan=False).encode("utf-8")
+    if b"\0" in data:
+        # A C string ends at the first NUL; what follows would be silently dropped.
+        raise NerqError("invalid_json", "request text contains a NUL byte", None)
+    return data
+
+
+def _is_error(text: bytes) -> bool:
+    # The library writes compact JSON with "kind" first; only error documents start like this.
+    return text.startswith(b'{"error"')
+
+
+def _decode(text: bytes) -> JSONObject:
+    doc = json.loads(text)
+    if isinstance(doc, dict) and "error" in doc and "kind" not in doc:
+        raise NerqError._from_document(doc)
+    return doc
+
+
+def _timestamp(now: Union[str, _dt.datetime, None]) -> Optional[str]:
+    if now is None or isinstance(now, str):
+        return now
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware (e.g. datetime.timezone.utc)")
+    return now.astimezone(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Engine:
+    """A nerq engine: loaded data (the advisory database) and a scoring policy.
+
+    ``Engine(advisory_db=None, now=None, policy=None, **config)`` builds the engine configuration of
+    include/nerq.h (``advisory_db``: a RustSec advisory-db directory, default ``$NERQ_ADVISORY_DB``
+    then ``~/.cargo/advisory-db``; ``now``: the moment reports speak of, an RFC 3339 string or an
+    aware datetime, default the clock at each call; ``policy``: weights, caps, thresholds, ignore;
+    any other key is passed as is, and unknown keys are an error). Raises :class:`NerqError`.
+
+    One engine may be shared by any number of threads: the engine is immutable and the C API is
+    thread-safe, so no lock is held around calls. :meth:`close` (or leaving a ``with`` block)
+    frees it; a close while calls are running waits for them by deferring the free to the last one.
+    """
+
+    def __init__(
+        self,
+        advisory_db: Optional[PathLike] = None,
+        now: Union[str, _dt.datetime, None] = None,
+        policy: Optional[Mapping[str, Any]] = None,
+        **config: Any,
+    ) -> None:
+        self._handle: Optional[int] = None
+        self._state = threading.Lock()  # guards _handle/_busy/_closing only, never held across a C call
+        self._busy = 0
+        self._closing = False
+        cfg: Dict[str, Any] = {}
+        if advisory_db is not None:
+            cfg["advisory_db"] = os.fspath(advisory_db)
+        if now is not None:
+            cfg["now"] = _timestamp(now)
+        if policy is not None:
+            cfg["policy"] = policy
+        cfg.update(config)
+        lib = _ffi.lib()
+        text = _encode(cfg) if cfg else None
+        err = ctypes.c_void_p()
+        handle = lib.nerq_engine_new_str(text, ctypes.byref(err))
+        if not handle:
+            if not err.value:
+                raise MemoryError("nerq_engine_new_str failed without an error document (out of memory)")
+            raise NerqError._from_document(json.loads(_ffi.take_string(err.value)))
+        self._handle = handle
+
+    # -- lifetime ---------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        """Frees the engine. Safe to call twice; calls made after it raise ValueError."""
+        state = getattr(self, "_state", None)
+        if state is None:  # __init__ failed before the engine existed
+            return
+        with state:
+            if self._handle is None or self._closing:
+                return
+            self._closing = True
+            if self._busy:
+                return  # the last running call frees it
+            handle, self._handle = self._handle, None
+        _ffi.lib().nerq_engine_free(handle)
+
+    @property
+    def closed(self) -> bool:
+        return getattr(self, "_handle", None) is None or self._closing
+
+    def __enter__(self) -> "Engine":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __del__(self) -> None:
+        try:
+            self.close()
+        except Exception:  # interpreter shutdown: modules may already be gone
+            pass
+
+    def __repr__(self) -> str:
+        return f"<nerq.Engine {'closed' if self.closed else 'open'}>"
+
+    # -- calls ------------------------------------------------------------------------------------
+
+    def call(self, function: str, request: Request) -> bytes:
+        """Runs ``nerq_<function>_str`` (function: "score", "assess" or "preflight") on a request
+        (a mapping, or JSON text as str/bytes) and returns the library's JSON text as is.
+        Raises :class:`NerqError` when the library answers with an error document."""
+        if function not in ("score", "assess", "preflight"):
+            raise ValueError(f"unknown function {function!r} (score, assess or preflight)")
+        data = _encode(request)
+        lib = _ffi.lib()
+        fn = getattr(lib, f"nerq_{function}_str")
+        with self._state:
+            if self._handle is None or self._closing:
+                raise ValueError("the engine is closed")
+            handle = self._handle
+            self._busy += 1
+        try:
+            text = _ffi.take_string(fn(handle, data))
+        finally:
+            free = None
+            with self._state:
+                self._busy -= 1
+                if self._closing and self._busy == 0 and self._handle is not None:
+                    free, self._handle = self._handle, None
+            if free is not None:
+                lib.nerq_engine_free(free)
+        if _is_error(text):
+            _decode(text)  # raises
+        return text
+
+    def score(self, signals: Request) -> JSONObject:
+        """Scores one package: a ``nerq.signals`` document in, a ``nerq.report`` out."""
+        return _decode(self.call("score", signals))
+
+    def assess(
+        self,
+        lockfile: Optional[PathLike] = None,
+        lockfile_text: Optional[str] = None,
+        metadata: Optional[Mapping[str, Any]] = None,
+        metadata_path: Optional[PathLike] = None,
+        **options: Any,
+    ) -> JSONObject:
+        """Assesses a project: a Cargo.lock (path or text) and/or ``cargo metadata`` (object or
+        file) in, a ``nerq.assessment`` out. ``options``: include_dev, target_os, target_arch,
+        ignore, max_paths."""
+        return _decode(self.call("assess", self.assess_request(lockfile, lockfile_text, metadata, metadata_path, **options)))
+
+    @staticmethod
+    def assess_request(
+        lockfile: Optional[PathLike] = None,
+        lockfile_text: Optional[str] = None,
+        metadata: Optional[Mapping[str, Any]] = None,
+        metadata_path: Optional[PathLike] = None,
+        **options: Any,
+    ) -> JSONObject:
+        """The nerq_assess request :meth:`assess` sends (for :meth:`call`)."""
+        request: JSONObject = {}
+        if lockfile is not None:
+            request["lockfile"] = os.fspath(lockfile)
+        if lockfile_text is not None:
+            request["lockfile_text"] = lockfile_text
+        if metadata is not None:
+            request["metadata"] = metadata
+        if metadata_path is not None:
+            request["metadata_path"] = os.fspath(metadata_path)
+        if options:
+            request["options"] = options
+        return request
+
+    def preflight(self, target: str, **signals: Any) -> JSONObject:
+        """Preflight check of one dependency (``"nix@0.26.1"`` or a bare name), optionally with
+        signal groups as in :meth:`score`; a ``nerq.preflight`` out."""
+        request: JSONObject = {"target": target}
+        request.update(signals)
+        return _decode(self.call("preflight", request))
