@@ -137,6 +137,11 @@ public struct RegistrySignals: Sendable, Equatable {
     public var teamOwners: Int64?
     public var categories: [String]?
     public var keywords: [String]?
+    /// Whether the crate declares a source repository, a documentation link and a homepage on the
+    /// registry (what crates.io shows; the URLs themselves belong to `manifest`/`repository`).
+    public var repository: Bool?
+    public var documentation: Bool?
+    public var homepage: Bool?
 
     public init() {}
 }

@@ -15,7 +15,8 @@ public enum SignalsReader {
     static let registryKeys: [String] = ["downloads", "recent_downloads", "downloads_percentile", "reverse_dependencies",
                                               "reverse_dependencies_percentile", "versions", "yanked_versions", "yanked",
                                               "first_release", "latest_release", "version_released", "latest_version",
-                                              "owners", "team_owners", "categories", "keywords", "source"]
+                                              "owners", "team_owners", "categories", "keywords", "source",
+                                              "repository", "documentation", "homepage"]
     static let repositoryKeys: [String] = ["url", "archived", "stars", "forks", "contributors", "last_commit", "security_policy"]
     static let sourceKeys: [String] = ["files", "lines_code", "lines_comment", "lines_blank", "unsafe_blocks", "unsafe_fns",
                                               "unsafe_impls", "unsafe_traits", "forbids_unsafe", "denies_unsafe", "build_script",
@@ -144,6 +145,9 @@ public enum SignalsReader {
         r.teamOwners = try o.optional("team_owners")?.int(in: countRange)
         r.categories = try o.optional("categories")?.strings()
         r.keywords = try o.optional("keywords")?.strings()
+        r.repository = try o.optional("repository")?.bool()
+        r.documentation = try o.optional("documentation")?.bool()
+        r.homepage = try o.optional("homepage")?.bool()
         return r
     }
 
