@@ -8,7 +8,7 @@ import NerqCore
 enum DumpTables {
     static let crates = TableSpec(table: "crates", required: ["id", "name"],
                                   optional: ["created_at", "updated_at", "description", "homepage", "documentation",
-                                             "repository", "downloads"])
+                                             "repository", "downloads", "readme"])
     static let versions = TableSpec(table: "versions", required: ["id", "crate_id", "num", "created_at", "yanked"],
                                     optional: ["downloads", "license", "edition", "rust_version", "categories", "keywords"])
     static let crateDownloads = TableSpec(table: "crate_downloads", required: ["crate_id", "downloads"], optional: [])
@@ -102,7 +102,8 @@ final class DumpBuilder {
     private var cNames: [String] = []
     private var cCreated: [Int64?] = []
     private var cUpdated: [Int64?] = []
-    private var cHasDescription: [Bool] = []
+    private var cDescription: [String?] = []
+    private var cHasReadme: [Bool] = []
     private var cRepository: [String?] = []
     private var cDocumentation: [String?] = []
     private var cHomepage: [String?] = []
@@ -254,7 +255,8 @@ final class DumpBuilder {
         cNames.append(try r.requiredString(1))
         cCreated.append(try r.timestamp(2))
         cUpdated.append(try r.timestamp(3))
-        cHasDescription.append(r.present(4))
+        cDescription.append(r.present(4) ? r.string(4) : nil)
+        cHasReadme.append(r.present(9))
         cHomepage.append(r.present(5) ? r.string(5) : nil)
         cDocumentation.append(r.present(6) ? r.string(6) : nil)
         cRepository.append(r.present(7) ? r.string(7) : nil)
@@ -620,7 +622,7 @@ final class DumpBuilder {
             insert.bind(3, RegistryStore.canonical(cNames[ci]))
             insert.bind(4, cCreated[ci])
             insert.bind(5, cUpdated[ci])
-            insert.bind(6, Int64(cHasDescription[ci] ? 1 : 0))
+            insert.bind(6, cDescription[ci])
             insert.bind(7, cRepository[ci])
             insert.bind(8, cDocumentation[ci])
             insert.bind(9, cHomepage[ci])
@@ -641,6 +643,7 @@ final class DumpBuilder {
             insert.bind(24, kws.map { JSONText.string(.strings($0)) })
             insert.bind(25, proxy)
             insert.bind(26, Int64(altOK ? 1 : 0))
+            insert.bind(27, Int64(cHasReadme[ci] ? 1 : 0))
             try insert.run()
             for slug in cats ?? [] {
                 insertCategory.bind(1, slug)

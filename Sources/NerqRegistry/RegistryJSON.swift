@@ -24,6 +24,9 @@ extension RegistrySignals {
         if let teamOwners { o.append("team_owners", Self.count(teamOwners)) }
         if let categories { o.append("categories", .strings(categories)) }
         if let keywords { o.append("keywords", .strings(keywords)) }
+        if let repository { o.append("repository", .bool(repository)) }
+        if let documentation { o.append("documentation", .bool(documentation)) }
+        if let homepage { o.append("homepage", .bool(homepage)) }
         return o
     }
 }

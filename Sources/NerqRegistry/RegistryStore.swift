@@ -16,26 +16,21 @@ public struct RegistryRecord: Sendable, Equatable {
     public var version: String?
     /// False when a version was asked for and the registry does not have it.
     public var versionFound: Bool
+    /// The `registry` group.
     public var signals: RegistrySignals
-    /// Whether the crate declares a source repository, documentation and homepage link.
-    public var hasRepository: Bool
-    public var hasDocumentation: Bool
-    public var hasHomepage: Bool
-    public var hasDescription: Bool
+    /// What the registry published from the crate's Cargo.toml: the scored version's license,
+    /// edition, rust-version (and its own keywords/categories when the dump has them), the
+    /// crate's description, links and README presence (crate-level: as of its latest upload).
+    /// For the `manifest` group when nothing better (the crate's own Cargo.toml) is at hand.
+    public var manifest: ManifestSignals
+    /// The repository URL the crate declares (for a repository collector).
     public var repositoryURL: String?
-    /// The scored version's license expression, as published.
-    public var license: String?
-    public var edition: String?
-    public var rustVersion: String?
     /// Where the data came from: `crates.io database dump 2026-11-20-020004`.
     public var source: String
 
     /// The `registry` group of `nerq.signals`.
     public var json: JSONValue {
         var o = signals.registryJSON
-        o.append("repository", .bool(hasRepository))
-        o.append("documentation", .bool(hasDocumentation))
-        o.append("homepage", .bool(hasHomepage))
         o.append("source", .string(source))
         return .object(o)
     }
@@ -82,9 +77,9 @@ public final class RegistryStore: @unchecked Sendable {
     public let summaryJSON: String?
 
     static let crateColumns = """
-        id, name, has_description, repository, documentation, homepage, downloads, recent_downloads, downloads_pct,
+        id, name, description, repository, documentation, homepage, downloads, recent_downloads, downloads_pct,
         rev_deps, rev_deps_pct, versions, yanked_versions, first_release, latest_release, default_version_id,
-        latest_version, owners, team_owners, categories, keywords, proxy
+        latest_version, owners, team_owners, categories, keywords, proxy, has_readme
         """
 
     public init(path: String) throws(NerqError) {
@@ -187,10 +182,19 @@ public final class RegistryStore: @unchecked Sendable {
         r.teamOwners = c.int(18)
         r.categories = RegistryStore.strings(c.text(19))
         r.keywords = RegistryStore.strings(c.text(20))
-        var record = RegistryRecord(name: crateName, version: nil, versionFound: true, signals: r,
-                                    hasRepository: c.text(3) != nil, hasDocumentation: c.text(4) != nil,
-                                    hasHomepage: c.text(5) != nil, hasDescription: (c.int(2) ?? 0) != 0,
-                                    repositoryURL: c.text(3), license: nil, edition: nil, rustVersion: nil, source: source)
+        r.repository = c.text(3) != nil
+        r.documentation = c.text(4) != nil
+        r.homepage = c.text(5) != nil
+        var m = ManifestSignals()
+        m.description = c.text(2)
+        m.repository = c.text(3)
+        m.documentation = c.text(4)
+        m.homepage = c.text(5)
+        m.readme = (c.int(22) ?? 0) != 0
+        m.keywords = r.keywords
+        m.categories = r.categories
+        var record = RegistryRecord(name: crateName, version: nil, versionFound: true, signals: r, manifest: m,
+                                    repositoryURL: c.text(3), source: source)
         let v: SQLiteStatement
         if let version {
             v = versionByNum
@@ -207,12 +211,17 @@ public final class RegistryStore: @unchecked Sendable {
             record.version = v.text(0)
             record.signals.versionReleased = v.int(1).map { Timestamp(seconds: $0) }
             record.signals.yanked = v.int(2).map { $0 != 0 }
-            record.license = v.text(3)
-            record.edition = v.text(4)
-            record.rustVersion = v.text(5)
+            record.manifest.license = v.text(3)
+            // Editions nerq knows (the signals reader rejects others).
+            record.manifest.edition = v.text(4).flatMap { ["2015", "2018", "2021", "2024"].contains($0) ? $0 : nil }
+            record.manifest.rustVersion = v.text(5)
+            let ownCategories = RegistryStore.strings(v.text(6)).map { Array(Set($0)).sorted() }
+            let ownKeywords = RegistryStore.strings(v.text(7)).map { Array(Set($0)).sorted() }
             // Without the crate-level tables, the version's own categories and keywords.
-            if record.signals.categories == nil { record.signals.categories = RegistryStore.strings(v.text(6)).map { Array(Set($0)).sorted() } }
-            if record.signals.keywords == nil { record.signals.keywords = RegistryStore.strings(v.text(7)).map { Array(Set($0)).sorted() } }
+            if record.signals.categories == nil { record.signals.categories = ownCategories }
+            if record.signals.keywords == nil { record.signals.keywords = ownKeywords }
+            if let own = ownCategories, !own.isEmpty { record.manifest.categories = own }
+            if let own = ownKeywords, !own.isEmpty { record.manifest.keywords = own }
         } else if version != nil {
             record.versionFound = false
         }

@@ -4,7 +4,7 @@
 /// - `crates`: one row per crate, keyed by the dump's crate id, with every aggregate the signals
 ///   need (downloads, recent downloads, percentiles, reverse dependencies, versions, yanked
 ///   versions, first/latest release, default version, owners, categories and keywords as JSON
-///   arrays, links) and the alternatives' ranking proxy. Indexed by `name` and by `canon` (lower
+///   arrays, description, links, whether it has a README) and the alternatives' ranking proxy. Indexed by `name` and by `canon` (lower
 ///   case, `-` as `_`: the crates.io notion of the same name).
 /// - `versions`: one row per published version (`crate_id`, `num`, `created_at`, `yanked`,
 ///   `downloads`, `license`, `edition`, `rust_version`, and the version's own `categories` and
@@ -29,7 +29,7 @@ enum StoreSchema {
             canon TEXT NOT NULL,
             created_at INTEGER,
             updated_at INTEGER,
-            has_description INTEGER NOT NULL,
+            description TEXT,
             repository TEXT,
             documentation TEXT,
             homepage TEXT,
@@ -49,7 +49,8 @@ enum StoreSchema {
             categories TEXT,
             keywords TEXT,
             proxy REAL NOT NULL,
-            alt_ok INTEGER NOT NULL
+            alt_ok INTEGER NOT NULL,
+            has_readme INTEGER NOT NULL
         );
         CREATE TABLE versions(
             id INTEGER PRIMARY KEY,
@@ -77,10 +78,12 @@ enum StoreSchema {
         """
 
     static let insertCrate = """
-        INSERT INTO crates(id, name, canon, created_at, updated_at, has_description, repository, documentation, homepage,
+        INSERT INTO crates(id, name, canon, created_at, updated_at, description, repository, documentation, homepage,
             downloads, recent_downloads, downloads_pct, rev_deps, rev_deps_pct, versions, yanked_versions, first_release,
-            latest_release, default_version_id, latest_version, owners, team_owners, categories, keywords, proxy, alt_ok)
-        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)
+            latest_release, default_version_id, latest_version, owners, team_owners, categories, keywords, proxy, alt_ok,
+            has_readme)
+        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26,
+            ?27)
         """
 
     static let indexes = """

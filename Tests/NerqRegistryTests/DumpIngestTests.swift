@@ -81,11 +81,24 @@ import Testing
             #expect(r?.versionFound == true)
             #expect(r?.signals.yanked == ((v["yanked"] ?? nil) == "t"), "\(name)@\(num)")
             #expect(r?.signals.versionReleased?.seconds == pgSeconds((v["created_at"] ?? nil) ?? ""), "\(name)@\(num)")
-            #expect(r?.license == (v["license"] ?? nil))
+            #expect(r?.manifest.license == (v["license"] ?? nil))
+            #expect(r?.manifest.edition == (v["edition"] ?? nil))
+            #expect(r?.manifest.rustVersion == (v["rust_version"] ?? nil))
             if r?.signals.yanked == true { yanked += 1 }
             checked += 1
         }
         #expect(checked > 400)
+        // Crate-level metadata for the manifest group: description, links, README.
+        for c in crates {
+            let name = (c["name"] ?? nil) ?? ""
+            let m = try #require(try s.record(name: name, version: nil)).manifest
+            func text(_ k: String) -> String? { (c[k] ?? nil).flatMap { $0.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty ? nil : $0 } }
+            #expect(m.description == text("description"), "\(name)")
+            #expect(m.repository == text("repository"), "\(name)")
+            #expect(m.documentation == text("documentation"), "\(name)")
+            #expect(m.homepage == text("homepage"), "\(name)")
+            #expect(m.readme == (text("readme") != nil), "\(name)")
+        }
         #expect(yanked > 0)
         // A version the registry does not have: crate-level signals, version-level unknown.
         let first = try #require(names.values.sorted().first)

@@ -69,20 +69,22 @@ import Testing
             doc.append("package", .object(JSONObject([("name", .string(r.name)), ("version", .optional(r.version))])))
             doc.append("now", .string("2026-11-21T00:00:00Z"))
             doc.append("registry", r.json)
+            doc.append("manifest", r.manifest.json)
             let signals = try SignalsReader.read(.object(doc))
             #expect(signals.registry?.downloads == r.signals.downloads)
             #expect(signals.registry?.downloadsPercentile == r.signals.downloadsPercentile)
             #expect(signals.registry?.latestRelease == r.signals.latestRelease)
             #expect(signals.registry?.categories == r.signals.categories)
             #expect(signals.registry?.yanked == r.signals.yanked)
-            // Only the keys this change proposes to the schema are unknown to today's reader.
-            let unknown = Set(signals.ignoredKeys).subtracting(["$.registry.repository", "$.registry.documentation", "$.registry.homepage"])
-            #expect(unknown.isEmpty, "\(signals.ignoredKeys)")
+            #expect(signals.ignoredKeys.isEmpty, "\(signals.ignoredKeys)")
+            #expect(signals.registry == r.signals)
             let text = JSONText.string(r.json)
             #expect(text.hasPrefix("{\"downloads\":"))
             #expect(text.contains("\"source\":\"crates.io database dump 2026-11-20-020004\""))
             let report = Methodology.score(signals, policy: Policy(), now: Timestamp(seconds: 1_795_219_200))
             #expect(report.dimensions.first { $0.dimension == .popularity }?.score != nil)
+            #expect(report.dimensions.first { $0.dimension == .transparency }?.score != nil)
+            #expect(signals.manifest == r.manifest)
         }
     }
 
