@@ -155,14 +155,16 @@ enum DimensionScorer {
             let months = max(0, last.days(until: now) / 30)
             if months <= 12 {
                 parts.append(Contribution("last_activity", .string(last.dateString), 0, "active within the last year"))
+            } else if let finished = finished(s, adv) {
+                parts.append(Contribution("last_activity", .string(last.dateString), 0,
+                                          "quiet for \(months) months, but finished (\(finished)): not counted"))
             } else {
                 var neglect: [String] = []
-                if let adv, adv.counted.contains(where: { $0.kind == .vulnerability || $0.kind == .unsound || $0.kind == .unmaintained }) {
-                    neglect.append("open advisories")
-                }
+                if openAdvisory(adv) { neglect.append("open advisories") }
                 if s.manifest?.edition == "2015" { neglect.append("edition 2015") }
                 if s.registry?.yanked == true || yankedShare(s) > 0.25 { neglect.append("yanked releases") }
                 if s.repository?.archived == true { neglect.append("archived repository") }
+                if ownerless(s) { neglect.append("no owner on the registry") }
                 if neglect.isEmpty {
                     parts.append(Contribution("last_activity", .string(last.dateString), 0,
                                               "quiet for \(months) months, with no sign of neglect: not counted"))
@@ -173,6 +175,33 @@ enum DimensionScorer {
             }
         }
         return parts.isEmpty ? nil : (100, parts)
+    }
+
+    /// A counted vulnerability, unsound or unmaintained advisory.
+    static func openAdvisory(_ adv: CountedAdvisories?) -> Bool {
+        adv?.counted.contains { $0.kind == .vulnerability || $0.kind == .unsound || $0.kind == .unmaintained } ?? false
+    }
+
+    /// Both owner counts known and zero: nobody can publish a fix.
+    static func ownerless(_ s: Signals) -> Bool {
+        guard let r = s.registry, let owners = r.owners, let teams = r.teamOwners else { return false }
+        return owners == 0 && teams == 0
+    }
+
+    /// Why a quiet crate is finished rather than neglected, or nil: its latest version (else the
+    /// scored one) is a stable 1.0 or later, other crates still depend on it, no vulnerability,
+    /// unsound or unmaintained advisory counts, its repository is not archived and it has an owner.
+    /// Edition 2015 and yanked releases in its history do not make a finished crate neglected.
+    static func finished(_ s: Signals, _ adv: CountedAdvisories?) -> String? {
+        guard let r = s.registry, let text = r.latestVersion ?? s.package.version,
+              let v = try? Version.parse(text), v.major >= 1, v.pre.isEmpty else { return nil }
+        let dependents = r.reverseDependencies ?? 0
+        guard dependents >= 1 || (r.reverseDependenciesPercentile ?? 0) > 0 else { return nil }
+        guard !openAdvisory(adv), s.repository?.archived != true, !ownerless(s) else { return nil }
+        var reason = "stable \(v.major).x"
+        if let n = r.reverseDependencies { reason += ", \(n) dependent crate\(n == 1 ? "" : "s")" } else { reason += ", depended upon" }
+        if adv != nil { reason += ", no open advisory" }
+        return reason
     }
 
     static func yankedShare(_ s: Signals) -> Double {
@@ -263,8 +292,9 @@ enum DimensionScorer {
             let owners = r.owners ?? 0
             let teams = r.teamOwners ?? 0
             let shared = owners >= 2 || teams >= 1
-            parts.append(Contribution("owners", .int(owners + teams), shared ? 20 : 0,
-                                      shared ? "more than one owner (bus factor above one)" : "a single owner"))
+            let reason = shared ? "more than one owner (bus factor above one)"
+                : owners + teams == 0 ? "no owner on the registry: nobody can publish a release" : "a single owner"
+            parts.append(Contribution("owners", .int(owners + teams), shared ? 20 : 0, reason))
         }
         if let repo = s.repository {
             if let c = repo.contributors {
@@ -296,12 +326,16 @@ enum DimensionScorer {
         func flag(_ signal: String, _ present: Bool, _ points: Double, _ yes: String, _ no: String) {
             parts.append(Contribution(signal, .bool(present), present ? points : 0, present ? yes : no))
         }
+        // The registry's links complete the manifest's (a later release may have added them); on
+        // their own they do not make this dimension scored.
+        let registry = s.registry
         let repositoryURL = m?.repository ?? repo?.url
-        flag("repository", repositoryURL != nil, 25, "links its source repository", "no source repository declared")
+        flag("repository", repositoryURL != nil || registry?.repository == true, 25, "links its source repository", "no source repository declared")
         if let m {
             flag("license", m.license != nil, 20, "declares a license", "no license declared")
             flag("description", m.description != nil, 10, "has a description", "no description")
-            flag("documentation", m.documentation != nil || m.homepage != nil, 10, "links documentation", "no documentation link")
+            flag("documentation", m.documentation != nil || m.homepage != nil || registry?.documentation == true || registry?.homepage == true,
+                 10, "links documentation", "no documentation link")
         }
         if let files = src?.licenseFiles {
             let matches = src?.licenseMatches == true
