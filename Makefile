@@ -21,7 +21,7 @@ LDLIBS_TEST := -L.build/release -Wl,-rpath,$(CURDIR)/.build/release -lnerq $(she
 VALGRIND := valgrind --quiet --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite
 
 .PHONY: deps build static test test-swift test-c test-symbols bench install clean demo demo-signals \
-	python test-python test-cargo test-pkgconfig bench-cargo demo-project
+	python test-python test-cargo test-pkgconfig bench-cargo demo-project bench-registry
 
 deps:
 	@scripts/deps.sh
@@ -62,6 +62,11 @@ bench: build $(OUT)/bench_score $(OUT)/nerq_assess_cli
 	python3 bench/bench_assess.py $(OUT)/nerq_assess_cli
 	$(SWIFT) build -c release --product nerq-scan-bench
 	.build/release/nerq-scan-bench /usr/share/cargo/registry --runs 5
+	bench/bench_registry.sh
+
+# The registry collector alone: ingest of a full-size generated crates.io dump, lookups.
+bench-registry:
+	bench/bench_registry.sh
 
 install: build
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig

@@ -3,6 +3,9 @@
 set -euo pipefail
 need=()
 pkg-config --exists jansson 2>/dev/null || need+=(libjansson-dev)
+# The registry collector: its SQLite store and the dump's gzip.
+pkg-config --exists sqlite3 2>/dev/null || need+=(libsqlite3-dev)
+pkg-config --exists zlib 2>/dev/null || need+=(zlib1g-dev)
 command -v pkg-config >/dev/null || need+=(pkg-config)
 command -v valgrind >/dev/null || need+=(valgrind)
 command -v cc >/dev/null || need+=(gcc)

@@ -603,9 +603,20 @@ final class DumpBuilder {
 
         // Write the crates.
         let insert = try db.prepare(StoreSchema.insertCrate)
+        let defaultFields = try db.prepare("SELECT license, edition, rust_version, categories, keywords FROM versions WHERE id = ?1")
         let insertCategory = try db.prepare("INSERT OR IGNORE INTO crate_categories(slug, crate_id, proxy, ok) VALUES (?1, ?2, ?3, ?4)")
         let insertKeyword = try db.prepare("INSERT OR IGNORE INTO crate_keywords(keyword, crate_id, proxy, ok) VALUES (?1, ?2, ?3, ?4)")
-        for ci in 0..<n {
+        // The default versions' own fields, read in version-id order (sequential pages).
+        var dvFields = [[String?]](repeating: [], count: n)
+        let withDefault = (0..<n).compactMap { ci -> (Int32, Int)? in defaultOfCrate[cIds[ci]].map { (vIds[Int($0)], ci) } }.sorted { $0 < $1 }
+        for (versionId, ci) in withDefault {
+            defaultFields.bind(1, Int64(versionId))
+            if try defaultFields.step() { dvFields[ci] = (Int32(0)..<5).map { defaultFields.text($0) } }
+            defaultFields.reset()
+        }
+        // In name order: the table is keyed by name, so rows append instead of splitting pages.
+        let byName = (0..<n).sorted { cNames[$0].utf8.lexicographicallyPrecedes(cNames[$1].utf8) }
+        for ci in byName {
             let id = cIds[ci]
             let defaultVi = defaultOfCrate[id].map { Int($0) }
             var cats: [String]?
@@ -644,7 +655,13 @@ final class DumpBuilder {
             insert.bind(25, proxy)
             insert.bind(26, Int64(altOK ? 1 : 0))
             insert.bind(27, Int64(cHasReadme[ci] ? 1 : 0))
-            try insert.run()
+            insert.bind(28, defaultVi.map { vCreated[$0] })
+            insert.bind(29, defaultVi.map { Int64(vYanked[$0] ? 1 : 0) })
+            for (k, field) in dvFields[ci].enumerated() { insert.bind(30 + Int32(k), field) }
+            guard try insert.insert() else {
+                let line = cLines[ci]
+                throw NerqError(.parseError, "data/crates.csv line \(line): duplicate crate name \"\(cNames[ci])\"", path: "data/crates.csv:\(line)")
+            }
             for slug in cats ?? [] {
                 insertCategory.bind(1, slug)
                 insertCategory.bind(2, Int64(id))

@@ -27,7 +27,12 @@ public enum RegistryIngest {
             case .file: try readTarball(dump, into: builder)
             case .other: throw NerqError(.invalidValue, "\(dump) is neither a dump folder nor a tarball", path: dump)
             }
-            let summary = try builder.finish()
+            let summary: IngestSummary
+            do throws(NerqError) {
+                summary = try builder.finish()
+            } catch {
+                throw located(error, in: dump)
+            }
             try opened.exec("COMMIT")
             opened.close()
             db = nil

@@ -60,7 +60,6 @@ public final class RegistryStore: @unchecked Sendable {
     private let byName: SQLiteStatement
     private let byCanon: SQLiteStatement
     private let versionByNum: SQLiteStatement
-    private let versionById: SQLiteStatement
     private let topCategory: SQLiteStatement
     private let topKeyword: SQLiteStatement
     private let nameById: SQLiteStatement
@@ -79,14 +78,17 @@ public final class RegistryStore: @unchecked Sendable {
     static let crateColumns = """
         id, name, description, repository, documentation, homepage, downloads, recent_downloads, downloads_pct,
         rev_deps, rev_deps_pct, versions, yanked_versions, first_release, latest_release, default_version_id,
-        latest_version, owners, team_owners, categories, keywords, proxy, has_readme
+        latest_version, owners, team_owners, categories, keywords, proxy, has_readme,
+        latest_version, dv_created_at, dv_yanked, dv_license, dv_edition, dv_rust_version, dv_categories, dv_keywords
         """
 
     public init(path: String) throws(NerqError) {
         guard FileIO.kind(path) == .file else { throw NerqError(.notFound, "no registry store at \(path)", path: path) }
         self.path = path
-        let database = try SQLiteDB(path: path, readOnly: true)
+        let database = try SQLiteDB(path: path, readOnly: true, immutable: true)
         db = database
+        // A page cache large enough for the indexes' inner pages and the hot rows (default 2 MB).
+        try database.exec("PRAGMA cache_size = -32768")
         func meta(_ key: String) throws(NerqError) -> String? {
             let s = try database.prepare("SELECT value FROM meta WHERE key = ?1")
             s.bind(1, key)
@@ -111,10 +113,9 @@ public final class RegistryStore: @unchecked Sendable {
         }
         self.tables = tables
         summaryJSON = try meta("summary")
-        byName = try database.prepare("SELECT \(RegistryStore.crateColumns) FROM crates WHERE name = ?1 ORDER BY id LIMIT 1")
+        byName = try database.prepare("SELECT \(RegistryStore.crateColumns) FROM crates WHERE name = ?1")
         byCanon = try database.prepare("SELECT \(RegistryStore.crateColumns) FROM crates WHERE canon = ?1 ORDER BY id LIMIT 1")
         versionByNum = try database.prepare("SELECT num, created_at, yanked, license, edition, rust_version, categories, keywords FROM versions WHERE crate_id = ?1 AND num = ?2 ORDER BY id LIMIT 1")
-        versionById = try database.prepare("SELECT num, created_at, yanked, license, edition, rust_version, categories, keywords FROM versions WHERE id = ?1")
         topCategory = try database.prepare(
             "SELECT crate_id, proxy FROM crate_categories WHERE slug = ?1 AND ok = 1 ORDER BY proxy DESC, crate_id LIMIT ?2")
         topKeyword = try database.prepare(
@@ -142,8 +143,35 @@ public final class RegistryStore: @unchecked Sendable {
         try lock.locked { () throws(NerqError) -> RegistryRecord? in try recordLocked(name: name, version: version) }
     }
 
-    private static func strings(_ json: String?) -> [String]? {
-        guard let json, case .array(let items)? = try? JSONParser.parse(json) else { return nil }
+    /// A JSON array of strings as the ingest wrote it. Plain elements (no escapes) are cut out
+    /// directly; anything else goes through the JSON parser.
+    static func strings(_ json: String?) -> [String]? {
+        guard var json else { return nil }
+        let fast: [String]? = json.withUTF8 { b -> [String]? in
+            guard b.count >= 2, b[0] == 0x5B, b[b.count - 1] == 0x5D else { return nil }
+            var out: [String] = []
+            var i = 1
+            let end = b.count - 1
+            if i == end { return [] }
+            while i < end {
+                guard b[i] == 0x22 else { return nil }
+                var j = i + 1
+                while j < end, b[j] != 0x22 {
+                    if b[j] == 0x5C { return nil }
+                    j += 1
+                }
+                guard j < end else { return nil }
+                out.append(String(decoding: UnsafeBufferPointer(rebasing: b[(i + 1)..<j]), as: UTF8.self))
+                i = j + 1
+                if i < end {
+                    guard b[i] == 0x2C else { return nil }
+                    i += 1
+                }
+            }
+            return out
+        }
+        if let fast { return fast }
+        guard case .array(let items)? = try? JSONParser.parse(json) else { return nil }
         var out: [String] = []
         for case .string(let s) in items { out.append(s) }
         return out
@@ -195,28 +223,30 @@ public final class RegistryStore: @unchecked Sendable {
         m.categories = r.categories
         var record = RegistryRecord(name: crateName, version: nil, versionFound: true, signals: r, manifest: m,
                                     repositoryURL: c.text(3), source: source)
+        // The default version's fields are in the crate's row; another version is one more read.
         let v: SQLiteStatement
-        if let version {
+        var base: Int32 = 23
+        if let version, version != r.latestVersion {
             v = versionByNum
             v.reset()
             v.bind(1, crateId)
             v.bind(2, version)
+            base = 0
         } else {
-            v = versionById
-            v.reset()
-            v.bind(1, defaultVersionId)
+            v = c
         }
-        defer { v.reset() }
-        if try v.step() {
-            record.version = v.text(0)
-            record.signals.versionReleased = v.int(1).map { Timestamp(seconds: $0) }
-            record.signals.yanked = v.int(2).map { $0 != 0 }
-            record.manifest.license = v.text(3)
+        defer { if base == 0 { v.reset() } }
+        let found = base == 0 ? try v.step() : defaultVersionId != nil
+        if found {
+            record.version = v.text(base)
+            record.signals.versionReleased = v.int(base + 1).map { Timestamp(seconds: $0) }
+            record.signals.yanked = v.int(base + 2).map { $0 != 0 }
+            record.manifest.license = v.text(base + 3)
             // Editions nerq knows (the signals reader rejects others).
-            record.manifest.edition = v.text(4).flatMap { ["2015", "2018", "2021", "2024"].contains($0) ? $0 : nil }
-            record.manifest.rustVersion = v.text(5)
-            let ownCategories = RegistryStore.strings(v.text(6)).map { Array(Set($0)).sorted() }
-            let ownKeywords = RegistryStore.strings(v.text(7)).map { Array(Set($0)).sorted() }
+            record.manifest.edition = v.text(base + 4).flatMap { ["2015", "2018", "2021", "2024"].contains($0) ? $0 : nil }
+            record.manifest.rustVersion = v.text(base + 5)
+            let ownCategories = RegistryStore.strings(v.text(base + 6)).map { Array(Set($0)).sorted() }
+            let ownKeywords = RegistryStore.strings(v.text(base + 7)).map { Array(Set($0)).sorted() }
             // Without the crate-level tables, the version's own categories and keywords.
             if record.signals.categories == nil { record.signals.categories = ownCategories }
             if record.signals.keywords == nil { record.signals.keywords = ownKeywords }

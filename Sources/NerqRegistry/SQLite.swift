@@ -7,11 +7,14 @@ final class SQLiteDB {
     private(set) var handle: OpaquePointer?
     let path: String
 
-    init(path: String, readOnly: Bool) throws(NerqError) {
+    /// `immutable`: the file never changes while open (a built store: rebuilds write a new file and
+    /// rename it over the old one), so SQLite skips locking and change checks on every read.
+    init(path: String, readOnly: Bool, immutable: Bool = false) throws(NerqError) {
         self.path = path
         var db: OpaquePointer?
         let flags = readOnly ? SQLITE_OPEN_READONLY : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE)
-        let rc = sqlite3_open_v2(path, &db, flags | SQLITE_OPEN_NOMUTEX, nil)
+        let name = immutable ? "file:\(SQLiteDB.uriPath(path))?immutable=1" : path
+        let rc = sqlite3_open_v2(name, &db, flags | SQLITE_OPEN_NOMUTEX | (immutable ? SQLITE_OPEN_URI : 0), nil)
         guard rc == SQLITE_OK, let db else {
             let message = db.flatMap { sqlite3_errmsg($0) }.map { String(cString: $0) } ?? "error \(rc)"
             if let db { sqlite3_close_v2(db) }
@@ -21,6 +24,23 @@ final class SQLiteDB {
     }
 
     deinit { close() }
+
+    /// A path as the path of a `file:` URI (percent-escapes what a URI gives meaning to).
+    static func uriPath(_ path: String) -> String {
+        var out = ""
+        for b in path.utf8 {
+            switch b {
+            case UInt8(ascii: "%"), UInt8(ascii: "?"), UInt8(ascii: "#"), 0..<0x20, 0x7F...:
+                let hex = Array("0123456789ABCDEF".utf8)
+                out.append("%")
+                out.append(Character(Unicode.Scalar(hex[Int(b >> 4)])))
+                out.append(Character(Unicode.Scalar(hex[Int(b & 0xF)])))
+            default:
+                out.append(Character(Unicode.Scalar(b)))
+            }
+        }
+        return out
+    }
 
     func close() {
         if let h = handle { sqlite3_close_v2(h) }

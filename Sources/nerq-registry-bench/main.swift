@@ -2,9 +2,10 @@
 //
 //   nerq-registry-bench ingest DUMP STORE     build STORE from DUMP (tarball or folder): wall time,
 //                                             CPU time and peak memory (this process's max RSS)
-//   nerq-registry-bench lookup STORE [N]      N per-crate signal lookups (names spread over the
-//                                             store) against a bare SQLite primary-key query of the
-//                                             same crates on the same store: time per call, ratio
+//   nerq-registry-bench lookup STORE [N]      N per-crate signal lookups by name (pseudo-random
+//                                             crates of the store) against a bare SQLite primary-key
+//                                             query (crates.name) of the same crates, same order, on
+//                                             the same store opened the same way: time per call, ratio
 //   nerq-registry-bench show STORE NAME [VERSION]   the registry group of one crate, and its alternatives
 import CSQLite
 import Glibc
@@ -60,7 +61,11 @@ func lookup(_ store: String, _ count: Int) -> Int32 {
         let s = try RegistryStore(path: store)
         // The names to look up: every k-th crate by id (deterministic, spread over the store).
         var db: OpaquePointer?
-        guard sqlite3_open_v2(store, &db, SQLITE_OPEN_READONLY, nil) == SQLITE_OK, let db else { print("cannot open \(store)"); return 1 }
+        // Opened as the store opens itself: read-only and immutable (no locking per query).
+        guard sqlite3_open_v2("file:\(store)?immutable=1", &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI, nil) == SQLITE_OK, let db else {
+            print("cannot open \(store)")
+            return 1
+        }
         defer { sqlite3_close_v2(db) }
         var stmt: OpaquePointer?
         sqlite3_prepare_v2(db, "SELECT id, name FROM crates ORDER BY id", -1, &stmt, nil)
@@ -72,23 +77,25 @@ func lookup(_ store: String, _ count: Int) -> Int32 {
         }
         sqlite3_finalize(stmt)
         guard !all.isEmpty else { print("empty store"); return 1 }
-        let step = max(1, all.count / max(1, count))
+        // `count` crates in a fixed pseudo-random order (a project's dependencies are not sorted
+        // by id): the same crates, in the same order, for both sides.
         var picks: [(Int64, String)] = []
-        var i = 0
-        while picks.count < count {
-            picks.append(all[i % all.count])
-            i += step
-            if i >= all.count { i = (i % all.count) + 1 }
+        var x: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for _ in 0..<count {
+            x = x &* 6364136223846793005 &+ 1442695040888963407
+            picks.append(all[Int((x >> 33) % UInt64(all.count))])
         }
-        // Bare primary-key query: one prepared statement, step, read one column, reset.
+        // Bare primary-key query: one prepared statement, step, read one column, reset; the same
+        // page cache size as the store's connection.
+        sqlite3_exec(db, "PRAGMA cache_size = -32768", nil, nil, nil)
         var pk: OpaquePointer?
-        sqlite3_prepare_v2(db, "SELECT downloads FROM crates WHERE id = ?1", -1, &pk, nil)
+        sqlite3_prepare_v2(db, "SELECT downloads FROM crates WHERE name = ?1", -1, &pk, nil)
         defer { sqlite3_finalize(pk) }
         func bare() -> (Double, Int64) {
             var sink: Int64 = 0
             let t0 = wallClock()
-            for (id, _) in picks {
-                sqlite3_bind_int64(pk, 1, id)
+            for (_, name) in picks {
+                _ = name.withCString { sqlite3_bind_text(pk, 1, $0, -1, nil) }
                 if sqlite3_step(pk) == SQLITE_ROW { sink &+= sqlite3_column_int64(pk, 0) }
                 sqlite3_reset(pk)
             }

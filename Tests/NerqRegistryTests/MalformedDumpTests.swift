@@ -130,6 +130,27 @@ import Testing
         try expectUntouched(f)
     }
 
+    @Test func duplicateCrateName() throws {
+        let f = try fixture()
+        defer { f.dir.cleanup() }
+        let file = f.damaged + "/data/crates.csv"
+        var lines = try String(contentsOfFile: file, encoding: .utf8).components(separatedBy: "\n")
+        // A one-line record (no quoted field), copied under another id at the end of the file.
+        let single = try #require(lines.dropFirst().first { l in
+            let f = l.components(separatedBy: ",")
+            return !l.contains("\"") && f.count == 11 && Int(f[0]) != nil
+        })
+        var fields = single.components(separatedBy: ",")
+        fields[0] = "99999"
+        if lines.last == "" { lines.removeLast() }
+        lines.append(fields.joined(separator: ","))
+        let physical = lines.count
+        try (lines.joined(separator: "\n") + "\n").write(toFile: file, atomically: true, encoding: .utf8)
+        let error = try #require(ingestError(dump: f.damaged, store: f.store))
+        #expect(error.message.contains("data/crates.csv line \(physical): duplicate crate name \"\(fields[1])\""), "\(error.message)")
+        try expectUntouched(f)
+    }
+
     @Test(arguments: ["crates", "versions"])
     func requiredTables(table: String) throws {
         let f = try fixture()
