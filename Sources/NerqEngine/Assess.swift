@@ -126,37 +126,14 @@ extension Engine {
         for (k, r) in reports.enumerated() where r.findings.contains(where: \.isAdvisory) { flagged.insert(included[k]) }
         let paths = graph.paths(to: flagged, limit: req.maxPaths)
 
-        var packageDocs: [JSONValue] = []
-        packageDocs.reserveCapacity(reports.count)
+        // Each package's report document, built on all cores (input order kept).
+        let packageDocs: [JSONValue] = parallelMap(Array(reports.indices)) { k in
+            Self.packageDocument(reports[k], graph.nodes[included[k]], paths: paths[included[k]] ?? [])
+        }
         var findings: [(Finding, ProjectGraph.Node, [[String]])] = []
         for (k, report) in reports.enumerated() {
             let node = graph.nodes[included[k]]
-            let nodePaths = paths[included[k]] ?? []
-            guard case .object(var o) = report.json else { continue }
-            var src = JSONObject(capacity: 2)
-            src.append("kind", .string(node.source.kind))
-            if let raw = node.source.raw { src.append("url", .string(raw)) }
-            o.append("source", .object(src))
-            if let line = node.lockfileLine { o.append("lockfile_line", .int(Int64(line))) }
-            o.append("workspace_member", .bool(node.isMember))
-            o.append("dev_only", .bool(node.devOnly))
-            if !nodePaths.isEmpty {
-                // Advisory findings say which dependency paths pull the package in.
-                if case .array(var fs)? = o["findings"] {
-                    for j in fs.indices {
-                        if case .object(var f) = fs[j], j < report.findings.count, report.findings[j].isAdvisory {
-                            f.append("paths", .array(nodePaths.map { .strings($0) }))
-                            fs[j] = .object(f)
-                        }
-                    }
-                    o.set("findings", .array(fs))
-                }
-            }
-            if case .git = node.source {
-                o.append("note", .string("pulled from git: not matched against registry advisories"))
-            }
-            packageDocs.append(.object(o))
-            for f in report.findings where f.isAdvisory { findings.append((f, node, nodePaths)) }
+            for f in report.findings where f.isAdvisory { findings.append((f, node, paths[included[k]] ?? [])) }
         }
         findings.sort { a, b in
             (a.0.severity.rank, a.0.id ?? "", a.1.name, a.1.version) < (b.0.severity.rank, b.0.id ?? "", b.1.name, b.1.version)
@@ -196,6 +173,32 @@ extension Engine {
         doc.append("issues", .strings(graph.issues))
         doc.append("notes", .strings(notes))
         return .object(doc)
+    }
+
+    /// A package's `nerq.report` inside an assessment: where it comes from, and the dependency
+    /// paths that pull in each advisory finding.
+    static func packageDocument(_ report: Report, _ node: ProjectGraph.Node, paths nodePaths: [[String]]) -> JSONValue {
+        guard case .object(var o) = report.json else { return report.json }
+        var src = JSONObject(capacity: 2)
+        src.append("kind", .string(node.source.kind))
+        if let raw = node.source.raw { src.append("url", .string(raw)) }
+        o.append("source", .object(src))
+        if let line = node.lockfileLine { o.append("lockfile_line", .int(Int64(line))) }
+        o.append("workspace_member", .bool(node.isMember))
+        o.append("dev_only", .bool(node.devOnly))
+        if !nodePaths.isEmpty, case .array(var fs)? = o["findings"] {
+            for j in fs.indices where j < report.findings.count && report.findings[j].isAdvisory {
+                if case .object(var f) = fs[j] {
+                    f.append("paths", .array(nodePaths.map { .strings($0) }))
+                    fs[j] = .object(f)
+                }
+            }
+            o.set("findings", .array(fs))
+        }
+        if case .git = node.source {
+            o.append("note", .string("pulled from git: not matched against registry advisories"))
+        }
+        return .object(o)
     }
 
     var databaseJSON: JSONValue {
