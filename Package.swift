@@ -35,7 +35,7 @@ let package = Package(
                           path: "Sources/nerq-registry-bench"),
         .executableTarget(name: "nerq-scan-bench", dependencies: ["NerqScan"], path: "Sources/nerq-scan-bench"),
         // Loads data through the collectors and answers score/assess/preflight requests.
-        .target(name: "NerqEngine", dependencies: ["NerqCore", "NerqIO", "NerqCargo", "NerqAdvisories", "NerqScan"]),
+        .target(name: "NerqEngine", dependencies: ["NerqCore", "NerqIO", "NerqCargo", "NerqAdvisories", "NerqScan", "NerqRegistry"]),
         .target(name: "NerqABI", dependencies: ["NerqEngine", "NerqCore", "CJansson"]),
         .testTarget(name: "NerqCoreTests", dependencies: ["NerqCore"], exclude: ["Fixtures"]),
         .testTarget(name: "NerqTOMLTests", dependencies: ["NerqTOML", "NerqTestSupport"]),

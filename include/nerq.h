@@ -71,8 +71,9 @@ typedef struct nerq_engine nerq_engine;
  * Creates an engine from a configuration object (BORROWED; NULL means all defaults):
  *     {"advisory_db": "/path/to/advisory-db",   RustSec advisory-db directory (default: $NERQ_ADVISORY_DB,
  *                                               then ~/.cargo/advisory-db; absent = no advisory data)
- *      "registry": "/path/to/dump-or-store",    crates.io database dump or nerq's store built from it
- *                                               (not supported yet in 0.1: an invalid_value error)
+ *      "registry": "/path/to/dump-or-store",    crates.io database dump (folder or .tar.gz) or nerq's store
+ *                                               built from it; a dump is ingested once into the store
+ *      "registry_store": "/path/store.sqlite",  where that store is kept (default ~/.cache/nerq/...)
  *      "now": "2026-11-21T00:00:00Z",           the moment reports speak of (default: the clock, per call)
  *      "scan_sources": true,                    nerq_score/nerq_preflight read a crate's source and
  *                                               Cargo.toml when they are on this machine (default true)

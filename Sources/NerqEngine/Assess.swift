@@ -106,10 +106,16 @@ extension Engine {
             }
             if let a = signals.advisories { signals.raw.set("advisories", .array(a.map(\.json))) }
             let local = k < scans.count ? scans[k] : nil
-            // cargo metadata's manifest, else the crate's own Cargo.toml found on disk.
-            if let m = node.manifest ?? local?.manifest {
+            // cargo metadata's manifest, else the crate's own Cargo.toml found on disk, else what
+            // the registry published for that version.
+            let record = node.source == .cratesIO ? (try? self.registry?.record(name: node.name, version: node.version)) ?? nil : nil
+            if let m = node.manifest ?? local?.manifest ?? record?.manifest {
                 signals.manifest = m
                 signals.raw.append("manifest", m.json)
+            }
+            if let record {
+                signals.registry = record.signals
+                signals.raw.set("registry", record.json)
             }
             if let local { local.apply(to: &signals) }
             return Methodology.score(signals, policy: policy, now: now)
@@ -125,10 +131,16 @@ extension Engine {
         var flagged = Set<Int>()
         for (k, r) in reports.enumerated() where r.findings.contains(where: \.isAdvisory) { flagged.insert(included[k]) }
         let paths = graph.paths(to: flagged, limit: req.maxPaths)
+        let withAdvisories = flagged
 
         // Each package's report document, built on all cores (input order kept).
         let packageDocs: [JSONValue] = parallelMap(Array(reports.indices)) { k in
-            Self.packageDocument(reports[k], graph.nodes[included[k]], paths: paths[included[k]] ?? [])
+            let doc = Self.packageDocument(reports[k], graph.nodes[included[k]], paths: paths[included[k]] ?? [])
+            // Safer crates for the packages an advisory keeps from being verified (with a registry).
+            guard withAdvisories.contains(included[k]), let alternatives = self.alternatives(for: reports[k], now: now),
+                  case .object(var o) = doc else { return doc }
+            o.append("alternatives", alternatives)
+            return .object(o)
         }
         var findings: [(Finding, ProjectGraph.Node, [[String]])] = []
         for (k, report) in reports.enumerated() {

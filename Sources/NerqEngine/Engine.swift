@@ -4,6 +4,7 @@ import Glibc
 import NerqAdvisories
 import NerqCore
 import NerqIO
+import NerqRegistry
 
 /// Loaded data and policy. Immutable after creation, so one engine serves any number of threads.
 public final class Engine: Sendable {
@@ -14,14 +15,18 @@ public final class Engine: Sendable {
     public let advisories: AdvisoryDatabase?
     /// Whether `score`/`preflight` read a crate's source (and Cargo.toml) when it is on disk.
     public let scanSources: Bool
+    /// Registry data from the crates.io database dump; nil when none is configured.
+    public let registry: RegistryStore?
 
-    public static let configKeys = ["advisory_db", "registry", "now", "policy", "scan_sources"]
+    public static let configKeys = ["advisory_db", "registry", "registry_store", "now", "policy", "scan_sources"]
 
-    public init(policy: Policy = Policy(), now: Timestamp? = nil, advisories: AdvisoryDatabase? = nil, scanSources: Bool = true) {
+    public init(policy: Policy = Policy(), now: Timestamp? = nil, advisories: AdvisoryDatabase? = nil, scanSources: Bool = true,
+                registry: RegistryStore? = nil) {
         self.policy = policy
         self.now = now
         self.advisories = advisories
         self.scanSources = scanSources
+        self.registry = registry
     }
 
     /// Builds an engine from its JSON configuration (`nil` = defaults). Unknown keys are errors.
@@ -46,11 +51,17 @@ public final class Engine: Sendable {
         } else if let path = AdvisoryDatabase.defaultLocation(configured: nil, environment: Files.environment) {
             database = try AdvisoryDatabase.load(path: path)
         }
+        var registry: RegistryStore?
         if let r = o.optional("registry") {
-            throw NerqError(.invalidValue, "registry snapshots are not supported yet (see issue: registry signals offline)", path: r.path)
+            let storePath = try o.optional("registry_store")?.nonEmptyString()
+            do {
+                registry = try Engine.openRegistry(try r.nonEmptyString(), storePath: storePath)
+            } catch {
+                throw NerqError(error.code, "registry: \(error.message)", path: r.path)
+            }
         }
         let scan = try o.optional("scan_sources")?.bool() ?? true
-        self.init(policy: policy, now: now, advisories: database, scanSources: scan)
+        self.init(policy: policy, now: now, advisories: database, scanSources: scan, registry: registry)
     }
 
     /// The current time from the clock; used only when neither request nor engine gives `now`.
@@ -65,12 +76,17 @@ public final class Engine: Sendable {
     /// `nerq_score`: a `nerq.signals` document in, a `nerq.report` out.
     public func score(_ request: JSONValue) throws(NerqError) -> JSONValue {
         let signals = collect(try SignalsReader.read(request))
-        return Methodology.score(signals, policy: policy, now: resolveNow(signals.now)).json
+        let now = resolveNow(signals.now)
+        let report = Methodology.score(signals, policy: policy, now: now)
+        guard let alternatives = alternatives(for: report, now: now), case .object(var o) = report.json else { return report.json }
+        o.append("alternatives", alternatives)
+        return .object(o)
     }
 
     /// Adds what the engine's data knows to signals the request did not give (given ones win).
     func collect(_ given: Signals) -> Signals {
         var s = given
+        collectRegistry(&s)
         if s.advisories == nil, let db = advisories, s.package.ecosystem == "crates.io",
            let v = s.package.version, let version = try? Version.parse(v) {
             let found = db.matching(package: s.package.name, version: version).map(\.signal)
@@ -105,7 +121,12 @@ public final class Engine: Sendable {
         doc.append("package", package.json)
         for (k, v) in o.object.entries where k != "target" && k != "kind" && k != "version" { doc.append(k, v) }
         let signals = collect(try SignalsReader.read(.object(doc)))
-        let report = Methodology.score(signals, policy: policy, now: resolveNow(signals.now))
-        return Preflight.document(target: target, report: report)
+        let now = resolveNow(signals.now)
+        let report = Methodology.score(signals, policy: policy, now: now)
+        guard let alternatives = alternatives(for: report, now: now), case .object(var o) = Preflight.document(target: target, report: report) else {
+            return Preflight.document(target: target, report: report)
+        }
+        o.append("alternatives", alternatives)
+        return .object(o)
     }
 }
