@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "NerqScan"),
         // Registry data: the crates.io database dump (tarball or folder) into a SQLite store, and
         // cargo's local index cache.
-        .target(name: "NerqRegistry", dependencies: ["NerqCore", "CSQLite", "CZlib"]),
+        .target(name: "NerqRegistry", dependencies: ["NerqCore", "NerqIO", "CSQLite", "CZlib"]),
         .executableTarget(name: "nerq-registry-bench", dependencies: ["NerqRegistry", "NerqCore", "CSQLite"],
                           path: "Sources/nerq-registry-bench"),
         .executableTarget(name: "nerq-scan-bench", dependencies: ["NerqScan"], path: "Sources/nerq-scan-bench"),

@@ -32,8 +32,7 @@ public enum Files {
         return bytes
     }
 
-    static func openError(_ path: String) -> NerqError {
-        let code = errno
+    public static func openError(_ path: String, _ code: Int32 = errno) -> NerqError {
         if code == ENOENT || code == ENOTDIR { return NerqError(.notFound, "no such file: \(path)", path: path) }
         return NerqError(.ioError, "cannot open \(path): \(errnoText(code))", path: path)
     }
@@ -41,6 +40,37 @@ public enum Files {
     public static func errnoText(_ code: Int32 = errno) -> String {
         guard let s = strerror(code) else { return "error \(code)" }
         return String(cString: s)
+    }
+
+    public enum Kind: Sendable { case file, directory, other }
+
+    /// What `path` is (following symlinks), or nil when it does not exist.
+    public static func kind(_ path: String) -> Kind? {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return nil }
+        switch st.st_mode & S_IFMT {
+        case S_IFREG: return .file
+        case S_IFDIR: return .directory
+        default: return .other
+        }
+    }
+
+    /// Names in directory `path` (without `.` and `..`), sorted by their bytes.
+    public static func list(_ path: String) throws(NerqError) -> [String] {
+        guard let dir = opendir(path) else { throw openError(path) }
+        defer { closedir(dir) }
+        var names: [String] = []
+        while let ent = readdir(dir) {
+            // strlen on d_name in place: copying the 256-byte field reads bytes readdir never wrote.
+            let name = withUnsafePointer(to: &ent.pointee.d_name) { field -> String in
+                field.withMemoryRebound(to: UInt8.self, capacity: MemoryLayout.size(ofValue: field.pointee)) { bytes in
+                    String(decoding: UnsafeBufferPointer(start: bytes, count: strlen(bytes)), as: UTF8.self)
+                }
+            }
+            if name == "." || name == ".." || name.isEmpty { continue }
+            names.append(name)
+        }
+        return names.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
     }
 
     public static func exists(_ path: String) -> Bool {

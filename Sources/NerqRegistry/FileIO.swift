@@ -7,47 +7,12 @@ import Glibc
 import Musl
 #endif
 import NerqCore
+import NerqIO
 
 enum FileIO {
-    enum Kind { case file, directory, other }
-
-    /// What `path` is (following symlinks), or nil when it does not exist.
-    static func kind(_ path: String) -> Kind? {
-        var st = stat()
-        guard stat(path, &st) == 0 else { return nil }
-        switch st.st_mode & S_IFMT {
-        case S_IFREG: return .file
-        case S_IFDIR: return .directory
-        default: return .other
-        }
-    }
-
-    static func errnoText(_ code: Int32 = errno) -> String {
-        guard let s = strerror(code) else { return "error \(code)" }
-        return String(cString: s)
-    }
-
-    static func openError(_ path: String, _ code: Int32) -> NerqError {
-        if code == ENOENT || code == ENOTDIR { return NerqError(.notFound, "no such file: \(path)", path: path) }
-        return NerqError(.ioError, "cannot open \(path): \(errnoText(code))", path: path)
-    }
-
-    /// Names in directory `path` (without `.` and `..`), sorted by their bytes.
-    static func list(_ path: String) throws(NerqError) -> [String] {
-        guard let dir = opendir(path) else { throw openError(path, errno) }
-        defer { closedir(dir) }
-        var names: [String] = []
-        while let ent = readdir(dir) {
-            let name = withUnsafePointer(to: &ent.pointee.d_name) { field -> String in
-                field.withMemoryRebound(to: UInt8.self, capacity: MemoryLayout.size(ofValue: field.pointee)) { bytes in
-                    String(decoding: UnsafeBufferPointer(start: bytes, count: strlen(bytes)), as: UTF8.self)
-                }
-            }
-            if name == "." || name == ".." || name.isEmpty { continue }
-            names.append(name)
-        }
-        return names.sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
-    }
+    // Reading, listing and error texts are NerqIO.Files'; this adds streaming and the atomic build.
+    static func errnoText(_ code: Int32 = errno) -> String { Files.errnoText(code) }
+    static func openError(_ path: String, _ code: Int32) -> NerqError { Files.openError(path, code) }
 
     /// Calls `body` with successive chunks of the file (each valid only during the call).
     static func stream(_ path: String, chunkSize: Int = 1 << 20,
@@ -67,18 +32,6 @@ enum FileIO {
             if n == 0 { return }
             try body(UnsafeBufferPointer(start: buffer, count: n))
         }
-    }
-
-    /// The whole (small) file.
-    static func read(_ path: String, limit: Int = 64 << 20) throws(NerqError) -> [UInt8] {
-        var out: [UInt8] = []
-        try stream(path) { (chunk: UnsafeBufferPointer<UInt8>) throws(NerqError) in
-            guard out.count + chunk.count <= limit else {
-                throw NerqError(.invalidValue, "\(path) is larger than \(limit) bytes", path: path)
-            }
-            out.append(contentsOf: chunk)
-        }
-        return out
     }
 
     static func remove(_ path: String) { unlink(path) }

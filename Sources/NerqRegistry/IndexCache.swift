@@ -11,6 +11,7 @@
 // (`1/a`, `2/ab`, `3/a/abc`, `ab/cd/abcd…`).
 
 import NerqCore
+import NerqIO
 
 public struct IndexCacheEntry: Sendable, Equatable {
     /// The version as the entry's JSON says (`vers`).
@@ -58,9 +59,9 @@ public enum CargoIndexCache {
     public static func locate(name: String, cargoHome: String? = nil) -> [String] {
         guard let home = cargoHome ?? environment("CARGO_HOME") ?? environment("HOME").map({ $0 + "/.cargo" }) else { return [] }
         let index = home + "/registry/index"
-        guard let registries = try? FileIO.list(index) else { return [] }
+        guard let registries = try? Files.list(index) else { return [] }
         let relative = relativePath(for: name)
-        return registries.map { "\(index)/\($0)/.cache/\(relative)" }.filter { FileIO.kind($0) == .file }
+        return registries.map { "\(index)/\($0)/.cache/\(relative)" }.filter { Files.kind($0) == .file }
     }
 
     static func environment(_ name: String) -> String? {
@@ -70,7 +71,7 @@ public enum CargoIndexCache {
     }
 
     public static func read(path: String) throws(NerqError) -> IndexCacheFile {
-        try parse(try FileIO.read(path, limit: 256 << 20), path: path)
+        try parse(try Files.read(path, limit: 256 << 20), path: path)
     }
 
     public static func parse(_ bytes: [UInt8], path: String) throws(NerqError) -> IndexCacheFile {

@@ -8,13 +8,14 @@ import Glibc
 import Musl
 #endif
 import NerqCore
+import NerqIO
 
 public enum RegistryIngest {
     /// Builds the registry store at `store` from the dump at `dump` (a `.tar.gz`/`.tar` file, a
     /// `YYYY-MM-DD-HHMMSS` folder, or a folder holding such folders: the newest is read).
     @discardableResult
     public static func build(dump: String, store: String) throws(NerqError) -> IngestSummary {
-        guard let kind = FileIO.kind(dump) else { throw NerqError(.notFound, "no such dump: \(dump)", path: dump) }
+        guard let kind = Files.kind(dump) else { throw NerqError(.notFound, "no such dump: \(dump)", path: dump) }
         let temporary = "\(store).tmp-\(FileIO.processID())"
         FileIO.remove(temporary)
         var db: SQLiteDB?
@@ -87,9 +88,9 @@ public enum RegistryIngest {
     static func readFolder(_ path: String, into builder: DumpBuilder) throws(NerqError) {
         var root = path
         while root.count > 1 && root.hasSuffix("/") { root.removeLast() }
-        if FileIO.kind(root + "/data") != .directory {
+        if Files.kind(root + "/data") != .directory {
             // A folder holding dump folders: the newest.
-            let snapshots = try FileIO.list(root).filter { isSnapshotName($0) && FileIO.kind(root + "/" + $0 + "/data") == .directory }
+            let snapshots = try Files.list(root).filter { isSnapshotName($0) && Files.kind(root + "/" + $0 + "/data") == .directory }
             guard let newest = snapshots.last else {
                 throw NerqError(.notFound, "\(path) is not a crates.io dump: no data/ folder and no YYYY-MM-DD-HHMMSS/data/ inside", path: path)
             }
@@ -98,10 +99,10 @@ public enum RegistryIngest {
         let name = FileIO.lastComponent(root)
         builder.snapshot = isSnapshotName(name) ? name : nil
         let metadata = root + "/metadata.json"
-        if FileIO.kind(metadata) == .file {
-            try readMetadata(try FileIO.read(metadata, limit: 1 << 20), file: metadata, into: builder)
+        if Files.kind(metadata) == .file {
+            try readMetadata(try Files.read(metadata, limit: 1 << 20), file: metadata, into: builder)
         }
-        let files = try FileIO.list(root + "/data").filter { $0.hasSuffix(".csv") }
+        let files = try Files.list(root + "/data").filter { $0.hasSuffix(".csv") }
         let tables = files.map { String($0.dropLast(4)) }
         builder.expectDefaultVersions = tables.contains("default_versions")
         // Versions and default versions first, so dependencies can be filtered as they stream.

@@ -6,6 +6,7 @@ import Glibc
 import Musl
 #endif
 import NerqCore
+import NerqIO
 
 /// Everything the store knows about one crate and one of its versions.
 public struct RegistryRecord: Sendable, Equatable {
@@ -83,7 +84,7 @@ public final class RegistryStore: @unchecked Sendable {
         """
 
     public init(path: String) throws(NerqError) {
-        guard FileIO.kind(path) == .file else { throw NerqError(.notFound, "no registry store at \(path)", path: path) }
+        guard Files.kind(path) == .file else { throw NerqError(.notFound, "no registry store at \(path)", path: path) }
         self.path = path
         let database = try SQLiteDB(path: path, readOnly: true, immutable: true)
         db = database
