@@ -4,6 +4,9 @@
 #   make static    self-contained libnerq.so (Swift runtime linked in) in .build-static/release
 #   make test      every test: Swift, C (under valgrind), exported symbols, schemas
 #   make bench     benchmarks, each as a ratio against a floor measured in the same run
+#   make fuzz      every libFuzzer target for FUZZ_SECONDS (default 60) each (tests/fuzz)
+#   make sanitize  Swift tests and C tests under AddressSanitizer and ThreadSanitizer
+#   make soak      a million calls with flat memory, and a 50 MB lockfile
 #   make install PREFIX=/usr/local   (also cargo-nerq in PREFIX/bin, the Python binding in PREFIX/lib/nerq/python)
 #   make python    pip install the Python binding with the self-contained library bundled
 #   make demo      cargo nerq on the bundled demo project (examples/demo, resolved offline from Debian crates)
@@ -21,7 +24,8 @@ LDLIBS_TEST := -L.build/release -Wl,-rpath,$(CURDIR)/.build/release -lnerq $(she
 VALGRIND := valgrind --quiet --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite
 
 .PHONY: deps build static test test-swift test-c test-symbols bench install clean demo demo-signals \
-	python test-python test-cargo test-pkgconfig bench-cargo demo-project bench-registry
+	python test-python test-cargo test-pkgconfig bench-cargo demo-project bench-registry \
+	test-bad-input test-concurrency test-soak fuzz fuzz-build fuzz-smoke sanitize sanitize-asan sanitize-tsan soak
 
 deps:
 	@scripts/deps.sh
@@ -49,6 +53,84 @@ test-c: $(OUT)/test_api
 
 test-symbols:
 	@scripts/check-symbols.sh $(LIB)
+
+# More C programs against the release library (tests/c): the bad-input catalogue (docs/bad-input.md,
+# under valgrind), one engine shared by 8 threads, and flat memory over many calls.
+$(OUT)/test_%: tests/c/test_%.c include/nerq.h $(LIB) | $(OUT)
+	$(CC) $(CFLAGS_TEST) $< -o $@ $(LDLIBS_TEST)
+
+test-bad-input: $(OUT)/test_bad_input
+	$(VALGRIND) $(OUT)/test_bad_input
+
+test-concurrency: $(OUT)/test_concurrency
+	$(OUT)/test_concurrency 2000
+
+# 100,000 calls (about 6 s); `make soak` runs the million.
+test-soak: $(OUT)/test_soak
+	$(OUT)/test_soak 100000
+
+soak: build $(OUT)/test_soak $(OUT)/test_bad_input
+	$(OUT)/test_soak 1000000
+	$(OUT)/test_bad_input --huge
+
+# --- Fuzzing (tests/fuzz) --------------------------------------------------------------------------
+# The targets are Swift (tests/fuzz/harness, the nerq-fuzz executable) built with the toolchain's own
+# libFuzzer and ASan, so the Swift modules are instrumented for coverage and memory errors; -DNERQ_FUZZ
+# selects the real harness (a plain build compiles a stub). Not `--sanitize=fuzzer --sanitize=address`:
+# SwiftPM 6.3.1 then hands swiftc two -sanitize= flags in a random (Set) order and the last one wins,
+# so a build gets coverage or ASan, never both. One SwiftPM sanitizer (fuzzer: libFuzzer's main, no
+# entry-point renaming) and the combined flag for swiftc (the last -sanitize= wins) give both.
+FUZZ_FLAGS := --sanitize=fuzzer -Xswiftc -sanitize=fuzzer,address -Xswiftc -DNERQ_FUZZ -Xswiftc -use-ld=lld
+FUZZ_SECONDS ?= 60
+
+fuzz-build:
+	$(SWIFT) build --product nerq-fuzz --scratch-path .build-fuzz $(FUZZ_FLAGS)
+
+fuzz: fuzz-build
+	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh fuzz $(FUZZ_TARGETS)
+
+# The bounded pass in `make test`: every regression input, then each target for a few seconds.
+fuzz-smoke: fuzz-build
+	tests/fuzz/run.sh smoke
+
+# --- Sanitizers --------------------------------------------------------------------------------------
+# The toolchain's clang (not Debian's /usr/bin/clang 14): its ASan/TSan runtimes are the ones swiftc
+# links, and a host must load the same runtime as the instrumented library.
+SWIFT_CLANG ?= $(shell dirname "$$(readlink -f "$$(command -v $(SWIFT))")")/clang
+SAN_CFLAGS := -fuse-ld=lld -std=c11 -Wall -Wextra -Werror -pedantic -O1 -g -fno-omit-frame-pointer -Iinclude $(shell pkg-config --cflags jansson 2>/dev/null)
+SWIFT_LIBDIR ?= $(shell dirname "$$(readlink -f "$$(command -v $(SWIFT))")")/../lib/swift/linux
+# TSan's runtime carries libdispatch interceptors: a C host links libdispatch and BlocksRuntime.
+TSAN_HOST_LIBS = -L$(SWIFT_LIBDIR) -Wl,-rpath,$(SWIFT_LIBDIR) -ldispatch -lBlocksRuntime
+SAN_LIBS = -L$(1)/debug -Wl,-rpath,$(CURDIR)/$(1)/debug -lnerq $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson) -lpthread
+SAN_C_TESTS := test_api test_bad_input test_concurrency
+SAN_DB_ENV := $(if $(wildcard ../shared/data/advisory-db),NERQ_TEST_ADVISORY_DB=$(CURDIR)/../shared/data/advisory-db,)
+
+sanitize: sanitize-asan sanitize-tsan
+
+# Swift tests, then the C tests against an ASan libnerq (ASan's runtime shared by host and library).
+sanitize-asan: | $(OUT)
+	$(SWIFT) build --product nerq --sanitize=address --scratch-path .build-asan
+	mkdir -p $(OUT)/asan
+	for t in $(SAN_C_TESTS); do \
+	  $(SWIFT_CLANG) $(SAN_CFLAGS) -fsanitize=address tests/c/$$t.c -o $(OUT)/asan/$$t $(call SAN_LIBS,.build-asan) || exit 1; \
+	done
+	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 SWIFT_BACKTRACE=enable=no $(SAN_DB_ENV); \
+	  $(OUT)/asan/test_api && $(OUT)/asan/test_bad_input && $(OUT)/asan/test_concurrency 300
+	SWIFT_BACKTRACE=enable=no LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitizers/lsan.supp \
+	  $(SWIFT) test --sanitize=address --scratch-path .build-asan 2>&1 | tee $(OUT)/asan/swift-test.log | grep -E '✘|Test run with|error:' ; \
+	  grep -qE '✔ Test run with [0-9]+ tests? .*passed' $(OUT)/asan/swift-test.log && \
+	  ! grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer)' $(OUT)/asan/swift-test.log
+
+sanitize-tsan: | $(OUT)
+	$(SWIFT) build --product nerq --sanitize=thread --scratch-path .build-tsan
+	mkdir -p $(OUT)/tsan
+	for t in $(SAN_C_TESTS); do \
+	  $(SWIFT_CLANG) $(SAN_CFLAGS) -fsanitize=thread tests/c/$$t.c -o $(OUT)/tsan/$$t $(call SAN_LIBS,.build-tsan) $(TSAN_HOST_LIBS) || exit 1; \
+	done
+	export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1 SWIFT_BACKTRACE=enable=no $(SAN_DB_ENV); \
+	  $(OUT)/tsan/test_concurrency 300 && $(OUT)/tsan/test_api && $(OUT)/tsan/test_bad_input
+	SWIFT_BACKTRACE=enable=no $(SWIFT) test --sanitize=thread --scratch-path .build-tsan 2>&1 | tee $(OUT)/tsan/swift-test.log | grep -E '✘|Test run with|error:|WARNING: ThreadSanitizer' ; \
+	  grep -qE '✔ Test run with [0-9]+ tests? .*passed' $(OUT)/tsan/swift-test.log && ! grep -q 'WARNING: ThreadSanitizer' $(OUT)/tsan/swift-test.log
 
 $(OUT)/bench_score: bench/bench_score.c include/nerq.h $(LIB) | $(OUT)
 	$(CC) -std=c11 -O2 -Iinclude $(shell pkg-config --cflags jansson) bench/bench_score.c -o $@ $(LDLIBS_TEST)
@@ -105,7 +187,7 @@ bench-cargo: build demo-project
 	python3 bench/bench_cargo_nerq.py
 
 clean:
-	rm -rf .build .build-static $(OUT)
+	rm -rf .build .build-static .build-fuzz .build-asan .build-tsan $(OUT)
 
 $(OUT)/nerq_score_example: bindings/c/nerq_score_example.c include/nerq.h $(LIB) | $(OUT)
 	$(CC) -std=c11 -Wall -Wextra -Werror -O2 -Iinclude $(shell pkg-config --cflags jansson) $< -o $@ $(LDLIBS_TEST)

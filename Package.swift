@@ -37,6 +37,10 @@ let package = Package(
         // Loads data through the collectors and answers score/assess/preflight requests.
         .target(name: "NerqEngine", dependencies: ["NerqCore", "NerqIO", "NerqCargo", "NerqAdvisories", "NerqScan", "NerqRegistry"]),
         .target(name: "NerqABI", dependencies: ["NerqEngine", "NerqCore", "CJansson"]),
+        // libFuzzer targets (tests/fuzz): real only when built with -DNERQ_FUZZ (make fuzz).
+        .executableTarget(name: "nerq-fuzz",
+                          dependencies: ["NerqABI", "NerqEngine", "NerqCore", "NerqTOML", "NerqCargo", "NerqAdvisories", "NerqScan", "CJansson"],
+                          path: "tests/fuzz/harness"),
         .testTarget(name: "NerqCoreTests", dependencies: ["NerqCore"], exclude: ["Fixtures"]),
         .testTarget(name: "NerqTOMLTests", dependencies: ["NerqTOML", "NerqTestSupport"]),
         .target(name: "NerqTestSupport", path: "Tests/NerqTestSupport"),

@@ -19,6 +19,15 @@ elif [ "${CI:-}" = true ]; then echo "FAIL: ../shared/data is missing under CI";
 else echo "shared data not found (../shared/data): the C tests skip the advisory snapshot"; fi
 NERQ_TEST_DOCS=out/docs.ndjson make -s test-c || status=1
 
+step "Bad input: the catalogue of docs/bad-input.md (under valgrind, definite leaks fail)"
+make -s test-bad-input || status=1
+
+step "Concurrency: one engine, 8 threads, mixed calls, byte-identical results"
+make -s test-concurrency || status=1
+
+step "Memory stays flat over 100,000 calls (make soak: a million)"
+make -s test-soak || status=1
+
 step "Same input, same bytes across runs"
 out/test_api --dump > out/run1.json
 out/test_api --dump > out/run2.json
@@ -62,6 +71,10 @@ if [ -d ../shared/data/lockfiles ]; then
   if cmp -s out/assess1.json out/assess2.json; then echo "assess determinism: 1 passed, 0 failed"
   else echo "FAIL: two assessments of the same lockfile differ"; status=1; fi
 fi
+
+step "Fuzz smoke pass: every regression input, then each target for ${FUZZ_SMOKE_SECONDS:-4} s (make fuzz for longer)"
+make -s fuzz-build > out/fuzz-build.log 2>&1 || { tail -20 out/fuzz-build.log; echo "FAIL: fuzz build"; status=1; }
+[ -x .build-fuzz/debug/nerq-fuzz ] && { tests/fuzz/run.sh smoke || status=1; }
 
 step "Schemas (every emitted document)"
 python3 scripts/validate-schemas.py out/docs.ndjson out/run1.json $( [ -s out/assessments.ndjson ] && echo out/assessments.ndjson ) || status=1

@@ -14,7 +14,8 @@ enum JanssonBridge {
     /// Converts a borrowed `json_t`. Paths are built only when something fails: each level adds its
     /// own key or index to the error on the way out, so the happy path allocates no path strings.
     static func value(_ json: UnsafeMutablePointer<json_t>, depth: Int = 0) throws(NerqError) -> JSONValue {
-        guard depth <= maxDepth else {
+        // `depth` counts from 0 at the document, so the 128th level is depth 127 (as the text parser counts).
+        guard depth < maxDepth else {
             throw NerqError(.tooDeep, "JSON nested deeper than \(maxDepth) levels", path: "$")
         }
         switch json.pointee.type {

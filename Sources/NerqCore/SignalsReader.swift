@@ -25,6 +25,7 @@ public enum SignalsReader {
                                               "documented_pub_items", "evidence", "skipped_files", "lex_errors", "path",
                                                  "unsafe_externs", "evidence_counts", "license_file_names", "licenses_detected",
                                                  "lex_error_count", "error"]
+    static let packageKeys: [String] = ["ecosystem", "name", "version"]
     static let manifestKeys: [String] = ["license", "edition", "rust_version", "description", "repository",
                                               "documentation", "homepage", "readme", "keywords", "categories", "links", "authors"]
 
@@ -32,7 +33,9 @@ public enum SignalsReader {
         let doc = try JSONReader(value, path: path).object()
         try doc.checkHeader(kind: "nerq.signals", version: 1)
         var ignored = doc.unknownKeyPaths(known: topKeys)
-        let package = try readPackage(try doc.required("package"))
+        let packageReader = try doc.required("package")
+        let package = try readPackage(packageReader)
+        ignored += try packageReader.object().unknownKeyPaths(known: packageKeys)
         var signals = Signals(package: package)
         var raw = JSONObject()
         if let now = doc.optional("now") { signals.now = try now.timestamp() }

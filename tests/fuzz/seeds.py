@@ -1,0 +1,308 @@
+#!/usr/bin/env python3
+"""Writes the seed corpora of nerq's fuzz targets, one directory per target, from the shared data
+(../shared/data: lockfiles, advisory-db, toml-test), the repository's own examples and test
+fixtures, and Rust sources from /usr/share/cargo/registry when Debian's crate packages are there.
+Nothing here is committed: the seeds are made anew by every `make fuzz` / `make fuzz-smoke`.
+
+    seeds.py OUT_DIR [--shared ../shared/data] [--small]
+
+--small caps every target at a few dozen seeds (the smoke pass in `make test`)."""
+import argparse
+import hashlib
+import json
+import os
+import re
+import sys
+import tomllib
+
+TARGETS = ["json", "score", "preflight", "assess", "assess_lockfile", "engine_new", "toml", "lockfile",
+           "rustsec", "osv", "scan", "semver", "cvss"]
+NOW = "2026-11-21T00:00:00Z"
+
+
+def files_under(root, suffixes):
+    out = []
+    if not os.path.isdir(root):
+        return out
+    for d, dirs, names in os.walk(root):
+        dirs.sort()
+        for n in sorted(names):
+            if n.endswith(suffixes):
+                out.append(os.path.join(d, n))
+    return out
+
+
+def read(path, limit=1 << 20):
+    with open(path, "rb") as f:
+        return f.read(limit)
+
+
+def spread(items, n):
+    """n items spread evenly over a sorted list (deterministic)."""
+    if n is None or len(items) <= n:
+        return items
+    step = len(items) / n
+    return [items[int(i * step)] for i in range(n)]
+
+
+class Corpus:
+    def __init__(self, out, cap):
+        self.out, self.cap, self.counts = out, cap, {}
+
+    def add(self, target, data):
+        if isinstance(data, str):
+            data = data.encode()
+        if isinstance(data, (dict, list)):
+            data = json.dumps(data).encode()
+        if self.cap and self.counts.get(target, 0) >= self.cap:
+            return
+        d = os.path.join(self.out, target)
+        os.makedirs(d, exist_ok=True)
+        name = hashlib.sha1(data).hexdigest()
+        p = os.path.join(d, name)
+        if not os.path.exists(p):
+            with open(p, "wb") as f:
+                f.write(data)
+            self.counts[target] = self.counts.get(target, 0) + 1
+
+
+def front_matter(md):
+    m = re.match(r"```toml\n(.*?)\n```", md, re.S)
+    if not m:
+        return None
+    try:
+        return tomllib.loads(m.group(1))
+    except tomllib.TOMLDecodeError:
+        return None
+
+
+def osv_from_rustsec(doc, body):
+    """An OSV record with the fields RustSec's own OSV export uses, from a RustSec advisory."""
+    a = doc.get("advisory", {})
+    v = doc.get("versions", {})
+    events = [{"introduced": "0.0.0-0"}]
+    for req in v.get("patched", []):
+        m = re.search(r"(\d+\.\d+\.\d+[-+.\w]*)", req)
+        if m:
+            events.append({"fixed": m.group(1)})
+    rec = {
+        "schema_version": "1.4.0",
+        "id": a.get("id", "RUSTSEC-0000-0000"),
+        "modified": str(a.get("date", "2021-01-01")) + "T12:00:00Z",
+        "published": str(a.get("date", "2021-01-01")) + "T12:00:00Z",
+        "aliases": a.get("aliases", []),
+        "related": a.get("related", []),
+        "summary": body.strip().split("\n")[0].lstrip("# ")[:120],
+        "details": body.strip()[:600],
+        "affected": [{
+            "package": {"ecosystem": "crates.io", "name": a.get("package", "x"), "purl": "pkg:cargo/" + a.get("package", "x")},
+            "ranges": [{"type": "SEMVER", "events": events}],
+            "ecosystem_specific": {"affects": {"arch": doc.get("affected", {}).get("arch", []),
+                                               "os": doc.get("affected", {}).get("os", []),
+                                               "functions": sorted(doc.get("affected", {}).get("functions", {}))},
+                                   "affected_functions": None},
+            "database_specific": {"categories": a.get("categories", []), "cvss": a.get("cvss"),
+                                  "informational": a.get("informational")},
+        }],
+        "references": [{"type": "PACKAGE", "url": "https://crates.io/crates/" + a.get("package", "x")}],
+        "database_specific": {"license": "CC0-1.0"},
+    }
+    if a.get("cvss"):
+        rec["severity"] = [{"type": "CVSS_V4" if a["cvss"].startswith("CVSS:4") else "CVSS_V3", "score": a["cvss"]}]
+    if a.get("withdrawn"):
+        rec["withdrawn"] = str(a["withdrawn"]) + "T00:00:00Z"
+    return rec
+
+
+SMALL_LOCK = """version = 3
+
+[[package]]
+name = "demo"
+version = "0.1.0"
+dependencies = [
+ "atty",
+ "nix 0.22.1",
+]
+
+[[package]]
+name = "atty"
+version = "0.2.14"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+checksum = "d9b39be18770d11421cdb1b9947a45dd3f37e93092cbf377614828a319d5fee8"
+
+[[package]]
+name = "nix"
+version = "0.22.1"
+source = "registry+https://github.com/rust-lang/crates.io-index"
+
+[[package]]
+name = "cyc"
+version = "1.0.0"
+dependencies = ["cyc2"]
+
+[[package]]
+name = "cyc2"
+version = "1.0.0"
+dependencies = ["cyc"]
+"""
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("out")
+    ap.add_argument("--shared", default=os.path.join(os.path.dirname(__file__), "..", "..", "..", "shared", "data"))
+    ap.add_argument("--small", action="store_true")
+    args = ap.parse_args()
+    repo = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+    shared = os.path.abspath(args.shared)
+    n = 24 if args.small else None  # files taken from each big source
+    c = Corpus(args.out, 40 if args.small else 0)
+    for t in TARGETS:
+        os.makedirs(os.path.join(args.out, t), exist_ok=True)
+
+    examples = files_under(os.path.join(repo, "examples", "signals"), (".json",))
+    schemas = files_under(os.path.join(repo, "schemas"), (".json",))
+    lockfiles = files_under(os.path.join(shared, "lockfiles"), (".lock",))
+    advisories = files_under(os.path.join(shared, "advisory-db"), (".md",))
+    advisories = [p for p in advisories if "/crates/" in p or "/rust/" in p]
+    toml_valid = files_under(os.path.join(shared, "toml-test", "tests", "valid"), (".toml",))
+    toml_invalid = files_under(os.path.join(shared, "toml-test", "tests", "invalid"), (".toml",))
+    toml_json = files_under(os.path.join(shared, "toml-test", "tests", "valid"), (".json",))
+    rust = [p for p in files_under("/usr/share/cargo/registry", (".rs",)) if os.path.getsize(p) <= 48 << 10]
+    manifests = files_under("/usr/share/cargo/registry", ("Cargo.toml",))
+
+    # JSON parser: example documents, schemas, toml-test's JSON, and edge cases.
+    for p in spread(examples + schemas, None) + spread(toml_json, n or 120):
+        c.add("json", read(p))
+    for s in ['{}', '[]', '0', '-0', '-0.0', '1e400', '1e-400', '9223372036854775807', '-9223372036854775808',
+              '9223372036854775808', '"\\ud83d\\ude00"', '"\\ud800"', '"\\u0000"', '{"a":1,"a":2}', '[' * 130 + ']' * 130,
+              '"\xc3\x28"', '1.5e308', '[1,2,]', '{"a" 1}', 'true', 'nul']:
+        c.add("json", s.encode("utf-8", "surrogateescape"))
+
+    # score: the example signals, and variations of them.
+    for p in examples:
+        doc = json.loads(read(p))
+        c.add("score", json.dumps(doc))
+        for key in list(doc):
+            if key not in ("package",):
+                d = dict(doc)
+                d.pop(key)
+                c.add("score", json.dumps(d))
+        d = dict(doc, now=NOW, dimensions={"security": -0.0, "quality": 100})
+        c.add("score", json.dumps(d))
+    c.add("score", '{"package":{"name":"nix","version":"0.22.1"},"now":"%s"}' % NOW)
+    c.add("score", '{"kind":"nerq.signals","version":1,"package":{"ecosystem":"crates.io","name":"x","version":"1.0.0-rc.1+b"},'
+                   '"advisories":[{"id":"X","kind":"vulnerability","severity":"critical","patched":[">= 1.0.0"],'
+                   '"cvss":"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}]}')
+
+    # preflight
+    for t in ["nix@0.22.1", "nix", "atty@0.2.14", "serde@1.0.210", "x@not-a-version", "@1.0.0", "a@b@c", "smallvec@0.6.9"]:
+        c.add("preflight", json.dumps({"target": t, "now": NOW}))
+    for p in examples:
+        doc = json.loads(read(p))
+        pkg = doc.get("package", {})
+        d = {k: v for k, v in doc.items() if k not in ("package", "kind", "version")}
+        d["target"] = "%s@%s" % (pkg.get("name"), pkg.get("version"))
+        c.add("preflight", json.dumps(d))
+        c.add("preflight", json.dumps(dict(d, kind="nerq.preflight_request", version=1)))
+
+    # assess (raw requests) and assess_lockfile (the lockfile text alone)
+    c.add("assess", json.dumps({"lockfile_text": SMALL_LOCK, "now": NOW, "options": {"scan_sources": False}}))
+    c.add("assess", json.dumps({"lockfile_text": SMALL_LOCK, "now": NOW,
+                                "options": {"include_dev": False, "target_os": "linux", "target_arch": "x86_64",
+                                            "ignore": ["RUSTSEC-2021-0145"], "max_paths": 50, "scan_sources": False}}))
+    c.add("assess", json.dumps({"lockfile": "/nonexistent/Cargo.lock"}))
+    c.add("assess", json.dumps({"metadata": {"packages": [], "workspace_members": [], "resolve": None}, "options": {"scan_sources": False}}))
+    c.add("assess_lockfile", SMALL_LOCK)
+    for p in spread(lockfiles, n):
+        data = read(p, 64 << 10)  # the fuzzers run with -max_len 64 KB at most
+        c.add("assess_lockfile", data)
+        c.add("lockfile", data)
+        c.add("toml", data)
+    if lockfiles:  # one request naming a file: the smallest lockfile (big ones make slow inputs)
+        small = min(lockfiles, key=os.path.getsize)
+        c.add("assess", json.dumps({"lockfile": small, "now": NOW, "options": {"scan_sources": False}}))
+    c.add("lockfile", SMALL_LOCK)
+    c.add("lockfile", "# empty workspace\nversion = 4\n")
+    c.add("lockfile", "[[package]]\nname = \"a\"\nversion = \"1.0.0\"\n\n[[package]]\nname = \"a\"\nversion = \"1.0.0\"\n")
+    c.add("lockfile", "[[package]]\nname = \"a\"\nversion = \"1.0.0\"\ndependencies = [\"a\"]\n")
+    c.add("lockfile", "[root]\nname = \"r\"\nversion = \"0.1.0\"\ndependencies = [\"b 1.0.0 (registry+https://github.com/rust-lang/crates.io-index)\"]\n\n"
+                      "[[package]]\nname = \"b\"\nversion = \"1.0.0\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n\n"
+                      "[metadata]\n\"checksum b 1.0.0 (registry+https://github.com/rust-lang/crates.io-index)\" = \"00\"\n")
+
+    # engine configuration
+    configs = [{}, {"now": NOW}, {"advisory_db": "/nonexistent/advisory-db"},
+               {"policy": {"weights": {"security": 0.25, "maintenance": 0.2}, "ignore": ["RUSTSEC-2020-0071"],
+                           "caps": {"critical": 35, "high": 45, "vulnerability": 59, "unsound": 65, "unmaintained": 65,
+                                    "yanked": 50, "malicious": 0},
+                           "thresholds": {"safe": 70, "caution": 55, "warning": 40, "verified_score": 70,
+                                          "verified_coverage": 0.6}}},
+               {"registry": "/nonexistent"}, {"polcy": {}}, {"now": "yesterday"}]
+    # engine_new loads databases only inside its sandbox (the fuzzer's working directory, see
+    # tests/fuzz/harness/Targets.swift): "db" holds a few RustSec and OSV files.
+    configs += [{"advisory_db": "db", "now": NOW}, {"advisory_db": "db/crates/nix/RUSTSEC-2021-0119.md"},
+                {"advisory_db": "db/osv.json"}, {"advisory_db": "db/crates"}, {"advisory_db": "."}]
+    for cfg in configs:
+        c.add("engine_new", json.dumps(cfg))
+
+    # TOML: toml-test (valid and invalid), crate manifests
+    for p in spread(toml_valid, n) + spread(toml_invalid, n) + spread(manifests, n or 60):
+        c.add("toml", read(p))
+
+    # advisories: RustSec files, and OSV records made from them
+    for p in spread(advisories, n):
+        data = read(p)
+        c.add("rustsec", data)
+        text = data.decode("utf-8", "replace")
+        doc = front_matter(text)
+        if doc is not None:
+            body = text.split("```", 2)[-1]
+            c.add("osv", json.dumps(osv_from_rustsec(doc, body), indent=2))
+    recs = []
+    for p in spread(advisories, 6):
+        text = read(p).decode("utf-8", "replace")
+        doc = front_matter(text)
+        if doc is not None:
+            recs.append(osv_from_rustsec(doc, text.split("```", 2)[-1]))
+    c.add("osv", json.dumps(recs))
+    c.add("osv", json.dumps({"vulns": recs[:2]}))
+
+    # Rust sources
+    for p in spread(rust, n or 300):
+        c.add("scan", read(p))
+    c.add("scan", "fn main() { let s = \"unterminated")
+    c.add("scan", "/* " * 64 + "x")
+    c.add("scan", "#![forbid(unsafe_code)]\nuse std::process::Command;\nunsafe fn f() {}\nr#\"raw\"#; b'x'; 'a; '\\u{1F600}'")
+
+    # semver: versions and requirements from the lockfiles and advisories
+    versions = set()
+    for p in lockfiles[:3]:
+        versions.update(re.findall(rb'^version = "([^"]*)"', read(p), re.M))
+    reqs = set()
+    for p in spread(advisories, n or 400):
+        for m in re.findall(rb'(?:patched|unaffected) = \[([^\]]*)\]', read(p)):
+            reqs.update(re.findall(rb'"([^"]*)"', m))
+    vs, rs = sorted(versions), sorted(reqs)
+    for i in range(0, min(len(vs), 400), 8):
+        c.add("semver", b"\n".join(vs[i:i + 4] + rs[i // 2:i // 2 + 4]))
+    for s in ["1.0.0-alpha.1+build.5", "^0.0.1", "~1", ">=1.2.3, <2.0.0", "*", "=1.2.3-rc.1", "1.x", "0.0.0-0",
+              "18446744073709551615.0.0", "18446744073709551616.0.0", "01.2.3", "1.2.3-", ">= 1.0.0, < 1.0.0-0"]:
+        c.add("semver", s)
+
+    # CVSS vectors: the test fixtures and the advisory database
+    vectors = set()
+    for p in files_under(os.path.join(repo, "Tests", "NerqCoreTests", "Fixtures"), (".tsv",)):
+        if "cvss" in os.path.basename(p):
+            lines = read(p, 1 << 22).split(b"\n")
+            vectors.update(l.split(b"\t")[0] for l in spread(lines, 60) if l)
+    for p in spread(advisories, n or 400):
+        vectors.update(re.findall(rb'cvss = "([^"]*)"', read(p)))
+    for v in spread(sorted(vectors), n or 300):
+        c.add("cvss", v)
+
+    for t in TARGETS:
+        print("%-16s %5d seeds" % (t, c.counts.get(t, 0)))
+
+
+if __name__ == "__main__":
+    sys.exit(main())
