@@ -39,7 +39,8 @@ let package = Package(
         .target(name: "NerqABI", dependencies: ["NerqEngine", "NerqCore", "CJansson"]),
         // libFuzzer targets (tests/fuzz): real only when built with -DNERQ_FUZZ (make fuzz).
         .executableTarget(name: "nerq-fuzz",
-                          dependencies: ["NerqABI", "NerqEngine", "NerqCore", "NerqTOML", "NerqCargo", "NerqAdvisories", "NerqScan", "CJansson"],
+                          dependencies: ["NerqABI", "NerqEngine", "NerqCore", "NerqTOML", "NerqCargo", "NerqAdvisories", "NerqScan", "NerqRegistry",
+                                         "CJansson"],
                           path: "tests/fuzz/harness"),
         .testTarget(name: "NerqCoreTests", dependencies: ["NerqCore"], exclude: ["Fixtures"]),
         .testTarget(name: "NerqTOMLTests", dependencies: ["NerqTOML", "NerqTestSupport"]),

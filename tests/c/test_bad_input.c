@@ -317,6 +317,39 @@ static void duplicates_and_types(nerq_engine *engine) {
     json_decref(doc);
 }
 
+/* The registry (crates.io dump or nerq's store built from it): missing, not a dump, not a store, a
+   malformed dump. Each refuses the engine with the error at $.registry; nothing is written. */
+static void registry_configs(void) {
+    struct reg_case {
+        const char *what, *code, *msg;
+        char *cfg;
+    } cases[4];
+    char *dump = fmt("%s/fake-dump", tmpdir), *data = fmt("%s/fake-dump/data", tmpdir);
+    char *csv = fmt("%s/crates.csv", data), *notdb = fmt("%s/not-a-store.sqlite", tmpdir);
+    mkdir(dump, 0755);
+    mkdir(data, 0755);
+    write_text(csv, "id,name\n1,\"unterminated\n");
+    write_text(notdb, "this is not SQLite\n");
+    cases[0] = (struct reg_case){"missing registry", "not_found", "no registry store or dump at",
+                                      fmt("{\"registry\":\"%s/nope\"}", tmpdir)};
+    cases[1] = (struct reg_case){"a directory that is not a dump", "not_found", "is not a crates.io dump",
+                                      fmt("{\"registry\":\"%s\",\"registry_store\":\"%s/s1.sqlite\"}", data, tmpdir)};
+    cases[2] = (struct reg_case){"a file that is not a store", "io_error", "file is not a database",
+                                      fmt("{\"registry\":\"%s\"}", notdb)};
+    cases[3] = (struct reg_case){"a dump with a malformed CSV", "parse_error", "crates.csv line 2: unterminated quoted field",
+                                      fmt("{\"registry\":\"%s\",\"registry_store\":\"%s/s2.sqlite\"}", dump, tmpdir)};
+    for (int i = 0; i < 4; i++) {
+        char *err = NULL;
+        CHECK(nerq_engine_new_str(cases[i].cfg, &err) == NULL, "%s: refused", cases[i].what);
+        expect(take(err), cases[i].code, "$.registry", cases[i].msg, cases[i].what);
+        free(cases[i].cfg);
+    }
+    free(dump);
+    free(data);
+    free(csv);
+    free(notdb);
+}
+
 static void unknown_keys(nerq_engine *engine) {
     char *err = NULL;
     CHECK(nerq_engine_new_str("{\"policy\":{\"wieghts\":{}}}", &err) == NULL, "policy typo refused");
@@ -326,8 +359,7 @@ static void unknown_keys(nerq_engine *engine) {
     CHECK(d && json_object_get(d, "error") && streq(path_of(d), "$.policy.weights.speed"), "unknown weight: %s %s", code_of(d),
           path_of(d));
     json_decref(d);
-    CHECK(nerq_engine_new_str("{\"registry\":\"/tmp\"}", &err) == NULL, "registry refused");
-    expect(take(err), "invalid_value", "$.registry", "not supported", "registry snapshot");
+    registry_configs();
     expect(take(nerq_assess_str(engine, "{\"lockfile_text\":\"\",\"bogus\":1}")), "unknown_key", "$.bogus", "known keys",
            "assess unknown key");
     /* signals and preflight documents: unknown keys are ignored and listed */

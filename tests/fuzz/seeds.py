@@ -16,7 +16,7 @@ import sys
 import tomllib
 
 TARGETS = ["json", "score", "preflight", "assess", "assess_lockfile", "engine_new", "toml", "lockfile",
-           "rustsec", "osv", "scan", "semver", "cvss"]
+           "rustsec", "osv", "scan", "semver", "cvss", "index_cache", "registry_csv"]
 NOW = "2026-11-21T00:00:00Z"
 
 
@@ -299,6 +299,49 @@ def main():
         vectors.update(re.findall(rb'cvss = "([^"]*)"', read(p)))
     for v in spread(sorted(vectors), n or 300):
         c.add("cvss", v)
+
+    # cargo's index cache files (the layout of Tests/NerqRegistryTests/IndexCacheTests.swift) and the
+    # crates.io dump's CSV (the columns of ../shared/data/crates-io-dump/FORMAT.md)
+    def cache_file(revision, entries, version=3, schema=2):
+        out = bytes([version]) + schema.to_bytes(4, "little") + revision.encode() + b"\0"
+        for v, line in entries:
+            out += v.encode() + b"\0" + line.encode() + b"\0"
+        return out
+
+    def index_line(name, vers, yanked=False, pubtime=None, rust=None):
+        d = {"name": name, "vers": vers, "deps": [{"name": "libc", "req": "^0.2", "features": [], "optional": False,
+             "default_features": True, "target": None, "kind": "normal"}], "cksum": "ab" * 32, "features": {},
+             "yanked": yanked, "links": None}
+        if rust:
+            d["rust_version"] = rust
+        if pubtime:
+            d.update({"v": 2, "features2": {"std": []}, "pubtime": pubtime})
+        return json.dumps(d, separators=(",", ":"))
+
+    entries = [("0.1.0", index_line("Demo-Crate", "0.1.0", pubtime="2019-03-01T10:00:00Z")),
+               ("0.2.0", index_line("Demo-Crate", "0.2.0", yanked=True, pubtime="2020-05-06T07:08:09Z")),
+               ("1.0.0", index_line("Demo-Crate", "1.0.0", pubtime="2021-01-02T03:04:05Z", rust="1.56")),
+               ("1.1.0-beta.1", index_line("Demo-Crate", "1.1.0-beta.1"))]
+    c.add("index_cache", cache_file('etag: W/"abc"', entries))
+    c.add("index_cache", cache_file("1234abcd", entries[:2], version=2)[:-1])
+    c.add("index_cache", cache_file("r", [("1.0.0", "{")]))
+    c.add("index_cache", bytes([3, 2, 0, 0, 0]))
+    for v in vs[:20]:
+        c.add("index_cache", cache_file("rev", [(v.decode(), index_line("x", v.decode()))]))
+    csvs = [
+        "id,name,updated_at,created_at,description,homepage,documentation,readme,repository,max_upload_size,max_features\n"
+        "1,serde,2024-01-02 03:04:05.123456+00,2014-12-05 20:20:39.487502+00,\"A generic, \"\"serialization\"\" framework\",,,"
+        "\"# serde\nmulti-line\",https://github.com/serde-rs/serde,,\n",
+        "id,crate_id,num,num_no_build,updated_at,created_at,downloads,features,yanked,license,crate_size,published_by,checksum,"
+        "links,rust_version,has_lib,bin_names,edition,description,homepage,documentation,repository,categories,keywords\n"
+        "10,1,1.0.210,1.0.210,2024-09-06 21:04:05+00,2024-09-06 21:04:05+00,250000000,\"{\"\"std\"\":[]}\",f,MIT OR Apache-2.0,"
+        "78338,3618,00ff,,1.31,t,{},2018,,,,,\"{encoding,no-std}\",\"{serde,serialization}\"\r\n",
+        "crate_id,downloads\n1,123456789\n2,-5\n3,99999999999999999999\n",
+        "version_id,downloads,date\n10,5,2026-02-29\n10,6,2024-02-29\n",
+        "a,b\n1,\n\"unterminated\n",
+    ]
+    for text in csvs:
+        c.add("registry_csv", text)
 
     for t in TARGETS:
         print("%-16s %5d seeds" % (t, c.counts.get(t, 0)))

@@ -16,6 +16,7 @@ import CJansson
 @testable import NerqCargo
 import NerqCore
 @testable import NerqEngine
+@testable import NerqRegistry
 @testable import NerqScan
 import NerqTOML
 
@@ -46,6 +47,8 @@ nonisolated(unsafe) let targets: [FuzzTarget] = [
     FuzzTarget(name: "scan", run: fuzzScan),
     FuzzTarget(name: "semver", run: fuzzSemver),
     FuzzTarget(name: "cvss", run: fuzzCVSS),
+    FuzzTarget(name: "index_cache", run: fuzzIndexCache),
+    FuzzTarget(name: "registry_csv", run: fuzzRegistryCSV),
 ]
 
 // MARK: - engines (made once per process)
@@ -242,11 +245,16 @@ func fuzzAssessLockfile(_ data: UnsafeRawBufferPointer) {
 /// Loading a real directory tree is slow by design (advisory_db "/" or "/proc": every *.json up to
 /// 4 levels deep, symlinks followed; 16-18 s in a release build, see docs/bad-input.md), so the
 /// engine_new target loads databases only from its sandbox: the working directory, set up by
-/// `setUpSandbox` with a few advisories. Absolute paths and ".." are left out (not fuzzed).
+/// `setUpSandbox` with a few advisories. Absolute paths and ".." in advisory_db, registry and
+/// registry_store (which nerq writes a store to) are left out (not fuzzed).
 func namesPathOutsideSandbox(_ data: UnsafeRawBufferPointer) -> Bool {
     guard case .object(let o)? = try? JSONParser.parse(prefixBeforeNUL(data)) else { return false }
-    guard case .string(let db)? = o["advisory_db"] else { return false }
-    return db.hasPrefix("/") || db.hasPrefix("~") || db.contains("..")
+    // advisory_db is read; registry is read (a dump is ingested into registry_store, which is written).
+    for key in ["advisory_db", "registry", "registry_store"] {
+        guard case .string(let path)? = o[key] else { continue }
+        if path.hasPrefix("/") || path.hasPrefix("~") || path.contains("..") { return true }
+    }
+    return false
 }
 
 /// The working directory: $NERQ_FUZZ_SANDBOX (made if missing; run.sh gives each target its own),
@@ -398,6 +406,44 @@ func fuzzSemver(_ data: UnsafeRawBufferPointer) {
         for v in versions.prefix(16) { _ = av.affects(v) }
     }
     _ = try? Preflight.parseTarget(lines.first ?? "", path: "$.target")
+}
+
+/// A cargo index cache file (~/.cargo/registry/index/*/.cache/…), read for registry signals.
+func fuzzIndexCache(_ data: UnsafeRawBufferPointer) {
+    do throws(NerqError) {
+        let file = try CargoIndexCache.parse(Array(data), path: "cache/se/rd/serde")
+        for v in ["1.0.0", "0.1.0-alpha.1", "x"] { _ = CargoIndexCache.signals(file, version: v) }
+        _ = CargoIndexCache.signals(file, version: nil)
+    } catch {
+        guard error.code == .parseError else { violation("index_cache: unexpected error \(error.document)") }
+    }
+}
+
+/// The crates.io database dump's CSV (PostgreSQL COPY text), fed in two chunks split where the
+/// first byte says, with every field read as the store's loaders read them.
+func fuzzRegistryCSV(_ data: UnsafeRawBufferPointer) {
+    let bytes = Array(data)
+    let split = bytes.isEmpty ? 0 : Int(bytes[0]) % (bytes.count + 1)
+    let parser = CSVParser(file: "crates.csv") { (row: CSVRow) throws(NerqError) in
+        guard row.line >= 1 else { violation("registry_csv: line \(row.line)") }
+        for i in 0..<row.count {
+            guard let f = row.field(i) else { continue }
+            _ = PGText.int64(f)
+            _ = PGText.bool(f)
+            _ = PGText.date(f)
+            _ = PGText.dateTime(f)
+            _ = PGText.array(f)
+        }
+    }
+    do throws(NerqError) {
+        try bytes.withUnsafeBufferPointer { (buf: UnsafeBufferPointer<UInt8>) throws(NerqError) in
+            try parser.feed(UnsafeBufferPointer(rebasing: buf[0..<split]))
+            try parser.feed(UnsafeBufferPointer(rebasing: buf[split..<buf.count]))
+        }
+        try parser.finish()
+    } catch {
+        guard error.code == .parseError || error.code == .invalidValue else { violation("registry_csv: unexpected error \(error.document)") }
+    }
 }
 
 func fuzzCVSS(_ data: UnsafeRawBufferPointer) {
