@@ -3,6 +3,8 @@
 // (`{a,b}`, `{}`, `{"with space","quote \" inside",NULL}`). All functions are total: malformed
 // input gives nil, never a trap.
 
+import NerqCore
+
 enum PGText {
     @inline(__always) static func int64(_ b: UnsafeBufferPointer<UInt8>) -> Int64? {
         guard let p = b.baseAddress, b.count > 0, b.count <= 20 else { return nil }
@@ -31,39 +33,6 @@ enum PGText {
         if c == 0x74 { return true }   // t
         if c == 0x66 { return false }  // f
         return nil
-    }
-
-    static func isLeap(_ y: Int64) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
-
-    static func daysIn(month: Int64, year: Int64) -> Int64 {
-        switch month {
-        case 2: return isLeap(year) ? 29 : 28
-        case 4, 6, 9, 11: return 30
-        default: return 31
-        }
-    }
-
-    /// Days from 1970-01-01 (proleptic Gregorian; H. Hinnant's algorithm).
-    static func daysFromCivil(_ year: Int64, _ month: Int64, _ day: Int64) -> Int64 {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yoe = y - era * 400
-        let mp = (month + 9) % 12
-        let doy = (153 * mp + 2) / 5 + day - 1
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy
-        return era * 146097 + doe - 719468
-    }
-
-    static func civilFromDays(_ z0: Int64) -> (year: Int64, month: Int64, day: Int64) {
-        let z = z0 + 719468
-        let era = (z >= 0 ? z : z - 146096) / 146097
-        let doe = z - era * 146097
-        let yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
-        let mp = (5 * doy + 2) / 153
-        let d = doy - (153 * mp + 2) / 5 + 1
-        let m = mp < 10 ? mp + 3 : mp - 9
-        return (yoe + era * 400 + (m <= 2 ? 1 : 0), m, d)
     }
 
     /// `YYYY-MM-DD` → days since 1970-01-01.
@@ -95,9 +64,9 @@ enum PGText {
             return true
         }
         guard let year = digits(4), expect(0x2D), let month = digits(2), expect(0x2D), let day = digits(2),
-              (1...12).contains(month), day >= 1, day <= daysIn(month: month, year: year)
+              (1...12).contains(month), day >= 1, day <= Timestamp.daysIn(month: month, year: year)
         else { return nil }
-        let days = daysFromCivil(year, month, day)
+        let days = Timestamp.daysFromCivil(year: year, month: month, day: day)
         if i == n { return days * 86400 }
         guard p[i] == 0x20 || p[i] == 0x54 else { return nil }
         i += 1
