@@ -3,7 +3,9 @@
  * advisory database (loads it), assess the lockfile, write the nerq.assessment JSON to stdout.
  *   nerq_assess_cli DB LOCKFILE        full run
  *   nerq_assess_cli DB --load-only     database load alone
- *   nerq_assess_cli DB LOCKFILE --no-scan   without reading crate sources (what cargo-audit does)
+ *   nerq_assess_cli DB LOCKFILE [--no-scan] [--flagged]
+ *       --no-scan   without reading crate sources (what cargo-audit does)
+ *       --flagged   full reports only for flagged packages (options.reports = "flagged")
  */
 #include <nerq.h>
 
@@ -31,8 +33,17 @@ int main(int argc, char **argv) {
     }
     int status = 0;
     if (strcmp(argv[2], "--load-only") != 0) {
-        int scan = !(argc > 3 && strcmp(argv[3], "--no-scan") == 0);
-        json_t *request = json_pack("{s:s, s:{s:b}}", "lockfile", argv[2], "options", "scan_sources", scan);
+        int scan = 1, flagged = 0;
+        for (int i = 3; i < argc; i++) {
+            if (strcmp(argv[i], "--no-scan") == 0) scan = 0;
+            else if (strcmp(argv[i], "--flagged") == 0) flagged = 1;
+            else {
+                fprintf(stderr, "unknown option %s\n", argv[i]);
+                return 2;
+            }
+        }
+        json_t *request = json_pack("{s:s, s:{s:b, s:s}}", "lockfile", argv[2], "options", "scan_sources", scan,
+                                    "reports", flagged ? "flagged" : "all");
         char *request_text = json_dumps(request, JSON_COMPACT);
         char *out = nerq_assess_str(engine, request_text);
         if (!out || strncmp(out, "{\"error\"", 8) == 0) status = 2;

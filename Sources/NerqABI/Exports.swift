@@ -56,7 +56,7 @@ public func nerq_engine_new_str(_ config: UnsafePointer<CChar>?, _ errorOut: Uns
         let value = try config.map { c throws(NerqError) in try JanssonBridge.parse(c) }
         return handle(try Engine(config: value))
     } catch {
-        errorOut?.pointee = JSONText.withEncoded(error.document) { cString($0) }
+        errorOut?.pointee = JSONText.cString(error.document)
         return nil
     }
 }
@@ -115,16 +115,8 @@ enum Call {
         } catch {
             result = error.document
         }
-        return JSONText.withEncoded(result) { cString($0) }
+        return JSONText.cString(result)
     }
-}
-
-/// A malloc'd, NUL-terminated copy (freed by nerq_free), or nil when malloc fails.
-func cString(_ bytes: UnsafeBufferPointer<UInt8>) -> UnsafeMutablePointer<CChar>? {
-    guard let p = malloc(bytes.count + 1)?.assumingMemoryBound(to: CChar.self) else { return nil }
-    if let base = bytes.baseAddress { memcpy(p, base, bytes.count) }
-    p[bytes.count] = 0
-    return p
 }
 
 @_cdecl("nerq_score")

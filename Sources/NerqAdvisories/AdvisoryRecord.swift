@@ -38,10 +38,12 @@ public struct AdvisoryRecord: Sendable, Equatable {
         public var aliases: [String] = []
         public var related: [String] = []
         public var references: [String] = []
-        /// The CVSS vector as written (3.0, 3.1 or 4.0), its base score and qualitative severity.
+        /// The CVSS vector as written (3.0, 3.1 or 4.0; validated at load). Its base score and
+        /// rating are computed when asked for (`AdvisoryRecord.cvssScore` / `severity`).
         public var cvss: String?
-        public var cvssScore: Double?
-        public var severity: Severity?
+        /// A severity the source states in words (an OSV record's GHSA `database_specific.severity`);
+        /// a CVSS vector's rating takes precedence.
+        public var statedSeverity: Severity?
         /// The withdrawal date; a withdrawn advisory never matches.
         public var withdrawn: String?
         /// `license` as written (nil when absent; RustSec treats absent as CC0-1.0).
@@ -91,7 +93,7 @@ public struct AdvisoryRecord: Sendable, Equatable {
                 kind: Advisory.Kind = .vulnerability, informational: String? = nil,
                 categories: [String] = [], keywords: [String] = [], aliases: [String] = [],
                 related: [String] = [], references: [String] = [], cvss: String? = nil,
-                cvssScore: Double? = nil, severity: Severity? = nil, withdrawn: String? = nil,
+                severity: Severity? = nil, withdrawn: String? = nil,
                 license: String? = nil, expectDeleted: Bool = false, source: String? = nil,
                 patched: [String] = [], unaffected: [String] = [],
                 affectedFunctions: [(path: String, versions: [String])] = [], os: [String] = [],
@@ -99,8 +101,8 @@ public struct AdvisoryRecord: Sendable, Equatable {
                 unknownKeys: [String] = [], format: Format = .rustsec) {
         box = Box(Fields(id: id, package: package, collection: collection, date: date, title: title, description: description,
                          url: url, kind: kind, informational: informational, categories: categories, keywords: keywords,
-                         aliases: aliases, related: related, references: references, cvss: cvss, cvssScore: cvssScore,
-                         severity: severity, withdrawn: withdrawn, license: license, expectDeleted: expectDeleted,
+                         aliases: aliases, related: related, references: references, cvss: cvss,
+                         statedSeverity: severity, withdrawn: withdrawn, license: license, expectDeleted: expectDeleted,
                          source: source, patched: patched, unaffected: unaffected, affectedFunctions: affectedFunctions,
                          os: os, arch: arch, file: file, versionMatcher: versionMatcher, unknownKeys: unknownKeys,
                          format: format))
@@ -132,10 +134,25 @@ public struct AdvisoryRecord: Sendable, Equatable {
                                 informational: box.fields.informational)
     }
 
+    /// The CVSS base score of `cvss` (nil without a vector). Computed on each use: a load validates
+    /// every vector but only reported advisories need a score.
+    public var cvssScore: Double? {
+        guard let v = box.fields.cvss else { return nil }
+        return try? CVSS.baseScore(v).score
+    }
+
+    /// The qualitative rating of `cvss`, else the severity the source states, else nil.
+    public var severity: Severity? {
+        guard let v = box.fields.cvss, let s = try? CVSS.baseScore(v) else { return box.fields.statedSeverity }
+        return Severity(rawValue: s.severity)
+    }
+
     /// The core's `Advisory` for a `nerq.signals` document.
     public var signal: Advisory {
         let f = box.fields
-        return Advisory(id: f.id, kind: f.kind, severity: f.severity, cvss: f.cvss, cvssScore: f.cvssScore, title: f.title,
+        let scored = f.cvss.flatMap { try? CVSS.baseScore($0) }
+        let severity = scored.flatMap { Severity(rawValue: $0.severity) } ?? f.statedSeverity
+        return Advisory(id: f.id, kind: f.kind, severity: severity, cvss: f.cvss, cvssScore: scored?.score, title: f.title,
                         aliases: f.aliases, patched: f.patched, url: f.url, date: f.date, withdrawn: f.withdrawn)
     }
 
@@ -155,7 +172,7 @@ public struct AdvisoryRecord: Sendable, Equatable {
               a.title == b.title, a.description == b.description, a.url == b.url, a.kind == b.kind,
               a.informational == b.informational, a.categories == b.categories, a.keywords == b.keywords,
               a.aliases == b.aliases, a.related == b.related, a.references == b.references,
-              a.cvss == b.cvss, a.cvssScore == b.cvssScore, a.severity == b.severity,
+              a.cvss == b.cvss, a.statedSeverity == b.statedSeverity,
               a.withdrawn == b.withdrawn, a.license == b.license, a.expectDeleted == b.expectDeleted,
               a.source == b.source, a.patched == b.patched, a.unaffected == b.unaffected,
               a.os == b.os, a.arch == b.arch, a.file == b.file, a.versionMatcher == b.versionMatcher,

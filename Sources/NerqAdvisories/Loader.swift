@@ -2,6 +2,7 @@
 
 import Dispatch
 import NerqCore
+import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -60,7 +61,7 @@ extension AdvisoryDatabase {
                                     collection: AdvisoryRecord.Collection = .crates) -> Result<AdvisoryRecord, AdvisoryLoadError> {
         var bytes = Array(text.utf8)
         let outcomes = bytes.withUnsafeMutableBytes { raw in
-            parseFile(UnsafeRawBufferPointer(raw), rel: file, type: .rustsec(collection), cvssCache: CVSSCache())
+            parseFile(UnsafeRawBufferPointer(raw), rel: file, type: .rustsec(collection), cvssChecks: CVSSChecks())
         }
         let db = assemble(path: file, outcomes: [outcomes], filter: nil)
         if let e = db.errors.first { return .failure(e) }
@@ -72,7 +73,7 @@ extension AdvisoryDatabase {
     public static func parseOSV(_ text: String, file: String = "record.json") -> (records: [AdvisoryRecord], errors: [AdvisoryLoadError]) {
         var bytes = Array(text.utf8)
         let outcomes = bytes.withUnsafeMutableBytes { raw in
-            parseFile(UnsafeRawBufferPointer(raw), rel: file, type: .osv, cvssCache: CVSSCache())
+            parseFile(UnsafeRawBufferPointer(raw), rel: file, type: .osv, cvssChecks: CVSSChecks())
         }
         let db = assemble(path: file, outcomes: [outcomes], filter: nil)
         return (db.advisories, db.errors)
@@ -163,47 +164,41 @@ extension AdvisoryDatabase {
 
     // MARK: - Parallel processing
 
-    /// Processes the items on all cores; result `i` belongs to item `i`.
+    /// Processes the items on all cores; result `i` belongs to item `i`. One worker per core takes
+    /// the next unprocessed item until none is left (crate directories differ in size, so this
+    /// balances better than fixed chunks), with its own read buffer and CVSS checks.
     static func run(_ items: [WorkItem]) -> [[Outcome]] {
         let n = items.count
         let slots = Slots<[Outcome]>(count: n, initial: [])
-        let cache = CVSSCache()
-        let cores = FS.cpuCount
-        if n < 8 || cores < 2 {
-            var buffer: [UInt8] = []
-            for i in 0..<n { slots.set(i, process(items[i], buffer: &buffer, cvssCache: cache)) }
-            return slots.collect()
-        }
-        // Several chunks per core: crate directories differ in size, so finer chunks balance better.
-        let chunks = min(n, cores * 8)
+        let workers = n < 8 ? 1 : min(FS.cpuCount, n)
+        let next = Atomic<Int>(0)
         items.withUnsafeBufferPointer { buf in
             let shared = UnsafeSendable(buf)
-            DispatchQueue.concurrentPerform(iterations: chunks) { c in
-                let lo = c * n / chunks
-                let hi = (c + 1) * n / chunks
+            DispatchQueue.concurrentPerform(iterations: workers) { _ in
                 var buffer: [UInt8] = []
-                var i = lo
-                while i < hi && i < shared.value.count {
-                    slots.set(i, process(shared.value[i], buffer: &buffer, cvssCache: cache))
-                    i += 1
+                let checks = CVSSChecks()
+                while true {
+                    let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                    guard i < shared.value.count else { break }
+                    slots.set(i, process(shared.value[i], buffer: &buffer, cvssChecks: checks))
                 }
             }
         }
         return slots.collect()
     }
 
-    static func process(_ item: WorkItem, buffer: inout [UInt8], cvssCache: CVSSCache) -> [Outcome] {
+    static func process(_ item: WorkItem, buffer: inout [UInt8], cvssChecks: CVSSChecks) -> [Outcome] {
         switch item {
         case .file(let dir, let name, let rel, let type):
-            return processFile(dir: dir, name: name, rel: rel, type: type, buffer: &buffer, cvssCache: cvssCache)
+            return processFile(dir: dir, name: name, rel: rel, type: type, buffer: &buffer, cvssChecks: cvssChecks)
         case .advisoryDir(let parent, let name, let rel, let collection):
             let result = FS.withDirectory(parent, name) { fd, entries -> [Outcome] in
                 var out: [Outcome] = []
                 for e in entries where e.kind == .file && !e.name.hasPrefix(".") {
                     if e.name.hasSuffix(".md") {
-                        out += processFile(dir: fd, name: e.name, rel: rel + "/" + e.name, type: .rustsec(collection), buffer: &buffer, cvssCache: cvssCache)
+                        out += processFile(dir: fd, name: e.name, rel: rel + "/" + e.name, type: .rustsec(collection), buffer: &buffer, cvssChecks: cvssChecks)
                     } else if e.name.hasSuffix(".json") {
-                        out += processFile(dir: fd, name: e.name, rel: rel + "/" + e.name, type: .osv, buffer: &buffer, cvssCache: cvssCache)
+                        out += processFile(dir: fd, name: e.name, rel: rel + "/" + e.name, type: .osv, buffer: &buffer, cvssChecks: cvssChecks)
                     }
                 }
                 return out
@@ -213,7 +208,7 @@ extension AdvisoryDatabase {
     }
 
     static func processFile(dir: Int32, name: String, rel: String, type: FileType, buffer: inout [UInt8],
-                            cvssCache: CVSSCache) -> [Outcome] {
+                            cvssChecks: CVSSChecks) -> [Outcome] {
         let count: Int
         switch FS.read(dir, name, into: &buffer) {
         case .success(let n): count = n
@@ -221,20 +216,20 @@ extension AdvisoryDatabase {
         }
         return buffer.withUnsafeBytes { raw -> [Outcome] in
             guard count <= raw.count else { return [.file, .error(AdvisoryLoadError(file: rel, line: nil, message: "read failed"))] }
-            return parseFile(UnsafeRawBufferPointer(rebasing: raw[0..<count]), rel: rel, type: type, cvssCache: cvssCache)
+            return parseFile(UnsafeRawBufferPointer(rebasing: raw[0..<count]), rel: rel, type: type, cvssChecks: cvssChecks)
         }
     }
 
-    static func parseFile(_ raw: UnsafeRawBufferPointer, rel: String, type: FileType, cvssCache: CVSSCache) -> [Outcome] {
+    static func parseFile(_ raw: UnsafeRawBufferPointer, rel: String, type: FileType, cvssChecks: CVSSChecks) -> [Outcome] {
         switch type {
         case .rustsec(let collection):
-            switch RustSecParser.parse(raw, file: rel, collection: collection, cvssCache: cvssCache) {
+            switch RustSecParser.parse(raw, file: rel, collection: collection, cvssChecks: cvssChecks) {
             case .success(let r): return [.file, .record(r)]
             case .failure(let e): return [.file, .error(e)]
             }
         case .osv:
             var out: [Outcome] = [.file]
-            for o in OSVParser.parse(raw, file: rel, cvssCache: cvssCache) {
+            for o in OSVParser.parse(raw, file: rel, cvssChecks: cvssChecks) {
                 switch o {
                 case .records(let rs): out += rs.map { .record($0) }
                 case .skipped: out.append(.skipped)

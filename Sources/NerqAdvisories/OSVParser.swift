@@ -20,7 +20,7 @@ enum OSVParser {
     static let ecosystem = "crates.io"
 
     /// Parses one file. Every outcome is per record, so one bad record does not hide the others.
-    static func parse(_ bytes: UnsafeRawBufferPointer, file: String, cvssCache: CVSSCache) -> [Outcome] {
+    static func parse(_ bytes: UnsafeRawBufferPointer, file: String, cvssChecks: CVSSChecks) -> [Outcome] {
         if bytes.count == 0 {
             return [.failed(AdvisoryLoadError(file: file, line: nil, message: "empty file (expected an OSV JSON record)"))]
         }
@@ -50,7 +50,7 @@ enum OSVParser {
             let at = records.count > 1 ? "[\(k)]" : ""
             k += 1
             do throws(FieldError) {
-                let recs = try record(r, file: file, at: at, cvssCache: cvssCache)
+                let recs = try record(r, file: file, at: at, cvssChecks: cvssChecks)
                 out.append(recs.isEmpty ? .skipped : .records(recs))
             } catch {
                 out.append(.failed(AdvisoryLoadError(file: file, line: error.line, message: error.message)))
@@ -95,7 +95,7 @@ enum OSVParser {
         var functions: [String] = []
     }
 
-    static func record(_ v: JSONValue, file: String, at: String, cvssCache: CVSSCache) throws(FieldError) -> [AdvisoryRecord] {
+    static func record(_ v: JSONValue, file: String, at: String, cvssChecks: CVSSChecks) throws(FieldError) -> [AdvisoryRecord] {
         guard let o = v.objectValue else {
             throw FieldError(line: nil, message: "$\(at): an OSV record must be an object, found \(v.typeName)")
         }
@@ -246,16 +246,8 @@ enum OSVParser {
             // The first CVSS v3/v4 vector (top-level `severity`, then the entries' `severity`, then
             // RustSec's `database_specific.cvss`); its rating replaces a GHSA severity word.
             let cvss = vectors.first ?? acc.cvss.first
-            var score: Double? = nil
-            var severity = wordSeverity
-            if let cvss {
-                switch cvssCache.score(cvss) {
-                case .success(let s):
-                    score = s.score
-                    severity = s.severity
-                case .failure(let e):
-                    throw FieldError(line: nil, message: "\(p)invalid CVSS vector: \(e.message)")
-                }
+            if let cvss, let e = cvssChecks.problem(cvss) {
+                throw FieldError(line: nil, message: "\(p)invalid CVSS vector: \(e.message)")
             }
             var patched: [String] = []
             for e in acc.entries {
@@ -266,7 +258,7 @@ enum OSVParser {
                 description: (details?.isEmpty ?? true) ? nil : details, url: advisoryURL ?? webURL,
                 kind: AdvisoryRecord.kind(informational: acc.informational), informational: acc.informational,
                 categories: acc.categories, keywords: [], aliases: aliases, related: related,
-                references: references, cvss: cvss, cvssScore: score, severity: severity, withdrawn: withdrawn,
+                references: references, cvss: cvss, severity: wordSeverity, withdrawn: withdrawn,
                 license: license, expectDeleted: false, source: nil, patched: patched, unaffected: [],
                 affectedFunctions: acc.functions.map { (path: $0, versions: [String]()) },
                 os: acc.osEverywhere ? [] : acc.os, arch: acc.archEverywhere ? [] : acc.arch,

@@ -64,9 +64,9 @@ enum RustSecParser {
         }
     }
 
-    /// Parses one advisory file (CVSS vectors are scored through `cvssCache`).
+    /// Parses one advisory file (CVSS vectors are validated through `cvssChecks`).
     static func parse(_ bytes: UnsafeRawBufferPointer, file: String, collection: AdvisoryRecord.Collection,
-                      cvssCache: CVSSCache) -> Result<AdvisoryRecord, AdvisoryLoadError> {
+                      cvssChecks: CVSSChecks) -> Result<AdvisoryRecord, AdvisoryLoadError> {
         func fail(_ line: Int?, _ message: String) -> Result<AdvisoryRecord, AdvisoryLoadError> {
             .failure(AdvisoryLoadError(file: file, line: line, message: message))
         }
@@ -136,15 +136,9 @@ enum RustSecParser {
             var record = try build(table, collection: collection, file: file)
             record.title = title
             record.description = description.isEmpty ? nil : description
-            if let vector = record.cvss {
-                switch cvssCache.score(vector) {
-                case .success(let s):
-                    record.cvssScore = s.score
-                    record.severity = s.severity
-                case .failure(let e):
-                    return fail(fileLine(table.table("advisory")?.line(forKey: "cvss") ?? 1),
-                                "invalid CVSS vector: \(e.message)")
-                }
+            if let vector = record.cvss, let e = cvssChecks.problem(vector) {
+                return fail(fileLine(table.table("advisory")?.line(forKey: "cvss") ?? 1),
+                            "invalid CVSS vector: \(e.message)")
             }
             return .success(record)
         } catch {
@@ -208,7 +202,7 @@ enum RustSecParser {
                              message: "`collection = \"\(c)\"` does not match the advisory's location (\(collection.rawValue)/)")
         }
         let informational = try string(f.informational, "advisory.informational")
-        let cvss = try string(f.cvss, "advisory.cvss")   // scored by the caller
+        let cvss = try string(f.cvss, "advisory.cvss")   // validated by the caller
 
         // [versions]
         guard let verField else { throw FieldError(line: adv.line, message: "missing [versions] table") }

@@ -36,7 +36,12 @@ public enum PackageSource: Sendable, Equatable {
     }
 
     static func withoutRevision(_ source: String) -> Substring {
-        source.split(separator: "#", maxSplits: 1, omittingEmptySubsequences: false).first ?? Substring(source)
+        withoutRevision(Substring(source))
+    }
+
+    static func withoutRevision(_ source: Substring) -> Substring {
+        guard let hash = source.utf8.firstIndex(of: UInt8(ascii: "#")) else { return source }
+        return source[..<hash]
     }
 
     public var raw: String? {
@@ -162,40 +167,78 @@ public struct Lockfile: Sendable {
     }
 
     /// Resolves `name`, `name version` and `name version (source)` references to indices.
+    /// References are cut on the UTF-8 bytes of their spaces (no Character walk, no arrays per
+    /// reference): a lockfile has thousands of them.
     static func resolve(_ packages: [LockedPackage], file: String) -> ([[Int]], [String]) {
         var byName: [String: [Int]] = [:]
         for (i, p) in packages.enumerated() { byName[p.name, default: []].append(i) }
         var edges = [[Int]](repeating: [], count: packages.count)
         var issues: [String] = []
         for (i, p) in packages.enumerated() {
+            edges[i].reserveCapacity(p.dependencyRefs.count)
             for ref in p.dependencyRefs {
-                let parts = ref.split(separator: " ", maxSplits: 2)
-                let name = parts.first.map(String.init) ?? ""
-                let candidates = byName[name] ?? []
-                var matches = candidates
-                if parts.count >= 2 {
-                    let version = String(parts[1])
-                    matches = matches.filter { packages[$0].version == version }
+                let parts = Reference(ref)
+                var found = -1, count = 0
+                for c in byName[String(parts.name)] ?? [] where parts.accepts(packages[c]) {
+                    if count == 0 { found = c }
+                    count += 1
                 }
-                if parts.count == 3 {
-                    var source = Substring(parts[2])
-                    if source.hasPrefix("("), source.hasSuffix(")") { source = source.dropFirst().dropLast() }
-                    let wanted = PackageSource.withoutRevision(String(source))
-                    matches = matches.filter { packages[$0].source.raw.map(PackageSource.withoutRevision) == wanted }
-                } else if matches.count > 1 {
+                if count > 1 && parts.source == nil {
                     // No source written: cargo takes the one path package of that name and version
                     // (path dependencies never list a source), as its lockfile decoder does.
-                    let paths = matches.filter { packages[$0].source == .path }
-                    if paths.count == 1 { matches = paths }
+                    var paths = 0
+                    for c in byName[String(parts.name)] ?? [] where parts.accepts(packages[c]) && packages[c].source == .path {
+                        found = c
+                        paths += 1
+                    }
+                    if paths == 1 { count = 1 }
                 }
-                if matches.count == 1, let m = matches.first {
-                    edges[i].append(m)
+                if count == 1 && found >= 0 {
+                    edges[i].append(found)
                 } else {
-                    let why = matches.isEmpty ? "no such package" : "ambiguous: \(matches.count) packages match"
+                    let why = count == 0 ? "no such package" : "ambiguous: \(count) packages match"
                     issues.append("\(file):\(p.line): dependency \"\(ref)\" of \(p.name) \(p.version) not resolved (\(why))")
                 }
             }
         }
         return (edges, issues)
+    }
+
+    /// A dependency reference cut at its first two spaces: name, optional version, optional
+    /// `(source)` (parentheses removed, git `#revision` dropped).
+    struct Reference {
+        var name: Substring
+        var version: Substring?
+        var source: Substring?
+
+        init(_ ref: String) {
+            let u = ref.utf8
+            let space = UInt8(ascii: " ")
+            guard let first = u.firstIndex(of: space) else {
+                name = Substring(ref)
+                return
+            }
+            name = ref[..<first]
+            let afterFirst = u.index(after: first)
+            guard let second = u[afterFirst...].firstIndex(of: space) else {
+                version = ref[afterFirst...]
+                return
+            }
+            version = ref[afterFirst..<second]
+            var src = ref[u.index(after: second)...]
+            if src.utf8.first == UInt8(ascii: "("), src.utf8.last == UInt8(ascii: ")"), src.utf8.count >= 2 {
+                src = src.dropFirst().dropLast()
+            }
+            source = PackageSource.withoutRevision(src)
+        }
+
+        func accepts(_ p: LockedPackage) -> Bool {
+            if let version, p.version != version { return false }
+            if let source {
+                guard let raw = p.source.raw else { return false }
+                return PackageSource.withoutRevision(Substring(raw)) == source
+            }
+            return true
+        }
     }
 }

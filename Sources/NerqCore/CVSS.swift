@@ -49,21 +49,34 @@ public enum CVSS {
     /// Base score and qualitative severity (`none`, `low`, `medium`, `high`,
     /// `critical`) of a CVSS v3.0, v3.1 or v4.0 vector.
     public static func baseScore(_ vector: String) throws(CVSSError) -> (score: Double, severity: String) {
-        if vector.isEmpty {
-            throw CVSSError(.empty, "empty CVSS vector")
-        }
         let score: Double
-        if vector.hasPrefix("CVSS:3.0/") {
-            score = try CVSS3.score(vector, minorVersion: 0)
-        } else if vector.hasPrefix("CVSS:3.1/") {
-            score = try CVSS3.score(vector, minorVersion: 1)
-        } else if vector.hasPrefix("CVSS:4.0/") {
-            score = try CVSS4.score(vector)
-        } else {
-            throw CVSSError(.unsupportedVersion,
-                            "CVSS vector \"\(vector)\" does not start with CVSS:3.0/, CVSS:3.1/ or CVSS:4.0/")
+        switch try version(of: vector) {
+        case .v3_0: score = try CVSS3.score(vector, minorVersion: 0)
+        case .v3_1: score = try CVSS3.score(vector, minorVersion: 1)
+        case .v4_0: score = try CVSS4.score(vector)
         }
         return (score, severity(score))
+    }
+
+    /// Checks a vector as strictly as `baseScore` without scoring it (a database load validates
+    /// every vector but scores only those of the advisories it reports).
+    public static func validate(_ vector: String) throws(CVSSError) {
+        switch try version(of: vector) {
+        case .v3_0: _ = try parseMetrics(vector, allowed: CVSS3.allowed, mandatory: CVSS3.mandatory, version: "3.0")
+        case .v3_1: _ = try parseMetrics(vector, allowed: CVSS3.allowed, mandatory: CVSS3.mandatory, version: "3.1")
+        case .v4_0: _ = try parseMetrics(vector, allowed: CVSS4.allowed, mandatory: CVSS4.mandatory, version: "4.0")
+        }
+    }
+
+    enum Version { case v3_0, v3_1, v4_0 }
+
+    static func version(of vector: String) throws(CVSSError) -> Version {
+        if vector.isEmpty { throw CVSSError(.empty, "empty CVSS vector") }
+        if vector.hasPrefix("CVSS:3.0/") { return .v3_0 }
+        if vector.hasPrefix("CVSS:3.1/") { return .v3_1 }
+        if vector.hasPrefix("CVSS:4.0/") { return .v4_0 }
+        throw CVSSError(.unsupportedVersion,
+                        "CVSS vector \"\(vector)\" does not start with CVSS:3.0/, CVSS:3.1/ or CVSS:4.0/")
     }
 
     /// Qualitative severity rating of a score: none 0.0, low 0.1-3.9,

@@ -1,51 +1,95 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// Compact JSON text for nerq's documents (the text API's output).
 ///
 /// The same layout jansson's `JSON_COMPACT` writes: no spaces, keys in object order, non-ASCII
 /// characters as UTF-8. Reals use Swift's shortest round-trip form (`72.3`, not `72.299999999999997`).
 public enum JSONText {
     public static func encode(_ value: JSONValue) -> [UInt8] {
-        withEncoded(value) { Array($0) }
+        withEncoded(value) { $0.map { Array($0) } ?? [] }
     }
 
     public static func string(_ value: JSONValue) -> String {
-        withEncoded(value) { String(decoding: $0, as: UTF8.self) }
+        withEncoded(value) { $0.map { String(decoding: $0, as: UTF8.self) } ?? "" }
     }
 
     /// Encodes into a scratch buffer and lends it to `body` (no copy for callers that copy anyway).
-    public static func withEncoded<R>(_ value: JSONValue, _ body: (UnsafeBufferPointer<UInt8>) -> R) -> R {
+    /// Long arrays (an assessment's package reports) are encoded on all cores, chunk by chunk, and
+    /// joined in order: the bytes are the same as a sequential encoding. Out of memory: `body`
+    /// gets nil.
+    public static func withEncoded<R>(_ value: JSONValue, _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
         var w = Writer()
+        w.parallel = true
         defer { w.deallocate() }
         w.write(value)
-        return body(UnsafeBufferPointer(start: w.base, count: w.count))
+        return body(w.failed ? nil : UnsafeBufferPointer(start: w.base, count: w.count))
     }
 
-    /// A growable byte buffer: plain pointer stores, no per-byte uniqueness or bounds bookkeeping
-    /// beyond one capacity check per write.
+    /// The encoding as a NUL-terminated C string in malloc'd memory, owned by the caller (`free`),
+    /// or nil when memory ran out. The writer's own buffer is handed over, not copied.
+    public static func cString(_ value: JSONValue) -> UnsafeMutablePointer<CChar>? {
+        var w = Writer()
+        w.parallel = true
+        w.write(value)
+        w.byte(0)
+        guard !w.failed, let base = w.base else {
+            w.deallocate()
+            return nil
+        }
+        return UnsafeMutableRawPointer(base).assumingMemoryBound(to: CChar.self)
+    }
+
+    /// Arrays at least this long are split across cores (smaller ones are not worth a thread hop).
+    static let parallelMinimum = 256
+
+    /// A growable byte buffer in malloc'd memory (so that `cString` can hand it over as is):
+    /// plain pointer stores, one capacity check per write. When memory runs out it stops writing
+    /// and sets `failed`.
     struct Writer {
-        var base: UnsafeMutablePointer<UInt8>
+        var base: UnsafeMutablePointer<UInt8>?
         var count = 0
         var capacity: Int
+        var failed = false
+        /// Whether long arrays may be encoded in parallel (only at the outermost writer).
+        var parallel = false
 
-        init() {
-            capacity = 8192
-            base = .allocate(capacity: capacity)
+        init(capacity: Int = 8192) {
+            self.capacity = max(capacity, 16)
+            base = malloc(self.capacity)?.assumingMemoryBound(to: UInt8.self)
+            if base == nil { failed = true }
         }
 
-        func deallocate() { base.deallocate() }
+        func deallocate() { free(base) }
 
-        mutating func reserve(_ n: Int) {
-            guard count + n > capacity else { return }
-            var newCapacity = capacity * 2
+        /// Room for `n` more bytes; false (and `failed`) when it cannot be had.
+        @inline(__always)
+        mutating func reserve(_ n: Int) -> Bool {
+            if count + n <= capacity && base != nil { return true }
+            return grow(n)
+        }
+
+        mutating func grow(_ n: Int) -> Bool {
+            guard !failed, n >= 0, count <= Int.max / 2 - n else {
+                failed = true
+                return false
+            }
+            var newCapacity = Swift.max(capacity, 16)
             while newCapacity < count + n { newCapacity *= 2 }
-            let newBase = UnsafeMutablePointer<UInt8>.allocate(capacity: newCapacity)
-            newBase.update(from: base, count: count)
-            base.deallocate()
-            base = newBase
+            guard let grown = realloc(base, newCapacity) else {
+                failed = true
+                return false
+            }
+            base = grown.assumingMemoryBound(to: UInt8.self)
             capacity = newCapacity
+            return true
         }
 
         mutating func byte(_ b: UInt8) {
-            reserve(1)
+            guard reserve(1), let base else { return }
             base[count] = b
             count += 1
         }
@@ -56,8 +100,7 @@ public enum JSONText {
         }
 
         mutating func bytes(_ src: UnsafePointer<UInt8>, _ n: Int) {
-            guard n > 0 else { return }
-            reserve(n)
+            guard n > 0, reserve(n), let base else { return }
             (base + count).update(from: src, count: n)
             count += n
         }
@@ -78,6 +121,8 @@ public enum JSONText {
             case .int(let i): integer(i)
             case .double(let d): real(d)
             case .string(let s): string(s)
+            case .array(let items) where parallel && items.count >= JSONText.parallelMinimum:
+                writeInParallel(items)
             case .array(let items):
                 byte(UInt8(ascii: "["))
                 var first = true
@@ -99,6 +144,38 @@ public enum JSONText {
                 }
                 byte(UInt8(ascii: "}"))
             }
+        }
+
+        /// `[a,b,...]` with consecutive runs of items encoded by separate writers on all cores,
+        /// then copied in order.
+        mutating func writeInParallel(_ items: [JSONValue]) {
+            // A few chunks per core: enough to balance, few enough to keep the joins cheap.
+            let chunks = min(items.count / 16, 16)
+            let parts: [Chunk] = parallelMap(Array(0..<chunks)) { c in
+                var w = Writer(capacity: 1 << 17)
+                let end = (c + 1) * items.count / chunks
+                var i = c * items.count / chunks
+                while i < end {
+                    if w.count > 0 { w.byte(UInt8(ascii: ",")) }
+                    w.write(items[i])
+                    i += 1
+                }
+                return Chunk(w)
+            }
+            byte(UInt8(ascii: "["))
+            for (k, part) in parts.enumerated() {
+                if k > 0 { byte(UInt8(ascii: ",")) }
+                if part.writer.failed { failed = true }
+                if let b = part.writer.base { bytes(b, part.writer.count) }
+                part.writer.deallocate()
+            }
+            byte(UInt8(ascii: "]"))
+        }
+
+        /// A finished chunk's writer, handed from the worker that filled it to the joining thread.
+        struct Chunk: @unchecked Sendable {
+            let writer: Writer
+            init(_ writer: Writer) { self.writer = writer }
         }
 
         /// Decimal digits straight into the buffer (no String per number).

@@ -18,9 +18,21 @@ struct AssessRequest {
     var maxPaths = 3
     var scanSources = true
     var vendorDirs: [String] = []
+    var reports = ReportScope.all
+
+    /// Which packages get their full `nerq.report` in `packages[]` (every package is scored and
+    /// counted in the summary either way).
+    enum ReportScope: String, CaseIterable {
+        /// Every package.
+        case all
+        /// Packages with an advisory finding or a verdict of caution, warning or avoid: what a CI
+        /// gate acts on, without a report for each of a thousand clean packages.
+        case flagged
+    }
 
     static let keys = ["kind", "version", "lockfile", "lockfile_text", "metadata", "metadata_path", "options", "now"]
-    static let optionKeys = ["include_dev", "target_os", "target_arch", "ignore", "max_paths", "scan_sources", "vendor_dirs"]
+    static let optionKeys = ["include_dev", "target_os", "target_arch", "ignore", "max_paths", "scan_sources", "vendor_dirs",
+                             "reports"]
 
     static func read(_ value: JSONValue) throws(NerqError) -> AssessRequest {
         let o = try JSONReader(value).object()
@@ -51,6 +63,14 @@ struct AssessRequest {
             r.maxPaths = Int(try oo.optional("max_paths")?.int(in: 1...50) ?? 3)
             r.scanSources = try oo.optional("scan_sources")?.bool() ?? true
             r.vendorDirs = try oo.optional("vendor_dirs")?.strings() ?? []
+            if let scope = oo.optional("reports") {
+                let name = try scope.string()
+                guard let parsed = ReportScope(rawValue: name) else {
+                    throw NerqError(.invalidValue, "expected one of \(ReportScope.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")), found \"\(name)\"",
+                                    path: scope.path)
+                }
+                r.reports = parsed
+            }
         }
         return r
     }
@@ -134,7 +154,10 @@ extension Engine {
         let withAdvisories = flagged
 
         // Each package's report document, built on all cores (input order kept).
-        let packageDocs: [JSONValue] = parallelMap(Array(reports.indices)) { k in
+        let reported = req.reports == .all ? Array(reports.indices) : reports.indices.filter { k in
+            flagged.contains(included[k]) || ["caution", "warning", "avoid"].contains(reports[k].verdict.level)
+        }
+        let packageDocs: [JSONValue] = parallelMap(reported) { k in
             let doc = Self.packageDocument(reports[k], graph.nodes[included[k]], paths: paths[included[k]] ?? [])
             // Safer crates for the packages an advisory keeps from being verified (with a registry).
             guard withAdvisories.contains(included[k]), let alternatives = self.alternatives(for: reports[k], now: now),
@@ -167,6 +190,7 @@ extension Engine {
         doc.append("options", .object(JSONObject([
             ("include_dev", .bool(req.includeDev)), ("target_os", .optional(req.targetOS)),
             ("target_arch", .optional(req.targetArch)), ("ignore", .strings(req.ignore)),
+            ("reports", .string(req.reports.rawValue)),
         ])))
         doc.append("summary", Self.summary(reports, graph: graph, included: included, findings: findings.map(\.0)))
         doc.append("findings", .array(findings.map { f, node, nodePaths in
@@ -247,13 +271,12 @@ extension Engine {
         o.append("advisories", .int(Int64(Set(findings.compactMap(\.id)).count)))
         o.append("affected_packages", .int(Int64(reports.filter { r in r.findings.contains(where: \.isAdvisory) }.count)))
         o.append("verified", .int(Int64(reports.filter(\.verified).count)))
+        // Sort plain keys, not reports (a report copy retains a few dozen references).
         let worst = reports.indices
-            .filter { reports[$0].trustScore != nil }
-            .sorted { a, b in
-                let (x, y) = (reports[a], reports[b])
-                return (x.trustScore ?? 0, x.package.name, x.package.version ?? "") < (y.trustScore ?? 0, y.package.name, y.package.version ?? "")
-            }
+            .compactMap { i in reports[i].trustScore.map { (score: $0, name: reports[i].package.name, version: reports[i].package.version ?? "", index: i) } }
+            .sorted { a, b in (a.score, a.name, a.version, a.index) < (b.score, b.name, b.version, b.index) }
             .prefix(10)
+            .map(\.index)
         o.append("worst", .array(worst.map { i in
             let r = reports[i]
             var w = JSONObject(capacity: 6)

@@ -98,3 +98,49 @@ import NerqTestSupport
         }
     }
 }
+
+/// `options.reports`: every package is scored either way; "flagged" keeps the full reports of the
+/// packages a CI gate acts on.
+@Suite struct ReportScopeTests {
+    @Test func flaggedKeepsTheReportsOfFlaggedPackagesOnly() throws {
+        guard let engine = DifferentialTests.engine, let lock = SharedData.path("lockfiles/deno.Cargo.lock") else {
+            #expect(!SharedData.isCI, "shared data missing under CI")
+            return
+        }
+        let all = try engine.assess(["lockfile": .string(lock), "options": ["scan_sources": false]])
+        let flagged = try engine.assess(["lockfile": .string(lock), "options": ["scan_sources": false, "reports": "flagged"]])
+        guard case .array(let allReports)? = all.objectValue?["packages"],
+              case .array(let flaggedReports)? = flagged.objectValue?["packages"] else {
+            Issue.record("no packages array")
+            return
+        }
+        func level(_ r: JSONValue) -> String? {
+            if case .object(let v)? = r.objectValue?["verdict"], case .string(let l)? = v["level"] { return l }
+            return nil
+        }
+        func hasAdvisory(_ r: JSONValue) -> Bool {
+            guard case .array(let fs)? = r.objectValue?["findings"] else { return false }
+            return fs.contains { $0.objectValue?["paths"] != nil }
+        }
+        let expected = allReports.filter { r in hasAdvisory(r) || ["caution", "warning", "avoid"].contains(level(r) ?? "") }
+        #expect(allReports.count == 1128)
+        #expect(!expected.isEmpty && expected.count < 100)
+        // The same reports, byte for byte, in the same order.
+        #expect(flaggedReports == expected)
+        // Summary, findings and database are about every package in both.
+        for key in ["summary", "findings", "database", "project"] {
+            #expect(all.objectValue?[key] == flagged.objectValue?[key], "\(key)")
+        }
+        #expect(flagged.objectValue?["options"]?.objectValue?["reports"] == .string("flagged"))
+    }
+
+    @Test func unknownScopeIsRefusedWithItsPath() {
+        let engine = try? Engine(config: [:])
+        #expect(throws: NerqError.self) { try engine?.assess(["lockfile_text": "", "options": ["reports": "some"]]) }
+        do {
+            _ = try engine?.assess(["lockfile_text": "", "options": ["reports": "some"]])
+        } catch {
+            #expect(error.code == .invalidValue && error.path == "$.options.reports")
+        }
+    }
+}

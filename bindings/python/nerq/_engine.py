@@ -211,7 +211,7 @@ class Engine:
     ) -> JSONObject:
         """Assesses a project: a Cargo.lock (path or text) and/or ``cargo metadata`` (object or
         file) in, a ``nerq.assessment`` out. ``options``: include_dev, target_os, target_arch,
-        ignore, max_paths."""
+        ignore, max_paths, scan_sources, vendor_dirs, reports ("all" or "flagged")."""
         return _decode(self.call("assess", self.assess_request(lockfile, lockfile_text, metadata, metadata_path, **options)))
 
     @staticmethod

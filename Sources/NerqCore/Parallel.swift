@@ -1,7 +1,8 @@
 import Dispatch
 
 /// Maps `items` on all cores, keeping the input order in the result (deterministic output).
-func parallelMap<T: Sendable, R: Sendable>(_ items: [T], _ transform: @Sendable (T) -> R) -> [R] {
+/// `transform` runs on `min(count, 64)` chunks of consecutive items.
+public func parallelMap<T: Sendable, R: Sendable>(_ items: [T], _ transform: @Sendable (T) -> R) -> [R] {
     let n = items.count
     guard n > 1 else { return items.map(transform) }
     let buffer = UnsafeMutableBufferPointer<R?>.allocate(capacity: n)
