@@ -51,6 +51,7 @@ cmds = {
     "cargo-audit": [audit, "audit", "--db", str(db), "--no-fetch", "--no-yanked", "--json", "--file", str(lock)],
     # Like for like with cargo-audit: advisories only, no crate sources read.
     "nerq": [cli, str(db), str(lock), "--no-scan"],
+    "nerq flagged": [cli, str(db), str(lock), "--no-scan", "--flagged"],
     # What `cargo nerq` does by default: also scans every crate source found on disk.
     "nerq + scan": [cli, str(db), str(lock)],
     "nerq db load": [cli, str(db), "--load-only"],

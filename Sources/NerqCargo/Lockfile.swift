@@ -152,14 +152,20 @@ public struct Lockfile: Sendable {
             }
         }
         // Duplicates: cargo refuses them; nerq keeps the first and reports the rest.
-        var seen: [String: Int] = [:]
+        struct Key: Hashable {
+            var name: String, version: String, source: String?
+        }
+        var seen: [Key: Int] = [:]
+        seen.reserveCapacity(packages.count)
         var unique: [LockedPackage] = []
+        unique.reserveCapacity(packages.count)
         for p in packages {
-            if let first = seen[p.id] {
+            let key = Key(name: p.name, version: p.version, source: p.source.raw)
+            if let first = seen[key] {
                 issues.append("\(file):\(p.line): duplicate package \(p.id) (first at line \(unique[first].line)); skipped")
                 continue
             }
-            seen[p.id] = unique.count
+            seen[key] = unique.count
             unique.append(p)
         }
         let (edges, unresolved) = resolve(unique, file: file)
@@ -178,8 +184,9 @@ public struct Lockfile: Sendable {
             edges[i].reserveCapacity(p.dependencyRefs.count)
             for ref in p.dependencyRefs {
                 let parts = Reference(ref)
+                let candidates = byName[String(parts.name)] ?? []
                 var found = -1, count = 0
-                for c in byName[String(parts.name)] ?? [] where parts.accepts(packages[c]) {
+                for c in candidates where parts.accepts(packages[c]) {
                     if count == 0 { found = c }
                     count += 1
                 }
@@ -187,7 +194,7 @@ public struct Lockfile: Sendable {
                     // No source written: cargo takes the one path package of that name and version
                     // (path dependencies never list a source), as its lockfile decoder does.
                     var paths = 0
-                    for c in byName[String(parts.name)] ?? [] where parts.accepts(packages[c]) && packages[c].source == .path {
+                    for c in candidates where parts.accepts(packages[c]) && packages[c].source == .path {
                         found = c
                         paths += 1
                     }
@@ -232,11 +239,12 @@ public struct Lockfile: Sendable {
             source = PackageSource.withoutRevision(src)
         }
 
+        /// Byte equality, as cargo compares (and without `StringProtocol`'s Unicode-aware `==`).
         func accepts(_ p: LockedPackage) -> Bool {
-            if let version, p.version != version { return false }
+            if let version, !p.version.utf8.elementsEqual(version.utf8) { return false }
             if let source {
                 guard let raw = p.source.raw else { return false }
-                return PackageSource.withoutRevision(Substring(raw)) == source
+                return PackageSource.withoutRevision(Substring(raw)).utf8.elementsEqual(source.utf8)
             }
             return true
         }

@@ -115,7 +115,7 @@ extension Engine {
         if req.scanSources {
             notes.append("source scanned for \(found) of \(included.count) packages (found on disk: manifest paths, vendor directories, ~/.cargo/registry/src, /usr/share/cargo/registry)")
         }
-        let reports: [Report] = parallelMap(Array(included.enumerated())) { k, i in
+        let scored: [ScoredPackage] = parallelMap(Array(included.enumerated())) { k, i in
             let node = graph.nodes[i]
             var signals = Signals(package: PackageID(name: node.name, version: node.version))
             if let db = self.advisories, node.source == .cratesIO {
@@ -138,7 +138,7 @@ extension Engine {
                 signals.raw.set("registry", record.json)
             }
             if let local { local.apply(to: &signals) }
-            return Methodology.score(signals, policy: policy, now: now)
+            return ScoredPackage(Methodology.score(signals, policy: policy, now: now), keepReport: req.reports)
         }
         if self.advisories == nil {
             notes.append("no advisory database: packages were not checked for advisories (set advisory_db, NERQ_ADVISORY_DB or ~/.cargo/advisory-db)")
@@ -149,26 +149,25 @@ extension Engine {
 
         // Dependency paths, for the packages that have advisory findings.
         var flagged = Set<Int>()
-        for (k, r) in reports.enumerated() where r.findings.contains(where: \.isAdvisory) { flagged.insert(included[k]) }
+        for (k, p) in scored.enumerated() where !p.advisoryFindings.isEmpty { flagged.insert(included[k]) }
         let paths = graph.paths(to: flagged, limit: req.maxPaths)
         let withAdvisories = flagged
 
         // Each package's report document, built on all cores (input order kept).
-        let reported = req.reports == .all ? Array(reports.indices) : reports.indices.filter { k in
-            flagged.contains(included[k]) || ["caution", "warning", "avoid"].contains(reports[k].verdict.level)
-        }
+        let reported = scored.indices.filter { scored[$0].report != nil }
         let packageDocs: [JSONValue] = parallelMap(reported) { k in
-            let doc = Self.packageDocument(reports[k], graph.nodes[included[k]], paths: paths[included[k]] ?? [])
+            guard let report = scored[k].report else { return .null }
+            let doc = Self.packageDocument(report, graph.nodes[included[k]], paths: paths[included[k]] ?? [])
             // Safer crates for the packages an advisory keeps from being verified (with a registry).
-            guard withAdvisories.contains(included[k]), let alternatives = self.alternatives(for: reports[k], now: now),
+            guard withAdvisories.contains(included[k]), let alternatives = self.alternatives(for: report, now: now),
                   case .object(var o) = doc else { return doc }
             o.append("alternatives", alternatives)
             return .object(o)
         }
         var findings: [(Finding, ProjectGraph.Node, [[String]])] = []
-        for (k, report) in reports.enumerated() {
+        for (k, p) in scored.enumerated() {
             let node = graph.nodes[included[k]]
-            for f in report.findings where f.isAdvisory { findings.append((f, node, paths[included[k]] ?? [])) }
+            for f in p.advisoryFindings { findings.append((f, node, paths[included[k]] ?? [])) }
         }
         findings.sort { a, b in
             (a.0.severity.rank, a.0.id ?? "", a.1.name, a.1.version) < (b.0.severity.rank, b.0.id ?? "", b.1.name, b.1.version)
@@ -192,7 +191,7 @@ extension Engine {
             ("target_arch", .optional(req.targetArch)), ("ignore", .strings(req.ignore)),
             ("reports", .string(req.reports.rawValue)),
         ])))
-        doc.append("summary", Self.summary(reports, graph: graph, included: included, findings: findings.map(\.0)))
+        doc.append("summary", Self.summary(scored, graph: graph, included: included, findings: findings.map(\.0)))
         doc.append("findings", .array(findings.map { f, node, nodePaths in
             var o = JSONObject(capacity: 8)
             o.append("id", .optional(f.id))
@@ -254,7 +253,7 @@ extension Engine {
     static let verdictOrder = ["safe", "caution", "warning", "avoid", "unknown"]
     static let kindOrder = ["malicious", "vulnerability", "unsound", "unmaintained", "yanked", "notice"]
 
-    static func summary(_ reports: [Report], graph: ProjectGraph, included: [Int], findings: [Finding]) -> JSONValue {
+    static func summary(_ packages: [ScoredPackage], graph: ProjectGraph, included: [Int], findings: [Finding]) -> JSONValue {
         func counts(_ order: [String], _ values: [String]) -> JSONValue {
             var o = JSONObject(capacity: order.count)
             for k in order { o.append(k, .int(Int64(values.filter { $0 == k }.count))) }
@@ -262,32 +261,61 @@ extension Engine {
             return .object(o)
         }
         var o = JSONObject(capacity: 10)
-        o.append("packages", .int(Int64(reports.count)))
+        o.append("packages", .int(Int64(packages.count)))
         o.append("skipped_dev_only", .int(Int64(graph.nodes.count - included.count)))
         o.append("by_source", counts(["registry", "git", "path"], included.map { graph.nodes[$0].source.kind }))
-        o.append("by_grade", counts(gradeOrder + ["none"], reports.map { $0.grade ?? "none" }))
-        o.append("by_verdict", counts(verdictOrder, reports.map(\.verdict.level)))
+        o.append("by_grade", counts(gradeOrder + ["none"], packages.map { $0.grade ?? "none" }))
+        o.append("by_verdict", counts(verdictOrder, packages.map(\.verdict)))
         o.append("by_finding_kind", counts(kindOrder, findings.map(\.kind)))
         o.append("advisories", .int(Int64(Set(findings.compactMap(\.id)).count)))
-        o.append("affected_packages", .int(Int64(reports.filter { r in r.findings.contains(where: \.isAdvisory) }.count)))
-        o.append("verified", .int(Int64(reports.filter(\.verified).count)))
-        // Sort plain keys, not reports (a report copy retains a few dozen references).
-        let worst = reports.indices
-            .compactMap { i in reports[i].trustScore.map { (score: $0, name: reports[i].package.name, version: reports[i].package.version ?? "", index: i) } }
+        o.append("affected_packages", .int(Int64(packages.reduce(0) { $0 + ($1.advisoryFindings.isEmpty ? 0 : 1) })))
+        o.append("verified", .int(Int64(packages.reduce(0) { $0 + ($1.verified ? 1 : 0) })))
+        let worst = packages.indices
+            .compactMap { i in packages[i].trustScore.map { (score: $0, name: packages[i].name, version: packages[i].version ?? "", index: i) } }
             .sorted { a, b in (a.score, a.name, a.version, a.index) < (b.score, b.name, b.version, b.index) }
             .prefix(10)
-            .map(\.index)
-        o.append("worst", .array(worst.map { i in
-            let r = reports[i]
+        o.append("worst", .array(worst.map { key in
+            let p = packages[key.index]
             var w = JSONObject(capacity: 6)
-            w.append("name", .string(r.package.name))
-            w.append("version", .optional(r.package.version))
-            w.append("trust_score", .optional(r.trustScore))
-            w.append("grade", .optional(r.grade))
-            w.append("verdict", .string(r.verdict.level))
-            w.append("worst_finding", .optional(r.findings.first?.message))
+            w.append("name", .string(p.name))
+            w.append("version", .optional(p.version))
+            w.append("trust_score", .optional(p.trustScore))
+            w.append("grade", .optional(p.grade))
+            w.append("verdict", .string(p.verdict))
+            w.append("worst_finding", .optional(p.worstFinding))
             return .object(w)
         }))
         return .object(o)
+    }
+}
+
+/// What an assessment keeps of a package's report: the facts its summary and finding list use,
+/// and the full report only when its document goes into `packages[]` (with `reports: "flagged"`,
+/// the reports of clean packages are dropped as soon as they are scored, so their memory is
+/// reused for the next package).
+struct ScoredPackage: Sendable {
+    var name: String
+    var version: String?
+    var trustScore: Double?
+    var grade: String?
+    var verdict: String
+    var verified: Bool
+    var worstFinding: String?
+    var advisoryFindings: [Finding]
+    var report: Report?
+
+    static let flaggedVerdicts: Set<String> = ["caution", "warning", "avoid"]
+
+    init(_ report: Report, keepReport scope: AssessRequest.ReportScope) {
+        name = report.package.name
+        version = report.package.version
+        trustScore = report.trustScore
+        grade = report.grade
+        verdict = report.verdict.level
+        verified = report.verified
+        worstFinding = report.findings.first?.message
+        advisoryFindings = report.findings.filter(\.isAdvisory)
+        let flagged = !advisoryFindings.isEmpty || Self.flaggedVerdicts.contains(verdict)
+        self.report = scope == .all || flagged ? report : nil
     }
 }

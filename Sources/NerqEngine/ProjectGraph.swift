@@ -31,8 +31,10 @@ struct ProjectGraph: Sendable {
         func key(_ name: String, _ version: String, _ source: String?) -> String { "\(name) \(version) \(source ?? "")" }
 
         if let lockfile {
+            nodes.reserveCapacity(lockfile.packages.count)
             for p in lockfile.packages {
-                indexByKey[key(p.name, p.version, p.source.raw)] = nodes.count
+                // Keys only matter for merging cargo metadata in.
+                if metadata != nil { indexByKey[key(p.name, p.version, p.source.raw)] = nodes.count }
                 nodes.append(Node(name: p.name, version: p.version, source: p.source, lockfileLine: p.line))
             }
             edges = lockfile.dependencies.map { $0.map { (to: $0, dev: false) } }
