@@ -97,7 +97,7 @@ enum FS {
 
     /// Reads the file `name` (relative to directory `dir`, or a path with AT_FDCWD) into `buffer`,
     /// growing it as needed, and returns the number of bytes read, or an error message.
-    static func read(_ dir: Int32, _ name: String, into buffer: inout [UInt8]) -> Result<Int, ReadError> {
+    static func read(_ dir: Int32, _ name: String, into buffer: inout [UInt8], regular: Bool = false) -> Result<Int, ReadError> {
         let fd = openat(dir, name, O_RDONLY | O_CLOEXEC)
         if fd < 0 { return .failure(ReadError(message: "cannot open: \(errnoText())")) }
         defer { close(fd) }
@@ -118,6 +118,10 @@ enum FS {
             }
             if n == 0 { return .success(used) }
             used += n
+            // A regular file returns less than asked for only at its end (Linux file systems
+            // do not split reads of regular files): skip the read that would return 0. An
+            // advisory is read with one call instead of two.
+            if regular && used < buffer.count { return .success(used) }
         }
     }
 

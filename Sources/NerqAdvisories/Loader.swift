@@ -210,7 +210,7 @@ extension AdvisoryDatabase {
     static func processFile(dir: Int32, name: String, rel: String, type: FileType, buffer: inout [UInt8],
                             cvssChecks: CVSSChecks) -> [Outcome] {
         let count: Int
-        switch FS.read(dir, name, into: &buffer) {
+        switch FS.read(dir, name, into: &buffer, regular: true) {
         case .success(let n): count = n
         case .failure(let e): return [.file, .error(AdvisoryLoadError(file: rel, line: nil, message: e.message))]
         }

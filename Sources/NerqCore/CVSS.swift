@@ -95,17 +95,20 @@ public enum CVSS {
         if vector.hasSuffix("/") {
             throw CVSSError(.malformed, "malformed CVSS \(version) vector \"\(vector)\": trailing \"/\"")
         }
-        let fields = vector.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
+        // Split on the UTF-8 bytes of '/' and ':' (a Character-wise split is several times slower
+        // and a database validates a few hundred vectors).
+        let fields = vector.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false).dropFirst()
         var metrics: [String: String] = [:]
-        for field in fields {
+        for fieldBytes in fields {
+            let field = Substring(fieldBytes)
             if field.isEmpty {
                 throw CVSSError(.malformed, "empty field in CVSS \(version) vector \"\(vector)\"")
             }
-            let parts = field.split(separator: ":", omittingEmptySubsequences: false)
+            let parts = fieldBytes.split(separator: UInt8(ascii: ":"), omittingEmptySubsequences: false)
             guard parts.count == 2, let keyPart = parts.first, let valuePart = parts.last else {
                 throw CVSSError(.malformed, "malformed CVSS \(version) field \"\(field)\" (expected METRIC:VALUE)")
             }
-            let key = String(keyPart), value = String(valuePart)
+            let key = String(Substring(keyPart)), value = String(Substring(valuePart))
             guard let values = allowed[key] else {
                 throw CVSSError(.unknownMetric, "unknown CVSS \(version) metric \"\(key)\" in field \"\(field)\"")
             }
