@@ -2,7 +2,8 @@
  * One cold nerq assessment as its own process, for bench_assess.py: create an engine on the
  * advisory database (loads it), assess the lockfile, write the nerq.assessment JSON to stdout.
  *   nerq_assess_cli DB LOCKFILE        full run
- *   nerq_assess_cli DB --load-only     database load alone
+ *   nerq_assess_cli DB --load-only     database load alone (an engine reads its database on first use:
+ *                                      here a preflight of one crate, which reads it all)
  *   nerq_assess_cli DB LOCKFILE [--no-scan] [--flagged]
  *       --no-scan   without reading crate sources (what cargo-audit does)
  *       --flagged   full reports only for flagged packages (options.reports = "flagged")
@@ -32,7 +33,11 @@ int main(int argc, char **argv) {
         return 2;
     }
     int status = 0;
-    if (strcmp(argv[2], "--load-only") != 0) {
+    if (strcmp(argv[2], "--load-only") == 0) {
+        char *out = nerq_preflight_str(engine, "{\"target\": \"nerq-bench-none@0.0.0\"}");
+        if (!out || strncmp(out, "{\"error\"", 8) == 0) status = 2;
+        nerq_free(out);
+    } else {
         int scan = 1, flagged = 0;
         for (int i = 3; i < argc; i++) {
             if (strcmp(argv[i], "--no-scan") == 0) scan = 0;

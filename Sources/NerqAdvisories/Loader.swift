@@ -32,28 +32,66 @@ extension AdvisoryDatabase {
     }
 
     static func load(path: String, filter: Set<String>?) throws(NerqError) -> AdvisoryDatabase {
+        try find(path: path, filter: filter).read()
+    }
+
+    /// Finds the database: checks `path` and lists its top-level directories (the errors `load`
+    /// throws are thrown here), leaving the advisory files to `Found.read()`. An engine finds its
+    /// database when it is created and reads it when a request first needs it.
+    public static func find(path: String) throws(NerqError) -> Found {
+        try find(path: path, filter: nil)
+    }
+
+    static func find(path: String, filter: Set<String>?) throws(NerqError) -> Found {
         guard let kind = FS.kind(path) else {
             throw NerqError(.notFound, "advisory database not found: \(path)", path: path)
         }
         var items: [WorkItem] = []
         var dirFDs: [Int32] = []
-        defer { for fd in dirFDs { close(fd) } }
         switch kind {
         case .file:
             let name = lastComponent(path)
             items.append(.file(dir: AT_FDCWD, name: path, rel: name, type: name.hasSuffix(".md") ? .rustsec(.crates) : .osv))
         case .directory:
-            try collect(root: path, filter: filter, into: &items, dirFDs: &dirFDs)
+            do throws(NerqError) {
+                try collect(root: path, filter: filter, into: &items, dirFDs: &dirFDs)
+            } catch {
+                for fd in dirFDs { close(fd) }
+                throw error
+            }
         case .other:
             throw NerqError(.notFound, "not a file or directory: \(path)", path: path)
         }
+        let found = Found(path: path, filter: filter, items: items, dirFDs: dirFDs)
         if items.isEmpty && filter == nil {
             throw NerqError(.notFound,
                             "no advisories under \(path) (expected crates/<crate>/*.md, rust/<package>/*.md or *.json files)",
                             path: path)
         }
-        let outcomes = run(items)
-        return assemble(path: path, outcomes: outcomes, filter: filter)
+        return found
+    }
+
+    /// A database found but not read yet: its advisory files, and the directories they are read
+    /// through (kept open until `read`, or until this is dropped).
+    public final class Found: @unchecked Sendable {  // immutable; `read` may run on any thread
+        let path: String
+        let filter: Set<String>?
+        let items: [WorkItem]
+        let dirFDs: [Int32]
+
+        init(path: String, filter: Set<String>?, items: [WorkItem], dirFDs: [Int32]) {
+            self.path = path
+            self.filter = filter
+            self.items = items
+            self.dirFDs = dirFDs
+        }
+
+        deinit { for fd in dirFDs { close(fd) } }
+
+        /// Reads and parses every advisory file on all cores. Call once.
+        public func read() -> AdvisoryDatabase {
+            AdvisoryDatabase.assemble(path: path, outcomes: AdvisoryDatabase.run(items), filter: filter)
+        }
     }
 
     /// Parses one RustSec advisory file's text (for tools and tests; `load` reads directories).

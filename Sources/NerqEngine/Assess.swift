@@ -80,6 +80,10 @@ extension Engine {
     /// `nerq_assess`: a project's Cargo.lock (and/or cargo metadata) in, a `nerq.assessment` out.
     public func assess(_ request: JSONValue) throws(NerqError) -> JSONValue {
         let req = try AssessRequest.read(request)
+        // The advisory files are read on other cores while this thread reads the project (first
+        // use only). Waited for on every exit, so none of this call's work outlives it.
+        let reading = advisorySource?.startReading()
+        defer { reading?.wait() }
         var lockfile: Lockfile?
         if let path = req.lockfilePath {
             lockfile = try Lockfile.parse(try Files.read(path), file: path)
@@ -99,6 +103,7 @@ extension Engine {
             metadata = try CargoMetadata.read(json, path: path)
         }
         let graph = ProjectGraph.build(lockfile: lockfile, metadata: metadata)
+        let database = advisories
         let now = resolveNow(req.now)
         var requestPolicy = self.policy
         requestPolicy.ignore += req.ignore
@@ -118,7 +123,7 @@ extension Engine {
         let scored: [ScoredPackage] = parallelMap(Array(included.enumerated())) { k, i in
             let node = graph.nodes[i]
             var signals = Signals(package: PackageID(name: node.name, version: node.version))
-            if let db = self.advisories, node.source == .cratesIO {
+            if let db = database, node.source == .cratesIO {
                 if let version = try? Version.parse(node.version) {
                     signals.advisories = db.matching(package: node.name, version: version, os: req.targetOS, arch: req.targetArch)
                         .map(\.signal)
@@ -140,7 +145,7 @@ extension Engine {
             if let local { local.apply(to: &signals) }
             return ScoredPackage(Methodology.score(signals, policy: policy, now: now), keepReport: req.reports)
         }
-        if self.advisories == nil {
+        if database == nil {
             notes.append("no advisory database: packages were not checked for advisories (set advisory_db, NERQ_ADVISORY_DB or ~/.cargo/advisory-db)")
         }
         for i in included where graph.nodes[i].source == .cratesIO && (try? Version.parse(graph.nodes[i].version)) == nil {
@@ -185,7 +190,7 @@ extension Engine {
         project.append("workspace_members", .strings(graph.roots.map { graph.nodes[$0].label }))
         project.append("packages", .int(Int64(graph.nodes.count)))
         doc.append("project", .object(project))
-        doc.append("database", databaseJSON)
+        doc.append("database", Self.databaseJSON(database))
         doc.append("options", .object(JSONObject([
             ("include_dev", .bool(req.includeDev)), ("target_os", .optional(req.targetOS)),
             ("target_arch", .optional(req.targetArch)), ("ignore", .strings(req.ignore)),
@@ -236,8 +241,8 @@ extension Engine {
         return .object(o)
     }
 
-    var databaseJSON: JSONValue {
-        guard let db = advisories else { return .null }
+    static func databaseJSON(_ database: AdvisoryDatabase?) -> JSONValue {
+        guard let db = database else { return .null }
         var o = JSONObject(capacity: 5)
         o.append("path", .string(db.path))
         o.append("advisories", .int(Int64(db.advisories.count)))
@@ -302,7 +307,15 @@ struct ScoredPackage: Sendable {
     var verified: Bool
     var worstFinding: String?
     var advisoryFindings: [Finding]
-    var report: Report?
+    /// Boxed: a report is a large value, and an array of a thousand inline optionals of it would be
+    /// megabytes of mostly empty slots.
+    var report: Report? { kept?.report }
+    private let kept: KeptReport?
+
+    final class KeptReport: Sendable {
+        let report: Report
+        init(_ report: Report) { self.report = report }
+    }
 
     static let flaggedVerdicts: Set<String> = ["caution", "warning", "avoid"]
 
@@ -316,6 +329,6 @@ struct ScoredPackage: Sendable {
         worstFinding = report.findings.first?.message
         advisoryFindings = report.findings.filter(\.isAdvisory)
         let flagged = !advisoryFindings.isEmpty || Self.flaggedVerdicts.contains(verdict)
-        self.report = scope == .all || flagged ? report : nil
+        kept = scope == .all || flagged ? KeptReport(report) : nil
     }
 }

@@ -6,13 +6,15 @@ import NerqCore
 import NerqIO
 import NerqRegistry
 
-/// Loaded data and policy. Immutable after creation, so one engine serves any number of threads.
+/// Loaded data and policy. Immutable after creation (the advisory database, found at creation, is
+/// read once on first use, under a lock), so one engine serves any number of threads.
 public final class Engine: Sendable {
     public let policy: Policy
     /// The configured `now`; nil means the clock at each call.
     public let now: Timestamp?
-    /// The advisory database, loaded once at creation; nil when there is none.
-    public let advisories: AdvisoryDatabase?
+    /// The advisory database (read on first use; see `AdvisorySource`); nil when there is none.
+    public var advisories: AdvisoryDatabase? { advisorySource?.database }
+    let advisorySource: AdvisorySource?
     /// Whether `score`/`preflight` read a crate's source (and Cargo.toml) when it is on disk.
     public let scanSources: Bool
     /// Registry data from the crates.io database dump; nil when none is configured.
@@ -20,11 +22,16 @@ public final class Engine: Sendable {
 
     public static let configKeys = ["advisory_db", "registry", "registry_store", "now", "policy", "scan_sources"]
 
-    public init(policy: Policy = Policy(), now: Timestamp? = nil, advisories: AdvisoryDatabase? = nil, scanSources: Bool = true,
-                registry: RegistryStore? = nil) {
+    public convenience init(policy: Policy = Policy(), now: Timestamp? = nil, advisories: AdvisoryDatabase? = nil,
+                            scanSources: Bool = true, registry: RegistryStore? = nil) {
+        self.init(policy: policy, now: now, advisorySource: advisories.map { AdvisorySource(loaded: $0) },
+                  scanSources: scanSources, registry: registry)
+    }
+
+    init(policy: Policy, now: Timestamp?, advisorySource: AdvisorySource?, scanSources: Bool, registry: RegistryStore?) {
         self.policy = policy
         self.now = now
-        self.advisories = advisories
+        self.advisorySource = advisorySource
         self.scanSources = scanSources
         self.registry = registry
     }
@@ -40,16 +47,17 @@ public final class Engine: Sendable {
         let policy = try o.optional("policy").map { r throws(NerqError) in try Policy.read(r) } ?? Policy()
         let now = try o.optional("now")?.timestamp()
         // An advisory_db that is named must exist; otherwise the default locations are tried.
-        var database: AdvisoryDatabase?
+        // Found now (errors are creation errors), read on first use.
+        var database: AdvisoryDatabase.Found?
         if let db = o.optional("advisory_db") {
             let path = try db.nonEmptyString()
             do {
-                database = try AdvisoryDatabase.load(path: path)
+                database = try AdvisoryDatabase.find(path: path)
             } catch {
                 throw NerqError(error.code, "advisory_db: \(error.message)", path: db.path)
             }
         } else if let path = AdvisoryDatabase.defaultLocation(configured: nil, environment: Files.environment) {
-            database = try AdvisoryDatabase.load(path: path)
+            database = try AdvisoryDatabase.find(path: path)
         }
         var registry: RegistryStore?
         if let r = o.optional("registry") {
@@ -61,7 +69,8 @@ public final class Engine: Sendable {
             }
         }
         let scan = try o.optional("scan_sources")?.bool() ?? true
-        self.init(policy: policy, now: now, advisories: database, scanSources: scan, registry: registry)
+        self.init(policy: policy, now: now, advisorySource: database.map { AdvisorySource(found: $0) },
+                  scanSources: scan, registry: registry)
     }
 
     /// The current time from the clock; used only when neither request nor engine gives `now`.

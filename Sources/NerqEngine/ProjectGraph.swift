@@ -82,13 +82,13 @@ struct ProjectGraph: Sendable {
             if roots.isEmpty { roots = nodes.indices.filter { !depended[$0] } }
             for r in roots where nodes[r].source == .path { nodes[r].isMember = true }
         }
-        var graph = ProjectGraph(nodes: nodes, edges: edges, roots: roots, issues: issues)
-        graph.markDevOnly()
-        return graph
+        markDevOnly(&nodes, edges: edges, roots: roots)
+        return ProjectGraph(nodes: nodes, edges: edges, roots: roots, issues: issues)
     }
 
     /// A package is dev-only when every route from a workspace member passes a dev edge.
-    mutating func markDevOnly() {
+    /// (On the builder's array, before the graph shares it: marking a shared array would copy it.)
+    static func markDevOnly(_ nodes: inout [Node], edges: [[(to: Int, dev: Bool)]], roots: [Int]) {
         var normal = [Bool](repeating: false, count: nodes.count)
         var queue = roots
         for r in roots { normal[r] = true }

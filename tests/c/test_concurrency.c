@@ -2,7 +2,8 @@
  * One engine shared by 8 threads making thousands of mixed calls through the C API: score,
  * preflight and assess (a small lockfile text), text and json_t forms, good and bad requests, with
  * the shared advisory snapshot when $NERQ_TEST_ADVISORY_DB names it. Every result must be
- * byte-identical to the single-threaded one. Built like test_api.c (-Wall -Wextra -Werror); run
+ * byte-identical to the single-threaded one, also when the threads all start on a fresh engine (whose
+ * advisory database is read on first use). Built like test_api.c (-Wall -Wextra -Werror); run
  * plain, under ThreadSanitizer (make sanitize) and with a shorter count under valgrind's helgrind
  * if wanted. Prints "concurrency: N passed, N failed".
  *
@@ -158,6 +159,28 @@ int main(int argc, char **argv) {
 
     pthread_t threads[THREADS];
     struct worker_arg args[THREADS];
+
+    /* First use from every thread at once: a fresh engine reads its advisory database on first
+       use, once, whichever call comes first; every thread must still get the reference results. */
+    for (int round = 0; round < 5; round++) {
+        json_t *fresh_cfg = db ? json_pack("{s:s, s:s}", "advisory_db", db, "now", "2026-11-21T00:00:00Z")
+                               : json_pack("{s:s}", "now", "2026-11-21T00:00:00Z");
+        nerq_engine *fresh = nerq_engine_new(fresh_cfg, NULL);
+        json_decref(fresh_cfg);
+        CHECK(fresh != NULL, "fresh engine %d", round);
+        if (!fresh) break;
+        for (int t = 0; t < THREADS; t++) args[t] = (struct worker_arg){fresh, t, (int)NREQ * 2, 0, 0};
+        for (int t = 0; t < THREADS; t++) pthread_create(&threads[t], NULL, worker, &args[t]);
+        int first_use_mismatches = 0;
+        for (int t = 0; t < THREADS; t++) {
+            pthread_join(threads[t], NULL);
+            first_use_mismatches += args[t].mismatches + args[t].nulls;
+        }
+        CHECK(first_use_mismatches == 0, "round %d: %d results differed when %d threads used a fresh engine at once",
+              round, first_use_mismatches, THREADS);
+        nerq_engine_free(fresh);
+    }
+
     for (int t = 0; t < THREADS; t++) {
         args[t] = (struct worker_arg){engine, t, calls, 0, 0};
         CHECK(pthread_create(&threads[t], NULL, worker, &args[t]) == 0, "thread %d starts", t);
