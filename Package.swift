@@ -16,6 +16,8 @@ let package = Package(
                        providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
+        // System calls Swift's Glibc module does not declare (getdents64).
+        .target(name: "CNerqSys"),
         // Model, Cargo semver, methodology: pure Swift, no Foundation, no I/O.
         .target(name: "NerqCore"),
         // The @_cdecl exports: json_t <-> model, errors, engine handles. The only C-aware target.
@@ -25,7 +27,7 @@ let package = Package(
         .target(name: "NerqIO", dependencies: ["NerqCore"]),
         // Collectors: Cargo.lock and cargo metadata; the RustSec/OSV advisory database.
         .target(name: "NerqCargo", dependencies: ["NerqCore", "NerqTOML"]),
-        .target(name: "NerqAdvisories", dependencies: ["NerqCore", "NerqTOML", "NerqIO"]),
+        .target(name: "NerqAdvisories", dependencies: ["NerqCore", "NerqTOML", "NerqIO", "CNerqSys"]),
         // Reads each crate's own source: unsafe code, capabilities, tests, docs (a Rust lexer over bytes).
         .target(name: "NerqScan"),
         // Registry data: the crates.io database dump (tarball or folder) into a SQLite store, and

@@ -1,0 +1,12 @@
+/* System calls Swift's Glibc module does not declare. */
+#ifndef NERQ_SYS_H
+#define NERQ_SYS_H
+
+#include <stddef.h>
+
+/* getdents64(2): reads directory entries (struct linux_dirent64 records) from the open directory
+ * fd into buf. Returns the number of bytes read, 0 at the end, -1 with errno on error. Unlike
+ * fdopendir/readdir it costs no fstat/fcntl calls per directory. */
+long nerq_getdents64(int fd, void *buf, size_t size);
+
+#endif

@@ -1,0 +1,9 @@
+#define _GNU_SOURCE
+#include "nerq_sys.h"
+
+#include <sys/syscall.h>
+#include <unistd.h>
+
+long nerq_getdents64(int fd, void *buf, size_t size) {
+    return syscall(SYS_getdents64, fd, buf, size);
+}
