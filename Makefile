@@ -141,10 +141,15 @@ $(OUT)/bench_score: bench/bench_score.c include/nerq.h $(LIB) | $(OUT)
 $(OUT)/nerq_assess_cli: bench/nerq_assess_cli.c include/nerq.h $(LIB) | $(OUT)
 	$(CC) -std=c11 -O2 -Iinclude $(shell pkg-config --cflags jansson) $< -o $@ $(LDLIBS_TEST)
 
-bench: build $(OUT)/bench_score $(OUT)/nerq_assess_cli
+# The same program against the self-contained library (what the Python package ships).
+$(OUT)/nerq_assess_cli_static: bench/nerq_assess_cli.c include/nerq.h | static $(OUT)
+	$(CC) -std=c11 -O2 -Iinclude $(shell pkg-config --cflags jansson) $< -o $@ \
+		-L.build-static/release -Wl,-rpath,$(CURDIR)/.build-static/release -lnerq $(shell pkg-config --libs jansson)
+
+bench: build $(OUT)/bench_score $(OUT)/nerq_assess_cli $(OUT)/nerq_assess_cli_static
 	$(OUT)/bench_score examples/signals/nix-0.22.1.json
 	bench/bench_score_instructions.sh $(OUT)/bench_score examples/signals/nix-0.22.1.json
-	python3 bench/bench_assess.py $(OUT)/nerq_assess_cli
+	python3 bench/bench_assess.py $(OUT)/nerq_assess_cli $(OUT)/nerq_assess_cli_static
 	$(SWIFT) build -c release --product nerq-scan-bench
 	.build/release/nerq-scan-bench /usr/share/cargo/registry --runs 5
 	bench/bench_registry.sh

@@ -5,7 +5,9 @@ cargo-audit 0.22.2 on the same lockfile and database, in one run.
 Each tool runs as its own process (cold: a new process reads and parses the whole database),
 alternating, N times; medians are reported with the ratios, nerq's database load alone, the
 process floor (start and exit of the same program doing nothing), peak memory (max RSS) and
-output sizes. Usage: bench_assess.py NERQ_CLI [runs]
+output sizes. Usage: bench_assess.py NERQ_CLI [NERQ_CLI_STATIC] [runs]
+(NERQ_CLI_STATIC: the same program linked against the self-contained -static-stdlib library,
+which starts faster: no Swift runtime libraries to load and relocate.)
 """
 import os
 import pathlib
@@ -23,7 +25,9 @@ if not lockfiles:
     sys.exit("bench_assess: ../shared/data/lockfiles not found")
 lock = lockfiles[-1]
 cli = sys.argv[1]
-runs = int(sys.argv[2]) if len(sys.argv) > 2 else 15
+rest = sys.argv[2:]
+static_cli = rest.pop(0) if rest and not rest[0].isdigit() else None
+runs = int(rest[0]) if rest else 15
 
 
 def cargo_audit():
@@ -62,6 +66,9 @@ cmds = {
     # The process floor: start (the Swift runtime loads) and exit, no work.
     "nerq start": [cli],
 }
+if static_cli:
+    cmds["static flagged"] = [static_cli, str(db), str(lock), "--no-scan", "--flagged"]
+    cmds["static start"] = [static_cli]
 times = {k: [] for k in cmds}
 rss = {k: 0 for k in cmds}
 for name, cmd in cmds.items():  # warm the page cache: "cold" means a new process, not a cold disk
@@ -69,7 +76,7 @@ for name, cmd in cmds.items():  # warm the page cache: "cold" means a new proces
 for _ in range(runs):
     for name, cmd in cmds.items():
         t, m, code = run(cmd)
-        if name not in ("cargo-audit", "nerq start") and code != 0:
+        if name not in ("cargo-audit", "nerq start", "static start") and code != 0:
             sys.exit(f"bench_assess: {name} failed with exit code {code}")
         times[name].append(t)
         rss[name] = max(rss[name], m)
@@ -81,3 +88,5 @@ for k in cmds:
     print(f"  {k:13s} {med[k]:8.1f} ms   peak RSS {rss[k] / 1024:6.1f} MB{out}")
 print(f"  ratio nerq flagged / cargo-audit = {med['nerq flagged'] / med['cargo-audit']:.2f}x (target <= 0.5x)")
 print(f"  ratio nerq all / cargo-audit     = {med['nerq all'] / med['cargo-audit']:.2f}x")
+if static_cli:
+    print(f"  ratio static flagged / cargo-audit = {med['static flagged'] / med['cargo-audit']:.2f}x (self-contained library)")

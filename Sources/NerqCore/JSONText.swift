@@ -234,6 +234,16 @@ public enum JSONText {
 
         static let hex: StaticString = "0123456789abcdef"
 
+        /// Whether one of the 8 bytes of `w` may be a control character (< 0x20), a quote or a backslash
+        /// (SWAR: exact when false; a true answer is checked byte by byte).
+        @inline(__always)
+        static func mayNeedEscape(_ w: UInt64) -> Bool {
+            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+            func hasZero(_ v: UInt64) -> UInt64 { (v &- ones) & ~v & highs }
+            let control = (w &- ones &* 0x20) & ~w & highs
+            return (control | hasZero(w ^ (ones &* 0x22)) | hasZero(w ^ (ones &* 0x5C))) != 0
+        }
+
         mutating func string(_ s: String) {
             var s = s
             byte(UInt8(ascii: "\""))
@@ -246,6 +256,11 @@ public enum JSONText {
                 var runStart = 0
                 var i = 0
                 while i < n {
+                    // Eight bytes at a time while none needs an escape.
+                    while i &+ 8 <= n && !Writer.mayNeedEscape(UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)) {
+                        i &+= 8
+                    }
+                    guard i < n else { break }
                     let b = p[i]
                     if b >= 0x20 && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\") {
                         i += 1

@@ -29,4 +29,31 @@ import Testing
         #expect(JSONText.string(.string("a\"b\\c\n\t\u{1}é")) == "\"a\\\"b\\\\c\\n\\t\\u0001é\"")
         #expect(JSONText.string(["k": [1, 2.5, true, nil, "x"]]) == "{\"k\":[1,2.5,true,null,\"x\"]}")
     }
+
+    /// Every byte value at every position of the 8-byte words the writer scans at once, among
+    /// ASCII and multi-byte UTF-8 neighbours: the escape is the one the byte-by-byte rule gives.
+    @Test func escapesAtEveryWordPosition() {
+        func expected(_ b: UInt8) -> String {
+            switch b {
+            case 0x22: return "\\\""
+            case 0x5C: return "\\\\"
+            case 0x0A: return "\\n"
+            case 0x0D: return "\\r"
+            case 0x09: return "\\t"
+            case 0x08: return "\\b"
+            case 0x0C: return "\\f"
+            case 0..<0x20: return "\\u00" + (b < 0x10 ? "0" : "") + String(b, radix: 16)
+            default: return String(UnicodeScalar(b))
+            }
+        }
+        for filler in ["a", "é"] {
+            for b in UInt8(0)..<0x80 {
+                for position in 0..<17 {
+                    let before = String(repeating: filler, count: position), after = String(repeating: filler, count: 9)
+                    let s = before + String(UnicodeScalar(b)) + after
+                    #expect(JSONText.string(.string(s)) == "\"" + before + expected(b) + after + "\"", "byte \(b) at \(position)")
+                }
+            }
+        }
+    }
 }
