@@ -45,7 +45,7 @@ test: build $(OUT)
 test-swift:
 	$(SWIFT) test
 
-$(OUT)/test_api: tests/c/test_api.c include/nerq.h $(LIB) | $(OUT)
+$(OUT)/test_api: tests/c/test_api.c tests/c/check.h include/nerq.h $(LIB) | $(OUT)
 	$(CC) $(CFLAGS_TEST) tests/c/test_api.c -o $@ $(LDLIBS_TEST)
 
 test-c: $(OUT)/test_api
@@ -56,7 +56,7 @@ test-symbols:
 
 # More C programs against the release library (tests/c): the bad-input catalogue (docs/bad-input.md,
 # under valgrind), one engine shared by 8 threads, and flat memory over many calls.
-$(OUT)/test_%: tests/c/test_%.c include/nerq.h $(LIB) | $(OUT)
+$(OUT)/test_%: tests/c/test_%.c tests/c/check.h include/nerq.h $(LIB) | $(OUT)
 	$(CC) $(CFLAGS_TEST) $< -o $@ $(LDLIBS_TEST)
 
 test-bad-input: $(OUT)/test_bad_input

@@ -19,19 +19,7 @@
 
 #define THREADS 8
 
-static int passed, failed;
-
-#define CHECK(cond, ...)                                                                            \
-    do {                                                                                            \
-        if (cond) {                                                                                 \
-            passed++;                                                                               \
-        } else {                                                                                    \
-            failed++;                                                                               \
-            fprintf(stderr, "FAIL %s:%d: %s: ", __FILE__, __LINE__, #cond);                        \
-            fprintf(stderr, __VA_ARGS__);                                                           \
-            fputc('\n', stderr);                                                                    \
-        }                                                                                           \
-    } while (0)
+#include "check.h"
 
 enum call { SCORE, PREFLIGHT, ASSESS, SCORE_JSON, PREFLIGHT_JSON, ASSESS_JSON };
 

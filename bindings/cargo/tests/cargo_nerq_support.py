@@ -7,14 +7,14 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 CARGO_DIR = Path(__file__).resolve().parents[1]
 REPO_ROOT = CARGO_DIR.parents[1]
 SCRIPT = CARGO_DIR / "cargo-nerq"
 DEMO = REPO_ROOT / "examples" / "demo"
 NOW = "2026-11-21T00:00:00Z"
 sys.path.insert(0, str(REPO_ROOT / "bindings" / "python"))
+sys.path.insert(0, str(REPO_ROOT / "tests"))
+from shared_data import shared_data  # noqa: E402  (re-exported to the tests)
 
 
 def load_script():
@@ -24,17 +24,6 @@ def load_script():
     loader.exec_module(module)
     return module
 
-
-def shared_data() -> Path:
-    """../shared/data beside the repository (NERQ_SHARED_DATA overrides). Tests that need it skip
-    when it is absent, and fail instead when CI=true (CI must have it)."""
-    path = Path(os.environ.get("NERQ_SHARED_DATA") or REPO_ROOT.parent / "shared" / "data")
-    if not path.is_dir():
-        message = f"shared data not found at {path} (set NERQ_SHARED_DATA)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return path
 
 
 def clean_env(**extra: str) -> dict:
