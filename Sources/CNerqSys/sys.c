@@ -4,6 +4,6 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-long nerq_getdents64(int fd, void *buf, size_t size) {
+long cnerqsys_getdents64(int fd, void *buf, size_t size) {
     return syscall(SYS_getdents64, fd, buf, size);
 }

@@ -67,7 +67,7 @@ enum FS {
         let ok = withUnsafeTemporaryAllocation(byteCount: 32768, alignment: 8) { buf -> Bool in
             guard let base = buf.baseAddress else { return false }
             while true {
-                let n = nerq_getdents64(fd, base, buf.count)
+                let n = cnerqsys_getdents64(fd, base, buf.count)
                 if n < 0 {
                     if errno == EINTR { continue }
                     return false

@@ -1,4 +1,5 @@
-/* System calls Swift's Glibc module does not declare. */
+/* System calls Swift's Glibc module does not declare. Not named nerq_*: only the C API is exported
+ * (exports.map keeps every other symbol local). */
 #ifndef NERQ_SYS_H
 #define NERQ_SYS_H
 
@@ -7,6 +8,6 @@
 /* getdents64(2): reads directory entries (struct linux_dirent64 records) from the open directory
  * fd into buf. Returns the number of bytes read, 0 at the end, -1 with errno on error. Unlike
  * fdopendir/readdir it costs no fstat/fcntl calls per directory. */
-long nerq_getdents64(int fd, void *buf, size_t size);
+long cnerqsys_getdents64(int fd, void *buf, size_t size);
 
 #endif
