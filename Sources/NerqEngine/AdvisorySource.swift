@@ -45,16 +45,14 @@ final class AdvisorySource: @unchecked Sendable {
         return db
     }
 
-    /// Starts the read on another thread when it has not happened yet; `database` then waits for
-    /// it. The returned group is left when that thread is done (callers wait on it so that no
-    /// work of theirs outlives their call).
-    func startReading() -> DispatchGroup? {
+    /// Starts the read on another thread when it has not happened yet. Whoever asks for `database`
+    /// first, that thread or a caller, does the read; the other waits for it on the lock (so a
+    /// caller never depends on a free Dispatch thread).
+    func startReading() {
         pthread_mutex_lock(mutex)
         let pending = loaded == nil
         pthread_mutex_unlock(mutex)
-        guard pending else { return nil }
-        let group = DispatchGroup()
-        DispatchQueue.global().async(group: group) { _ = self.database }
-        return group
+        guard pending else { return }
+        DispatchQueue.global().async { _ = self.database }
     }
 }

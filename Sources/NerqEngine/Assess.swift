@@ -81,9 +81,9 @@ extension Engine {
     public func assess(_ request: JSONValue) throws(NerqError) -> JSONValue {
         let req = try AssessRequest.read(request)
         // The advisory files are read on other cores while this thread reads the project (first
-        // use only). Waited for on every exit, so none of this call's work outlives it.
-        let reading = advisorySource?.startReading()
-        defer { reading?.wait() }
+        // use only). Every exit waits for that read, so none of this call's work outlives it.
+        advisorySource?.startReading()
+        defer { _ = advisorySource?.database }
         var lockfile: Lockfile?
         if let path = req.lockfilePath {
             lockfile = try Lockfile.parse(try Files.read(path), file: path)
