@@ -1,9 +1,9 @@
 // Loading an advisory database (RustSec advisory-db directory, OSV directory or OSV file) and
 // querying it.
 //
-// Load: the directory tree is walked once (readdir); `crates/<crate>/` and `rust/<pkg>/` directories
+// Load: the directory tree is walked once (getdents64); `crates/<crate>/` and `rust/<pkg>/` directories
 // and individual files become work items that are read (open/read) and parsed in parallel
-// (`DispatchQueue.concurrentPerform` over chunks, results written into per-item slots), then merged
+// (`parallelMap`: one worker per core taking the next item, results written in place), then merged
 // and sorted, so the result never depends on scheduling or on hash order.
 
 import Dispatch

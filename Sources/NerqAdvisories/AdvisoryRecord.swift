@@ -136,23 +136,22 @@ public struct AdvisoryRecord: Sendable, Equatable {
 
     /// The CVSS base score of `cvss` (nil without a vector). Computed on each use: a load validates
     /// every vector but only reported advisories need a score.
-    public var cvssScore: Double? {
-        guard let v = box.fields.cvss else { return nil }
-        return try? CVSS.baseScore(v).score
-    }
+    public var cvssScore: Double? { cvssRating?.score }
 
     /// The qualitative rating of `cvss`, else the severity the source states, else nil.
-    public var severity: Severity? {
-        guard let v = box.fields.cvss, let s = try? CVSS.baseScore(v) else { return box.fields.statedSeverity }
-        return Severity(rawValue: s.severity)
+    public var severity: Severity? { cvssRating?.severity ?? box.fields.statedSeverity }
+
+    private var cvssRating: (score: Double, severity: Severity?)? {
+        guard let v = box.fields.cvss, let s = try? CVSS.baseScore(v) else { return nil }
+        return (s.score, Severity(rawValue: s.severity))
     }
 
     /// The core's `Advisory` for a `nerq.signals` document.
     public var signal: Advisory {
         let f = box.fields
-        let scored = f.cvss.flatMap { try? CVSS.baseScore($0) }
-        let severity = scored.flatMap { Severity(rawValue: $0.severity) } ?? f.statedSeverity
-        return Advisory(id: f.id, kind: f.kind, severity: severity, cvss: f.cvss, cvssScore: scored?.score, title: f.title,
+        let rating = cvssRating
+        return Advisory(id: f.id, kind: f.kind, severity: rating?.severity ?? f.statedSeverity, cvss: f.cvss,
+                        cvssScore: rating?.score, title: f.title,
                         aliases: f.aliases, patched: f.patched, url: f.url, date: f.date, withdrawn: f.withdrawn)
     }
 

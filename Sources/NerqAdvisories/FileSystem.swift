@@ -59,7 +59,7 @@ enum FS {
         return body(fd, out)
     }
 
-    /// The entries of the open directory `fd`, read with getdents64 into a stack buffer:
+    /// The entries of the open directory `fd` (which stays open, owned by the caller), read with getdents64 into a stack buffer:
     /// fdopendir/readdir would add an fstat and two fcntl calls per directory (2,700 system calls
     /// for the advisory-db's 908 crate directories). nil when reading fails.
     static func entries(_ fd: Int32) -> [Entry]? {
@@ -104,11 +104,6 @@ enum FS {
         return out
     }
 
-    /// The entries of the directory `fd` (which stays open, owned by the caller), or nil.
-    static func list(_ fd: Int32) -> [Entry]? {
-        entries(fd)
-    }
-
     /// The entries of the directory at `path`, or nil.
     static func list(path: String) -> [Entry]? {
         withDirectory(AT_FDCWD, path) { _, entries in entries }
@@ -117,9 +112,9 @@ enum FS {
     /// Largest file read whole (advisories are a few KiB; OSV dumps can be larger).
     static let maxFileSize = 256 << 20
 
-    /// Reads the file `name` (relative to directory `dir`, or a path with AT_FDCWD) into `buffer`,
+    /// Reads the regular file `name` (relative to directory `dir`, or a path with AT_FDCWD) into `buffer`,
     /// growing it as needed, and returns the number of bytes read, or an error message.
-    static func read(_ dir: Int32, _ name: String, into buffer: inout [UInt8], regular: Bool = false) -> Result<Int, ReadError> {
+    static func read(_ dir: Int32, _ name: String, into buffer: inout [UInt8]) -> Result<Int, ReadError> {
         let fd = openat(dir, name, O_RDONLY | O_CLOEXEC)
         if fd < 0 { return .failure(ReadError(message: "cannot open: \(errnoText())")) }
         defer { close(fd) }
@@ -140,10 +135,10 @@ enum FS {
             }
             if n == 0 { return .success(used) }
             used += n
-            // A regular file returns less than asked for only at its end (Linux file systems
-            // do not split reads of regular files): skip the read that would return 0. An
-            // advisory is read with one call instead of two.
-            if regular && used < buffer.count { return .success(used) }
+            // Only regular files are read here (the listing said so), and a regular file returns
+            // less than asked for only at its end (Linux file systems do not split reads of
+            // regular files): skip the read that would return 0. An advisory is one call.
+            if used < buffer.count { return .success(used) }
         }
     }
 
@@ -156,11 +151,6 @@ enum FS {
         return String(cString: s)
     }
 
-    /// Number of CPUs online (at least 1).
-    static var cpuCount: Int {
-        let n = sysconf(Int32(_SC_NPROCESSORS_ONLN))
-        return n > 0 ? Int(n) : 1
-    }
 }
 
 @inline(__always)

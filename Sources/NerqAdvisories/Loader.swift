@@ -2,7 +2,6 @@
 
 import Dispatch
 import NerqCore
-import Synchronization
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -146,25 +145,13 @@ extension AdvisoryDatabase {
     /// opened by the workers stay open (in `dirFDs`, closed by the caller).
     static func collect(root: String, filter: Set<String>?, into items: inout [WorkItem],
                         dirFDs: inout [Int32]) throws(NerqError) {
-        guard let rootFD = FS.openDirectory(AT_FDCWD, root) else {
-            throw NerqError(.ioError, "cannot open directory \(root): \(FS.errnoText())", path: root)
-        }
-        dirFDs.append(rootFD)
-        guard let entries = FS.list(rootFD) else {
-            throw NerqError(.ioError, "cannot read directory \(root): \(FS.errnoText())", path: root)
-        }
+        let (rootFD, entries) = try openListing(AT_FDCWD, root, root: root, dirFDs: &dirFDs)
         for e in entries where !e.name.hasPrefix(".") {
             switch e.kind {
             case .directory where e.name == "crates" || e.name == "rust":
                 let collection: AdvisoryRecord.Collection = e.name == "crates" ? .crates : .rust
                 if filter != nil && collection == .rust { continue }
-                guard let fd = FS.openDirectory(rootFD, e.name) else {
-                    throw NerqError(.ioError, "cannot open directory \(root)/\(e.name): \(FS.errnoText())", path: root)
-                }
-                dirFDs.append(fd)
-                guard let sub = FS.list(fd) else {
-                    throw NerqError(.ioError, "cannot read directory \(root)/\(e.name): \(FS.errnoText())", path: root)
-                }
+                let (fd, sub) = try openListing(rootFD, e.name, root: root, dirFDs: &dirFDs)
                 for s in sub where !s.name.hasPrefix(".") {
                     switch s.kind {
                     case .directory:
@@ -186,6 +173,20 @@ extension AdvisoryDatabase {
         }
     }
 
+    /// Opens the directory `name` (relative to `parent`), keeps it open in `dirFDs` and lists it.
+    static func openListing(_ parent: Int32, _ name: String, root: String,
+                            dirFDs: inout [Int32]) throws(NerqError) -> (fd: Int32, entries: [FS.Entry]) {
+        let shown = parent == AT_FDCWD ? name : "\(root)/\(name)"
+        guard let fd = FS.openDirectory(parent, name) else {
+            throw NerqError(.ioError, "cannot open directory \(shown): \(FS.errnoText())", path: root)
+        }
+        dirFDs.append(fd)
+        guard let entries = FS.entries(fd) else {
+            throw NerqError(.ioError, "cannot read directory \(shown): \(FS.errnoText())", path: root)
+        }
+        return (fd, entries)
+    }
+
     static func collectOSV(dir: String, rel: String, depth: Int, into items: inout [WorkItem]) {
         guard depth <= maxOSVDepth, let entries = FS.list(path: dir) else { return }
         for e in entries where !e.name.hasPrefix(".") {
@@ -202,27 +203,12 @@ extension AdvisoryDatabase {
 
     // MARK: - Parallel processing
 
-    /// Processes the items on all cores; result `i` belongs to item `i`. One worker per core takes
-    /// the next unprocessed item until none is left (crate directories differ in size, so this
-    /// balances better than fixed chunks), with its own read buffer and CVSS checks.
+    /// Processes the items on all cores (one worker per core, each with its own read buffer and
+    /// CVSS checks); result `i` belongs to item `i`.
     static func run(_ items: [WorkItem]) -> [[Outcome]] {
-        let n = items.count
-        let slots = Slots<[Outcome]>(count: n, initial: [])
-        let workers = n < 8 ? 1 : min(FS.cpuCount, n)
-        let next = Atomic<Int>(0)
-        items.withUnsafeBufferPointer { buf in
-            let shared = UnsafeSendable(buf)
-            DispatchQueue.concurrentPerform(iterations: workers) { _ in
-                var buffer: [UInt8] = []
-                let checks = CVSSChecks()
-                while true {
-                    let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                    guard i < shared.value.count else { break }
-                    slots.set(i, process(shared.value[i], buffer: &buffer, cvssChecks: checks))
-                }
-            }
+        parallelMap(items, workerState: { (buffer: [UInt8](), checks: CVSSChecks()) }) { worker, item in
+            process(item, buffer: &worker.buffer, cvssChecks: worker.checks)
         }
-        return slots.collect()
     }
 
     static func process(_ item: WorkItem, buffer: inout [UInt8], cvssChecks: CVSSChecks) -> [Outcome] {
@@ -248,7 +234,7 @@ extension AdvisoryDatabase {
     static func processFile(dir: Int32, name: String, rel: String, type: FileType, buffer: inout [UInt8],
                             cvssChecks: CVSSChecks) -> [Outcome] {
         let count: Int
-        switch FS.read(dir, name, into: &buffer, regular: true) {
+        switch FS.read(dir, name, into: &buffer) {
         case .success(let n): count = n
         case .failure(let e): return [.file, .error(AdvisoryLoadError(file: rel, line: nil, message: e.message))]
         }
@@ -310,33 +296,3 @@ extension AdvisoryDatabase {
         return String(p)
     }
 }
-
-/// Per-index result slots written concurrently (each index by exactly one task) and read after
-/// all tasks finished.
-final class Slots<T>: @unchecked Sendable {
-    private let storage: UnsafeMutableBufferPointer<T>
-
-    init(count: Int, initial: T) {
-        storage = UnsafeMutableBufferPointer<T>.allocate(capacity: max(count, 0))
-        storage.initialize(repeating: initial)
-    }
-
-    deinit {
-        storage.deinitialize()
-        storage.deallocate()
-    }
-
-    func set(_ i: Int, _ value: T) {
-        guard i >= 0 && i < storage.count else { return }
-        storage[i] = value
-    }
-
-    func collect() -> [T] { Array(storage) }
-}
-
-/// A read-only buffer shared with the concurrent tasks for the duration of `run`.
-struct UnsafeSendable<T>: @unchecked Sendable {
-    let value: T
-    init(_ value: T) { self.value = value }
-}
-

@@ -22,25 +22,29 @@ public enum JSONText {
     /// joined in order: the bytes are the same as a sequential encoding. Out of memory: `body`
     /// gets nil.
     public static func withEncoded<R>(_ value: JSONValue, _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
-        var w = Writer()
-        w.parallel = true
+        let w = written(value)
         defer { w.deallocate() }
-        w.write(value)
         return body(w.failed ? nil : UnsafeBufferPointer(start: w.base, count: w.count))
     }
 
     /// The encoding as a NUL-terminated C string in malloc'd memory, owned by the caller (`free`),
     /// or nil when memory ran out. The writer's own buffer is handed over, not copied.
     public static func cString(_ value: JSONValue) -> UnsafeMutablePointer<CChar>? {
-        var w = Writer()
-        w.parallel = true
-        w.write(value)
+        var w = written(value)
         w.byte(0)
         guard !w.failed, let base = w.base else {
             w.deallocate()
             return nil
         }
         return UnsafeMutableRawPointer(base).assumingMemoryBound(to: CChar.self)
+    }
+
+    /// A writer holding `value`'s encoding (long arrays encoded on all cores).
+    static func written(_ value: JSONValue) -> Writer {
+        var w = Writer()
+        w.parallel = true
+        w.write(value)
+        return w
     }
 
     /// Arrays at least this long are split across cores (smaller ones are not worth a thread hop).

@@ -17,15 +17,14 @@ final class AdvisorySource: @unchecked Sendable {
     private var found: AdvisoryDatabase.Found?
     private var loaded: AdvisoryDatabase?
 
-    init(found: AdvisoryDatabase.Found) {
+    convenience init(found: AdvisoryDatabase.Found) { self.init(found: found, loaded: nil) }
+
+    convenience init(loaded: AdvisoryDatabase) { self.init(found: nil, loaded: loaded) }
+
+    private init(found: AdvisoryDatabase.Found?, loaded: AdvisoryDatabase?) {
         mutex = .allocate(capacity: 1)
         pthread_mutex_init(mutex, nil)
         self.found = found
-    }
-
-    init(loaded: AdvisoryDatabase) {
-        mutex = .allocate(capacity: 1)
-        pthread_mutex_init(mutex, nil)
         self.loaded = loaded
     }
 
