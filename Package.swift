@@ -29,7 +29,7 @@ let package = Package(
         .target(name: "NerqCargo", dependencies: ["NerqCore", "NerqTOML"]),
         .target(name: "NerqAdvisories", dependencies: ["NerqCore", "NerqTOML", "NerqIO", "CNerqSys"]),
         // Reads each crate's own source: unsafe code, capabilities, tests, docs (a Rust lexer over bytes).
-        .target(name: "NerqScan"),
+        .target(name: "NerqScan", dependencies: ["NerqCore"]),
         // Registry data: the crates.io database dump (tarball or folder) into a SQLite store, and
         // cargo's local index cache.
         .target(name: "NerqRegistry", dependencies: ["NerqCore", "NerqIO", "CSQLite", "CZlib"]),

@@ -203,10 +203,10 @@ extension AdvisoryDatabase {
 
     // MARK: - Parallel processing
 
-    /// Processes the items on all cores (one worker per core, each with its own read buffer and
-    /// CVSS checks); result `i` belongs to item `i`.
+    /// Processes the items on `fileReaderThreads` workers, each with its own read buffer and CVSS
+    /// checks; result `i` belongs to item `i`.
     static func run(_ items: [WorkItem]) -> [[Outcome]] {
-        parallelMap(items, workerState: { (buffer: [UInt8](), checks: CVSSChecks()) }) { worker, item in
+        parallelMap(items, threads: fileReaderThreads, workerState: { (buffer: [UInt8](), checks: CVSSChecks()) }) { worker, item in
             process(item, buffer: &worker.buffer, cvssChecks: worker.checks)
         }
     }

@@ -1,5 +1,5 @@
 import Glibc
-import Synchronization
+import NerqCore
 
 public struct ScanOptions: Sendable {
     /// .rs files larger than this are skipped and counted as `huge`.
@@ -51,36 +51,12 @@ public enum CrateScanner {
         scan(requests: directories.map { ScanRequest(directory: $0, options: options) }, threads: threads)
     }
 
+    /// `threads` defaults to `fileReaderThreads` (more than the cores: crate sources that are not in
+    /// the page cache are read while other workers wait on the disk).
     public static func scan(requests: [ScanRequest], threads: Int? = nil) -> [CrateScan] {
-        let n = requests.count
-        if n == 0 { return [] }
-        let cpus = Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))
-        let wanted = threads ?? (cpus > 0 ? cpus : 1)
-        let workers = max(1, min(wanted, n, 256))
-        let job = ParallelJob(requests: requests)
-        if workers == 1 {
-            job.work()
-        } else {
-            var tids: [pthread_t] = []
-            for _ in 0..<workers {
-                var tid = pthread_t()
-                let ctx = Unmanaged.passRetained(job).toOpaque()
-                let rc = pthread_create(&tid, nil, { raw in
-                    guard let raw else { return nil }
-                    let job = Unmanaged<ParallelJob>.fromOpaque(raw).takeRetainedValue()
-                    job.work()
-                    return nil
-                }, ctx)
-                if rc == 0 {
-                    tids.append(tid)
-                } else {
-                    Unmanaged<ParallelJob>.fromOpaque(ctx).release()
-                }
-            }
-            job.work()  // the caller helps too (and finishes alone if no thread started)
-            for t in tids { pthread_join(t, nil) }
+        parallelMap(requests, threads: max(1, min(threads ?? fileReaderThreads, 256)), workerState: { TokenStorage() }) { tokens, req in
+            scan(directory: req.directory, options: req.options, tokenStorage: tokens)
         }
-        return job.collect()
     }
 
     // MARK: - single crate
@@ -314,42 +290,5 @@ extension CrateScanner {
         if isCrateRoot || base == "mod.rs" || base == "lib.rs" || base == "main.rs" { return dir }
         let stem = base.hasSuffix(".rs") ? String(base.dropLast(3)) : base
         return dir.isEmpty ? stem : dir + "/" + stem
-    }
-}
-
-/// Shared state of a batch scan: a work counter and result slots.
-final class ParallelJob: Sendable {
-    let requests: [ScanRequest]
-    let next = Atomic<Int>(0)
-    let results: Mutex<[CrateScan?]>
-
-    init(requests: [ScanRequest]) {
-        self.requests = requests
-        results = Mutex(Array(repeating: nil, count: requests.count))
-    }
-
-    func work() {
-        let tokens = TokenStorage()
-        while true {
-            let i = next.wrappingAdd(1, ordering: .relaxed).oldValue
-            guard i >= 0, i < requests.count else { return }
-            let req = requests[i]
-            let r = CrateScanner.scan(directory: req.directory, options: req.options, tokenStorage: tokens)
-            results.withLock { slots in
-                if i < slots.count { slots[i] = r }
-            }
-        }
-    }
-
-    func collect() -> [CrateScan] {
-        results.withLock { slots in
-            slots.enumerated().map { idx, s in
-                if let s { return s }
-                var e = CrateScan()
-                e.directory = idx < requests.count ? requests[idx].directory : ""
-                e.error = "not scanned"
-                return e
-            }
-        }
     }
 }
