@@ -36,6 +36,8 @@ let package = Package(
         .executableTarget(name: "nerq-registry-bench", dependencies: ["NerqRegistry", "NerqCore", "CSQLite"],
                           path: "Sources/nerq-registry-bench"),
         .executableTarget(name: "nerq-scan-bench", dependencies: ["NerqScan"], path: "Sources/nerq-scan-bench"),
+        .executableTarget(name: "nerq-assess-phases", dependencies: ["NerqEngine", "NerqAdvisories", "NerqCargo", "NerqCore", "NerqIO", "NerqTOML"],
+                          path: "Sources/nerq-assess-phases"),
         // Loads data through the collectors and answers score/assess/preflight requests.
         .target(name: "NerqEngine", dependencies: ["NerqCore", "NerqIO", "NerqCargo", "NerqAdvisories", "NerqScan", "NerqRegistry"]),
         .target(name: "NerqABI", dependencies: ["NerqEngine", "NerqCore", "CJansson"]),

@@ -36,11 +36,7 @@ public enum PackageSource: Sendable, Equatable {
     }
 
     static func withoutRevision(_ source: String) -> Substring {
-        withoutRevision(Substring(source))
-    }
-
-    static func withoutRevision(_ source: Substring) -> Substring {
-        guard let hash = source.utf8.firstIndex(of: UInt8(ascii: "#")) else { return source }
+        guard let hash = source.utf8.firstIndex(of: UInt8(ascii: "#")) else { return Substring(source) }
         return source[..<hash]
     }
 
@@ -114,14 +110,26 @@ public struct Lockfile: Sendable {
             guard case .table(let t) = item else {
                 throw NerqError(.parseError, "\(file): `package` must be an array of tables", path: file)
             }
-            guard let name = t.string("name"), !name.isEmpty else {
+            // One walk over the table's entries picks out the keys (TOML keys are unique).
+            var nameValue, versionValue, sourceValue, checksumValue, dependenciesValue: TOMLValue?
+            for e in t.entries {
+                switch e.key {
+                case "name": nameValue = e.value
+                case "version": versionValue = e.value
+                case "source": sourceValue = e.value
+                case "checksum": checksumValue = e.value
+                case "dependencies": dependenciesValue = e.value
+                default: break
+                }
+            }
+            guard let name = nameValue?.stringValue, !name.isEmpty else {
                 throw NerqError(.parseError, "\(file):\(t.line): [[package]] without a name", path: "\(file):\(t.line)")
             }
-            guard let version = t.string("version"), !version.isEmpty else {
+            guard let version = versionValue?.stringValue, !version.isEmpty else {
                 throw NerqError(.parseError, "\(file):\(t.line): package \(name) has no version", path: "\(file):\(t.line)")
             }
             var deps: [String] = []
-            if let d = t["dependencies"] {
+            if let d = dependenciesValue {
                 guard case .array(let list) = d else {
                     throw NerqError(.parseError, "\(file):\(t.line(forKey: "dependencies") ?? t.line): dependencies of \(name) must be an array",
                                     path: "\(file):\(t.line)")
@@ -134,9 +142,9 @@ public struct Lockfile: Sendable {
                     deps.append(s)
                 }
             }
-            let checksum = t.string("checksum")
+            let checksum = checksumValue?.stringValue
             if checksum != nil { hasInlineChecksums = true }
-            packages.append(LockedPackage(name: name, version: version, source: PackageSource(t.string("source")),
+            packages.append(LockedPackage(name: name, version: version, source: PackageSource(sourceValue?.stringValue),
                                           checksum: checksum, dependencyRefs: deps, line: t.line))
         }
         if format == 0 { format = root["metadata"] != nil && !hasInlineChecksums ? 1 : 2 }
@@ -173,32 +181,38 @@ public struct Lockfile: Sendable {
     }
 
     /// Resolves `name`, `name version` and `name version (source)` references to indices.
-    /// References are cut on the UTF-8 bytes of their spaces (no Character walk, no arrays per
-    /// reference): a lockfile has thousands of them.
+    /// References are cut and compared on their UTF-8 bytes, and packages are found by a hash of
+    /// their name's bytes (then compared byte for byte, as cargo compares): no String is built or
+    /// hashed per reference, and a lockfile has thousands of them.
     static func resolve(_ packages: [LockedPackage], file: String) -> ([[Int]], [String]) {
-        var byName: [String: [Int]] = [:]
-        for (i, p) in packages.enumerated() { byName[p.name, default: []].append(i) }
+        var byName: [UInt64: [Int]] = [:]
+        byName.reserveCapacity(packages.count)
+        for (i, p) in packages.enumerated() { byName[Bytes.hash(p.name), default: []].append(i) }
         var edges = [[Int]](repeating: [], count: packages.count)
         var issues: [String] = []
         for (i, p) in packages.enumerated() {
             edges[i].reserveCapacity(p.dependencyRefs.count)
             for ref in p.dependencyRefs {
-                let parts = Reference(ref)
-                let candidates = byName[String(parts.name)] ?? []
-                var found = -1, count = 0
-                for c in candidates where parts.accepts(packages[c]) {
-                    if count == 0 { found = c }
-                    count += 1
-                }
-                if count > 1 && parts.source == nil {
-                    // No source written: cargo takes the one path package of that name and version
-                    // (path dependencies never list a source), as its lockfile decoder does.
-                    var paths = 0
-                    for c in candidates where parts.accepts(packages[c]) && packages[c].source == .path {
-                        found = c
-                        paths += 1
+                var text = ref
+                let (found, count) = text.withUTF8 { bytes -> (Int, Int) in
+                    let parts = Reference(bytes)
+                    let candidates = byName[Bytes.hash(parts.name)] ?? []
+                    var found = -1, count = 0
+                    for c in candidates where parts.accepts(packages[c]) {
+                        if count == 0 { found = c }
+                        count += 1
                     }
-                    if paths == 1 { count = 1 }
+                    if count > 1 && parts.source == nil {
+                        // No source written: cargo takes the one path package of that name and version
+                        // (path dependencies never list a source), as its lockfile decoder does.
+                        var paths = 0
+                        for c in candidates where parts.accepts(packages[c]) && packages[c].source == .path {
+                            found = c
+                            paths += 1
+                        }
+                        if paths == 1 { count = 1 }
+                    }
+                    return (found, count)
                 }
                 if count == 1 && found >= 0 {
                     edges[i].append(found)
@@ -212,41 +226,69 @@ public struct Lockfile: Sendable {
     }
 
     /// A dependency reference cut at its first two spaces: name, optional version, optional
-    /// `(source)` (parentheses removed, git `#revision` dropped).
+    /// `(source)` (parentheses removed, git `#revision` dropped); views of the reference's bytes.
     struct Reference {
-        var name: Substring
-        var version: Substring?
-        var source: Substring?
+        var name: Slice<UnsafeBufferPointer<UInt8>>
+        var version: Slice<UnsafeBufferPointer<UInt8>>?
+        var source: Slice<UnsafeBufferPointer<UInt8>>?
 
-        init(_ ref: String) {
-            let u = ref.utf8
+        init(_ b: UnsafeBufferPointer<UInt8>) {
             let space = UInt8(ascii: " ")
-            guard let first = u.firstIndex(of: space) else {
-                name = Substring(ref)
+            guard let first = b.firstIndex(of: space) else {
+                name = b[...]
                 return
             }
-            name = ref[..<first]
-            let afterFirst = u.index(after: first)
-            guard let second = u[afterFirst...].firstIndex(of: space) else {
-                version = ref[afterFirst...]
+            name = b[..<first]
+            guard let second = b[(first + 1)...].firstIndex(of: space) else {
+                version = b[(first + 1)...]
                 return
             }
-            version = ref[afterFirst..<second]
-            var src = ref[u.index(after: second)...]
-            if src.utf8.first == UInt8(ascii: "("), src.utf8.last == UInt8(ascii: ")"), src.utf8.count >= 2 {
+            version = b[(first + 1)..<second]
+            var src = b[(second + 1)...]
+            if src.count >= 2, src.first == UInt8(ascii: "("), src.last == UInt8(ascii: ")") {
                 src = src.dropFirst().dropLast()
             }
-            source = PackageSource.withoutRevision(src)
+            if let hash = src.firstIndex(of: UInt8(ascii: "#")) { src = src[..<hash] }
+            source = src
         }
 
         /// Byte equality, as cargo compares (and without `StringProtocol`'s Unicode-aware `==`).
         func accepts(_ p: LockedPackage) -> Bool {
-            if let version, !p.version.utf8.elementsEqual(version.utf8) { return false }
+            guard Bytes.equal(p.name, name) else { return false }  // candidates share a hash of the name
+            if let version, !Bytes.equal(p.version, version) { return false }
             if let source {
                 guard let raw = p.source.raw else { return false }
-                return PackageSource.withoutRevision(Substring(raw)).utf8.elementsEqual(source.utf8)
+                return Bytes.equal(raw, source, upTo: UInt8(ascii: "#"))
             }
             return true
+        }
+    }
+
+    /// Byte-level hashing and comparison of strings against slices of another string's bytes.
+    enum Bytes {
+        /// FNV-1a of the bytes (deterministic; collisions are told apart by `equal`).
+        static func hash<C: Collection<UInt8>>(_ bytes: C) -> UInt64 {
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+            for c in bytes { h = (h ^ UInt64(c)) &* 0x100_0000_01b3 }
+            return h
+        }
+
+        static func hash(_ s: String) -> UInt64 {
+            s.utf8.withContiguousStorageIfAvailable { hash($0) } ?? hash(s.utf8)
+        }
+
+        /// Whether `s` (cut at its first `stop` byte, when given) has exactly the bytes of `b`.
+        static func equal(_ s: String, _ b: Slice<UnsafeBufferPointer<UInt8>>, upTo stop: UInt8? = nil) -> Bool {
+            func same<C: Collection<UInt8>>(_ u: C) -> Bool {
+                var k = b.startIndex
+                for c in u {
+                    if c == stop { break }
+                    guard k < b.endIndex, b[k] == c else { return false }
+                    k += 1
+                }
+                return k == b.endIndex
+            }
+            return s.utf8.withContiguousStorageIfAvailable { same($0) } ?? same(s.utf8)
         }
     }
 }

@@ -61,10 +61,74 @@ public enum CVSS {
     /// Checks a vector as strictly as `baseScore` without scoring it (a database load validates
     /// every vector but scores only those of the advisories it reports).
     public static func validate(_ vector: String) throws(CVSSError) {
+        // Valid vectors (nearly all) are checked on their bytes without building anything; the
+        // metric parser runs only to say what is wrong with an invalid one.
         switch try version(of: vector) {
-        case .v3_0: _ = try parseMetrics(vector, allowed: CVSS3.allowed, mandatory: CVSS3.mandatory, version: "3.0")
-        case .v3_1: _ = try parseMetrics(vector, allowed: CVSS3.allowed, mandatory: CVSS3.mandatory, version: "3.1")
-        case .v4_0: _ = try parseMetrics(vector, allowed: CVSS4.allowed, mandatory: CVSS4.mandatory, version: "4.0")
+        case .v3_0, .v3_1:
+            if MetricTable.v3.accepts(vector) { return }
+            _ = try parseMetrics(vector, allowed: CVSS3.allowed, mandatory: CVSS3.mandatory, version: vector.hasPrefix("CVSS:3.0/") ? "3.0" : "3.1")
+        case .v4_0:
+            if MetricTable.v4.accepts(vector) { return }
+            _ = try parseMetrics(vector, allowed: CVSS4.allowed, mandatory: CVSS4.mandatory, version: "4.0")
+        }
+    }
+
+    /// A version's metrics and their allowed values as bytes, for `validate`'s fast check.
+    struct MetricTable {
+        static let v3 = MetricTable(allowed: CVSS3.allowed, mandatory: CVSS3.mandatory)
+        static let v4 = MetricTable(allowed: CVSS4.allowed, mandatory: CVSS4.mandatory)
+
+        let keys: [[UInt8]]
+        let values: [[[UInt8]]]
+        let mandatory: UInt64  // bit k: keys[k] must appear
+
+        init(allowed: [String: [String]], mandatory: [String]) {
+            let names = allowed.keys.sorted()
+            keys = names.map { Array($0.utf8) }
+            values = names.map { (allowed[$0] ?? []).map { Array($0.utf8) } }
+            var mask: UInt64 = 0
+            for (k, name) in names.enumerated() where k < 64 && mandatory.contains(name) { mask |= 1 << UInt64(k) }
+            self.mandatory = mask
+        }
+
+        /// Whether `vector` (after its `CVSS:x.y` prefix) is `/`-separated `METRIC:VALUE` fields, each
+        /// metric known, at most once, with an allowed value, and every mandatory metric present:
+        /// exactly what `parseMetrics` accepts.
+        func accepts(_ vector: String) -> Bool {
+            var vector = vector
+            return vector.withUTF8 { b -> Bool in
+                guard keys.count <= 64, var i = b.firstIndex(of: UInt8(ascii: "/")) else { return false }
+                var seen: UInt64 = 0
+                while i < b.count {  // b[i] is the "/" before a field
+                    let start = i + 1
+                    var colon = -1
+                    var end = start
+                    while end < b.count && b[end] != UInt8(ascii: "/") {
+                        if b[end] == UInt8(ascii: ":") {
+                            if colon >= 0 { return false }
+                            colon = end
+                        }
+                        end += 1
+                    }
+                    guard colon > start, colon < end - 1 else { return false }  // "K:V", both non-empty
+                    guard let k = keys.firstIndex(where: { equal(b, start, colon, $0) }) else { return false }
+                    let bit: UInt64 = 1 << UInt64(k)
+                    guard seen & bit == 0, values[k].contains(where: { equal(b, colon + 1, end, $0) }) else { return false }
+                    seen |= bit
+                    i = end
+                }
+                return seen & mandatory == mandatory
+            }
+        }
+
+        private func equal(_ b: UnsafeBufferPointer<UInt8>, _ from: Int, _ to: Int, _ word: [UInt8]) -> Bool {
+            guard to - from == word.count else { return false }
+            var k = 0
+            while k < word.count {
+                if b[from + k] != word[k] { return false }
+                k += 1
+            }
+            return true
         }
     }
 

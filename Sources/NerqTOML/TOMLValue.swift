@@ -288,13 +288,8 @@ public struct TOMLTable: Sendable {
     }
 
     public subscript(key: String) -> TOMLValue? {
-        guard let i = index(forKey: key) else { return nil }
-        var j = 0
-        for e in entries {  // avoid a trapping subscript even if invariants were broken
-            if j == i { return e.value }
-            j += 1
-        }
-        return nil
+        guard let i = index(forKey: key), entries.indices.contains(i) else { return nil }
+        return entries[i].value
     }
 
     /// Source line of the entry for `key`, if known.

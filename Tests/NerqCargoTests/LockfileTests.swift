@@ -29,6 +29,66 @@ import NerqTestSupport
         #expect(zip(lock.packages, lock.dependencies).allSatisfy { $0.dependencyRefs.count == $1.count })
     }
 
+    /// Every edge points at the package its reference names: same name, same version when the
+    /// reference gives one, same source (without a git `#revision`) when it gives one.
+    @Test(arguments: expected.map(\.0))
+    func referencesResolveToTheNamedPackage(_ name: String) throws {
+        guard let bytes = SharedData.bytes("lockfiles/\(name).Cargo.lock") else {
+            #expect(!SharedData.isCI, "shared data missing under CI")
+            return
+        }
+        let lock = try Lockfile.parse(bytes, file: "\(name).Cargo.lock")
+        var checked = 0
+        for (p, targets) in zip(lock.packages, lock.dependencies) {
+            for (ref, t) in zip(p.dependencyRefs, targets) {
+                let words = ref.split(separator: " ", maxSplits: 2).map(String.init)
+                let target = lock.packages[t]
+                #expect(target.name == words[0], "\(ref) -> \(target.id)")
+                if words.count > 1 { #expect(target.version == words[1], "\(ref) -> \(target.id)") }
+                if words.count > 2 {
+                    let source = String(words[2].dropFirst().dropLast())
+                    #expect(target.source.raw.map { String(PackageSource.withoutRevision($0)) } == String(PackageSource.withoutRevision(source)),
+                            "\(ref) -> \(target.id)")
+                }
+                checked += 1
+            }
+        }
+        #expect(checked > 100)
+    }
+
+    @Test func referencesWithSourcesAndRevisions() throws {
+        let text = """
+        version = 3
+        [[package]]
+        name = "app"
+        version = "0.1.0"
+        dependencies = ["dup 1.0.0 (registry+https://github.com/rust-lang/crates.io-index)", "dup 1.0.0 (git+https://example.com/dup#abc123)", "local", "dupe 2.0.0"]
+        [[package]]
+        name = "dup"
+        version = "1.0.0"
+        source = "registry+https://github.com/rust-lang/crates.io-index"
+        [[package]]
+        name = "dup"
+        version = "1.0.0"
+        source = "git+https://example.com/dup#abc123def"
+        [[package]]
+        name = "local"
+        version = "0.2.0"
+        [[package]]
+        name = "dupe"
+        version = "2.0.0"
+        [[package]]
+        name = "dupe"
+        version = "2.0.0"
+        source = "registry+https://github.com/rust-lang/crates.io-index"
+        """
+        let lock = try Lockfile.parse(Array(text.utf8))
+        // `dupe 2.0.0` without a source is ambiguous between a path and a registry package:
+        // cargo takes the path one.
+        #expect(lock.dependencies.first == [1, 2, 3, 4])
+        #expect(lock.issues.isEmpty, "\(lock.issues)")
+    }
+
     @Test func legacyMetadataChecksums() throws {
         guard let bytes = SharedData.bytes("lockfiles/nushell-0.4.0.Cargo.lock") else { return }
         let lock = try Lockfile.parse(bytes)

@@ -137,6 +137,48 @@ private func score(_ vector: String) -> Double? {
         }
     }
 
+    /// `validate` checks vectors on their bytes and runs the metric parser only for the error: the
+    /// two must agree on every vector, valid or not. Real vectors, the malformed fixtures, and every
+    /// vector from cutting, doubling or corrupting a real one at each position.
+    @Test func validateAgreesWithTheMetricParser() throws {
+        var vectors = try fixtureRows("cvss_advisory_db.tsv").compactMap(\.first)
+        let real = Array(Set(vectors)).sorted().prefix(40)
+        vectors += try fixtureRows("cvss_malformed.tsv").compactMap(\.first)
+        for v in real {
+            let b = Array(v.utf8)
+            for i in 0...b.count {
+                vectors.append(String(decoding: b[..<i], as: UTF8.self))            // cut
+                for c in ["/", ":", "N", "X", "//"] {                                 // insert
+                    vectors.append(String(decoding: b[..<i] + Array(c.utf8) + b[i...], as: UTF8.self))
+                }
+                if i < b.count {                                                      // drop one byte
+                    vectors.append(String(decoding: b[..<i] + b[(i + 1)...], as: UTF8.self))
+                }
+            }
+            vectors.append(v + "/" + (v.split(separator: "/").last.map(String.init) ?? ""))  // a metric twice
+        }
+        var disagreements: [String] = []
+        for v in vectors {
+            var viaParser: String? = nil
+            do throws(CVSSError) {
+                switch try CVSS.version(of: v) {
+                case .v3_0: _ = try CVSS.parseMetrics(v, allowed: CVSS3.allowed, mandatory: CVSS3.mandatory, version: "3.0")
+                case .v3_1: _ = try CVSS.parseMetrics(v, allowed: CVSS3.allowed, mandatory: CVSS3.mandatory, version: "3.1")
+                case .v4_0: _ = try CVSS.parseMetrics(v, allowed: CVSS4.allowed, mandatory: CVSS4.mandatory, version: "4.0")
+                }
+            } catch {
+                viaParser = error.message
+            }
+            var viaValidate: String? = nil
+            do throws(CVSSError) { try CVSS.validate(v) } catch { viaValidate = error.message }
+            if viaParser != viaValidate { disagreements.append("\(v): parser \(viaParser ?? "ok"), validate \(viaValidate ?? "ok")") }
+        }
+        print("cvss validate vs parser: \(vectors.count) vectors, \(disagreements.count) disagreements")
+        for d in disagreements.prefix(10) { print("  \(d)") }
+        #expect(vectors.count > 10_000)
+        #expect(disagreements.isEmpty)
+    }
+
     @Test func errorKindsAndMessages() {
         func kind(_ v: String) -> CVSSError.Kind? {
             do {
