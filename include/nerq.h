@@ -85,8 +85,10 @@ typedef struct nerq_engine nerq_engine;
  *                 "ignore": ["RUSTSEC-2020-0071", "CVE-2020-26235"]}}
  * Unknown keys are an error (unknown_key, naming them). The advisory database is found here (a
  * missing or empty one is a creation error) and read on first use: the first nerq_assess reads it
- * on other cores while it parses the project's lockfile, and other threads calling meanwhile wait
- * for that one read. Malformed advisory files are never creation errors: they are listed in each
+ * on other threads while it parses the project's lockfile, and other threads calling meanwhile wait
+ * for that one read. Reading files (the database, crate sources) runs on up to max(16, cores)
+ * threads the library starts and joins within the call: files not in the page cache are read in
+ * parallel. Malformed advisory files are never creation errors: they are listed in each
  * assessment's database.errors.
  * Returns a new engine (free with nerq_engine_free), or NULL on failure. On failure, if error is not
  * NULL, *error receives a NEW reference to an {"error": ...} document (NULL if memory ran out); on

@@ -3,7 +3,8 @@
 //
 // Load: the directory tree is walked once (getdents64); `crates/<crate>/` and `rust/<pkg>/` directories
 // and individual files become work items that are read (open/read) and parsed in parallel
-// (`parallelMap`: one worker per core taking the next item, results written in place), then merged
+// (`parallelMap` on `fileReaderThreads` workers, each taking the next item, results written in
+// place: more readers than cores keep reads in flight when the files are not cached), then merged
 // and sorted, so the result never depends on scheduling or on hash order.
 
 import Dispatch

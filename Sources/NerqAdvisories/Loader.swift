@@ -87,7 +87,7 @@ extension AdvisoryDatabase {
 
         deinit { for fd in dirFDs { close(fd) } }
 
-        /// Reads and parses every advisory file on all cores. Call once.
+        /// Reads and parses every advisory file in parallel (`run`). Call once.
         public func read() -> AdvisoryDatabase {
             AdvisoryDatabase.assemble(path: path, outcomes: AdvisoryDatabase.run(items), filter: filter)
         }

@@ -30,7 +30,7 @@ enum LocalSources {
     }
 
     /// One result per wanted crate (nil where it is not on disk or could not be scanned), in order;
-    /// the scans run on all cores.
+    /// the scans run on `fileReaderThreads` threads.
     static func scan(_ wanted: [Wanted], vendorDirs: [String] = []) -> [Found?] {
         var requests: [ScanRequest] = []
         var owners: [Int] = []
