@@ -127,12 +127,24 @@ def drop_caches():
         return False
 
 
+def cached_bytes(path):
+    """Bytes of `path` in the page cache (util-linux fincore), or None where fincore is missing."""
+    try:
+        out = subprocess.run(["fincore", "--bytes", "--noheadings", "--output", "RES", str(path)],
+                             capture_output=True, text=True)
+        return int(out.stdout.strip()) if out.returncode == 0 else None
+    except (FileNotFoundError, ValueError):
+        return None
+
+
 cold_names = ["cargo-audit", "nerq flagged", "nerq all", "nerq db load"] + (["static flagged"] if static_cli else [])
 warm_files = sorted({f for k in cold_names for f in shared_libraries(cmds[k][0])} | {str(lock)})
 if warm_only:
     print("cold: skipped (--warm-only)")
 elif not drop_caches():
     print("cold: skipped: the page cache cannot be dropped here (needs root and a writable /proc/sys/vm/drop_caches)")
+elif cached_bytes(next(db.glob("crates/*/*.md"))):
+    print("cold: skipped: dropping the caches left the advisory files in memory here")
 else:
     cold_runs = max(3, runs // 2)
     cold = {k: [] for k in cold_names}
