@@ -98,7 +98,7 @@ extension AdvisoryDatabase {
                                     collection: AdvisoryRecord.Collection = .crates) -> Result<AdvisoryRecord, AdvisoryLoadError> {
         var bytes = Array(text.utf8)
         let outcomes = bytes.withUnsafeMutableBytes { raw in
-            parseFile(UnsafeRawBufferPointer(raw), rel: file, type: .rustsec(collection), cvssChecks: CVSSChecks())
+            parseFile(UnsafeRawBufferPointer(raw), rel: file, type: .rustsec(collection))
         }
         let db = assemble(path: file, outcomes: [outcomes], filter: nil)
         if let e = db.errors.first { return .failure(e) }
@@ -110,7 +110,7 @@ extension AdvisoryDatabase {
     public static func parseOSV(_ text: String, file: String = "record.json") -> (records: [AdvisoryRecord], errors: [AdvisoryLoadError]) {
         var bytes = Array(text.utf8)
         let outcomes = bytes.withUnsafeMutableBytes { raw in
-            parseFile(UnsafeRawBufferPointer(raw), rel: file, type: .osv, cvssChecks: CVSSChecks())
+            parseFile(UnsafeRawBufferPointer(raw), rel: file, type: .osv)
         }
         let db = assemble(path: file, outcomes: [outcomes], filter: nil)
         return (db.advisories, db.errors)
@@ -203,26 +203,26 @@ extension AdvisoryDatabase {
 
     // MARK: - Parallel processing
 
-    /// Processes the items on `fileReaderThreads` workers, each with its own read buffer and CVSS
-    /// checks; result `i` belongs to item `i`.
+    /// Processes the items on `fileReaderThreads` workers, each with its own read buffer; result
+    /// `i` belongs to item `i`.
     static func run(_ items: [WorkItem]) -> [[Outcome]] {
-        parallelMap(items, threads: fileReaderThreads, workerState: { (buffer: [UInt8](), checks: CVSSChecks()) }) { worker, item in
-            process(item, buffer: &worker.buffer, cvssChecks: worker.checks)
+        parallelMap(items, threads: fileReaderThreads, workerState: { [UInt8]() }) { buffer, item in
+            process(item, buffer: &buffer)
         }
     }
 
-    static func process(_ item: WorkItem, buffer: inout [UInt8], cvssChecks: CVSSChecks) -> [Outcome] {
+    static func process(_ item: WorkItem, buffer: inout [UInt8]) -> [Outcome] {
         switch item {
         case .file(let dir, let name, let rel, let type):
-            return processFile(dir: dir, name: name, rel: rel, type: type, buffer: &buffer, cvssChecks: cvssChecks)
+            return processFile(dir: dir, name: name, rel: rel, type: type, buffer: &buffer)
         case .advisoryDir(let parent, let name, let rel, let collection):
             let result = FS.withDirectory(parent, name) { fd, entries -> [Outcome] in
                 var out: [Outcome] = []
                 for e in entries where e.kind == .file && !e.name.hasPrefix(".") {
                     if e.name.hasSuffix(".md") {
-                        out += processFile(dir: fd, name: e.name, rel: rel + "/" + e.name, type: .rustsec(collection), buffer: &buffer, cvssChecks: cvssChecks)
+                        out += processFile(dir: fd, name: e.name, rel: rel + "/" + e.name, type: .rustsec(collection), buffer: &buffer)
                     } else if e.name.hasSuffix(".json") {
-                        out += processFile(dir: fd, name: e.name, rel: rel + "/" + e.name, type: .osv, buffer: &buffer, cvssChecks: cvssChecks)
+                        out += processFile(dir: fd, name: e.name, rel: rel + "/" + e.name, type: .osv, buffer: &buffer)
                     }
                 }
                 return out
@@ -231,8 +231,7 @@ extension AdvisoryDatabase {
         }
     }
 
-    static func processFile(dir: Int32, name: String, rel: String, type: FileType, buffer: inout [UInt8],
-                            cvssChecks: CVSSChecks) -> [Outcome] {
+    static func processFile(dir: Int32, name: String, rel: String, type: FileType, buffer: inout [UInt8]) -> [Outcome] {
         let count: Int
         switch FS.read(dir, name, into: &buffer) {
         case .success(let n): count = n
@@ -240,20 +239,20 @@ extension AdvisoryDatabase {
         }
         return buffer.withUnsafeBytes { raw -> [Outcome] in
             guard count <= raw.count else { return [.file, .error(AdvisoryLoadError(file: rel, line: nil, message: "read failed"))] }
-            return parseFile(UnsafeRawBufferPointer(rebasing: raw[0..<count]), rel: rel, type: type, cvssChecks: cvssChecks)
+            return parseFile(UnsafeRawBufferPointer(rebasing: raw[0..<count]), rel: rel, type: type)
         }
     }
 
-    static func parseFile(_ raw: UnsafeRawBufferPointer, rel: String, type: FileType, cvssChecks: CVSSChecks) -> [Outcome] {
+    static func parseFile(_ raw: UnsafeRawBufferPointer, rel: String, type: FileType) -> [Outcome] {
         switch type {
         case .rustsec(let collection):
-            switch RustSecParser.parse(raw, file: rel, collection: collection, cvssChecks: cvssChecks) {
+            switch RustSecParser.parse(raw, file: rel, collection: collection) {
             case .success(let r): return [.file, .record(r)]
             case .failure(let e): return [.file, .error(e)]
             }
         case .osv:
             var out: [Outcome] = [.file]
-            for o in OSVParser.parse(raw, file: rel, cvssChecks: cvssChecks) {
+            for o in OSVParser.parse(raw, file: rel) {
                 switch o {
                 case .records(let rs): out += rs.map { .record($0) }
                 case .skipped: out.append(.skipped)

@@ -20,7 +20,7 @@ enum OSVParser {
     static let ecosystem = "crates.io"
 
     /// Parses one file. Every outcome is per record, so one bad record does not hide the others.
-    static func parse(_ bytes: UnsafeRawBufferPointer, file: String, cvssChecks: CVSSChecks) -> [Outcome] {
+    static func parse(_ bytes: UnsafeRawBufferPointer, file: String) -> [Outcome] {
         if bytes.count == 0 {
             return [.failed(AdvisoryLoadError(file: file, line: nil, message: "empty file (expected an OSV JSON record)"))]
         }
@@ -50,7 +50,7 @@ enum OSVParser {
             let at = records.count > 1 ? "[\(k)]" : ""
             k += 1
             do throws(FieldError) {
-                let recs = try record(r, file: file, at: at, cvssChecks: cvssChecks)
+                let recs = try record(r, file: file, at: at)
                 out.append(recs.isEmpty ? .skipped : .records(recs))
             } catch {
                 out.append(.failed(AdvisoryLoadError(file: file, line: error.line, message: error.message)))
@@ -95,7 +95,7 @@ enum OSVParser {
         var functions: [String] = []
     }
 
-    static func record(_ v: JSONValue, file: String, at: String, cvssChecks: CVSSChecks) throws(FieldError) -> [AdvisoryRecord] {
+    static func record(_ v: JSONValue, file: String, at: String) throws(FieldError) -> [AdvisoryRecord] {
         guard let o = v.objectValue else {
             throw FieldError(line: nil, message: "$\(at): an OSV record must be an object, found \(v.typeName)")
         }
@@ -246,7 +246,7 @@ enum OSVParser {
             // The first CVSS v3/v4 vector (top-level `severity`, then the entries' `severity`, then
             // RustSec's `database_specific.cvss`); its rating replaces a GHSA severity word.
             let cvss = vectors.first ?? acc.cvss.first
-            if let cvss, let e = cvssChecks.problem(cvss) {
+            if let cvss, let e = cvssProblem(cvss) {
                 throw FieldError(line: nil, message: "\(p)invalid CVSS vector: \(e.message)")
             }
             var patched: [String] = []

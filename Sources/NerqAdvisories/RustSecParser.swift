@@ -64,9 +64,8 @@ enum RustSecParser {
         }
     }
 
-    /// Parses one advisory file (CVSS vectors are validated through `cvssChecks`).
-    static func parse(_ bytes: UnsafeRawBufferPointer, file: String, collection: AdvisoryRecord.Collection,
-                      cvssChecks: CVSSChecks) -> Result<AdvisoryRecord, AdvisoryLoadError> {
+    /// Parses one advisory file.
+    static func parse(_ bytes: UnsafeRawBufferPointer, file: String, collection: AdvisoryRecord.Collection) -> Result<AdvisoryRecord, AdvisoryLoadError> {
         func fail(_ line: Int?, _ message: String) -> Result<AdvisoryRecord, AdvisoryLoadError> {
             .failure(AdvisoryLoadError(file: file, line: line, message: message))
         }
@@ -136,7 +135,7 @@ enum RustSecParser {
             var record = try build(table, collection: collection, file: file)
             record.title = title
             record.description = description.isEmpty ? nil : description
-            if let vector = record.cvss, let e = cvssChecks.problem(vector) {
+            if let vector = record.cvss, let e = cvssProblem(vector) {
                 return fail(fileLine(table.table("advisory")?.line(forKey: "cvss") ?? 1),
                             "invalid CVSS vector: \(e.message)")
             }

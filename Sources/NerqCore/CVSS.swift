@@ -63,13 +63,17 @@ public enum CVSS {
     public static func validate(_ vector: String) throws(CVSSError) {
         // Valid vectors (nearly all) are checked on their bytes without building anything; the
         // metric parser runs only to say what is wrong with an invalid one.
-        switch try version(of: vector) {
-        case .v3_0, .v3_1:
-            if MetricTable.v3.accepts(vector) { return }
-            _ = try parseMetrics(vector, allowed: CVSS3.allowed, mandatory: CVSS3.mandatory, version: vector.hasPrefix("CVSS:3.0/") ? "3.0" : "3.1")
-        case .v4_0:
-            if MetricTable.v4.accepts(vector) { return }
-            _ = try parseMetrics(vector, allowed: CVSS4.allowed, mandatory: CVSS4.mandatory, version: "4.0")
+        let version = try version(of: vector)
+        if (version == .v4_0 ? MetricTable.v4 : MetricTable.v3).accepts(vector) { return }
+        _ = try metrics(vector, version)
+    }
+
+    /// The metrics of a vector of `version`, validated as `baseScore` validates them.
+    static func metrics(_ vector: String, _ version: Version) throws(CVSSError) -> [String: String] {
+        switch version {
+        case .v3_0: return try parseMetrics(vector, allowed: CVSS3.allowed, mandatory: CVSS3.mandatory, version: "3.0")
+        case .v3_1: return try parseMetrics(vector, allowed: CVSS3.allowed, mandatory: CVSS3.mandatory, version: "3.1")
+        case .v4_0: return try parseMetrics(vector, allowed: CVSS4.allowed, mandatory: CVSS4.mandatory, version: "4.0")
         }
     }
 

@@ -161,11 +161,7 @@ private func score(_ vector: String) -> Double? {
         for v in vectors {
             var viaParser: String? = nil
             do throws(CVSSError) {
-                switch try CVSS.version(of: v) {
-                case .v3_0: _ = try CVSS.parseMetrics(v, allowed: CVSS3.allowed, mandatory: CVSS3.mandatory, version: "3.0")
-                case .v3_1: _ = try CVSS.parseMetrics(v, allowed: CVSS3.allowed, mandatory: CVSS3.mandatory, version: "3.1")
-                case .v4_0: _ = try CVSS.parseMetrics(v, allowed: CVSS4.allowed, mandatory: CVSS4.mandatory, version: "4.0")
-                }
+                _ = try CVSS.metrics(v, CVSS.version(of: v))
             } catch {
                 viaParser = error.message
             }

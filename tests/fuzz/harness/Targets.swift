@@ -350,7 +350,7 @@ func fuzzLockfile(_ data: UnsafeRawBufferPointer) {
 }
 
 func fuzzAdvisory(_ data: UnsafeRawBufferPointer, type: AdvisoryDatabase.FileType) {
-    let outcomes = AdvisoryDatabase.parseFile(data, rel: "crates/fuzz/RUSTSEC-0000-0000.md", type: type, cvssChecks: CVSSChecks())
+    let outcomes = AdvisoryDatabase.parseFile(data, rel: "crates/fuzz/RUSTSEC-0000-0000.md", type: type)
     let db = AdvisoryDatabase.assemble(path: "fuzz", outcomes: [outcomes], filter: nil)
     let probes = ["0.0.0", "0.1.0", "1.0.0", "1.2.3-alpha.1", "18446744073709551615.0.0"].compactMap { try? Version.parse($0) }
     for r in db.advisories {
