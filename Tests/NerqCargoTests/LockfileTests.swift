@@ -5,6 +5,15 @@ import NerqTestSupport
 @testable import NerqCore
 
 @Suite struct RealLockfileTests {
+    /// A shared lockfile parsed, or nil when the shared data is absent (a failure under CI).
+    func sharedLockfile(_ name: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> Lockfile? {
+        guard let bytes = SharedData.bytes("lockfiles/\(name).Cargo.lock") else {
+            #expect(!SharedData.isCI, "shared data missing under CI", sourceLocation: sourceLocation)
+            return nil
+        }
+        return try Lockfile.parse(bytes, file: "\(name).Cargo.lock")
+    }
+
     // From ../shared/data/lockfiles/SOURCES.md: packages, registry, path, git, format.
     static let expected: [(String, Int, Int, Int, Int, Int)] = [
         ("deno", 1128, 1047, 81, 0, 4), ("nushell", 1035, 990, 44, 1, 4), ("tauri-2024-10", 1031, 1005, 25, 1, 3),
@@ -14,11 +23,7 @@ import NerqTestSupport
 
     @Test(arguments: expected)
     func parsesEveryFormat(_ e: (String, Int, Int, Int, Int, Int)) throws {
-        guard let bytes = SharedData.bytes("lockfiles/\(e.0).Cargo.lock") else {
-            #expect(!SharedData.isCI, "shared data missing under CI")
-            return
-        }
-        let lock = try Lockfile.parse(bytes, file: "\(e.0).Cargo.lock")
+        guard let lock = try sharedLockfile(e.0) else { return }
         #expect(lock.packages.count == e.1)
         #expect(lock.packages.filter { $0.source.kind == "registry" }.count == e.2)
         #expect(lock.packages.filter { $0.source == .path }.count == e.3)
@@ -31,13 +36,9 @@ import NerqTestSupport
 
     /// Every edge points at the package its reference names: same name, same version when the
     /// reference gives one, same source (without a git `#revision`) when it gives one.
-    @Test(arguments: expected.map(\.0))
+    @Test(arguments: SharedData.lockfiles)
     func referencesResolveToTheNamedPackage(_ name: String) throws {
-        guard let bytes = SharedData.bytes("lockfiles/\(name).Cargo.lock") else {
-            #expect(!SharedData.isCI, "shared data missing under CI")
-            return
-        }
-        let lock = try Lockfile.parse(bytes, file: "\(name).Cargo.lock")
+        guard let lock = try sharedLockfile(name) else { return }
         var checked = 0
         for (p, targets) in zip(lock.packages, lock.dependencies) {
             for (ref, t) in zip(p.dependencyRefs, targets) {
