@@ -4,7 +4,7 @@
 #   make static    self-contained libnerq.so (Swift runtime linked in) in .build-static/release
 #   make test      every test: Swift, C (under valgrind), exported symbols, schemas
 #   make bench     benchmarks, each as a ratio against a floor measured in the same run
-#   make fuzz      every libFuzzer target for FUZZ_SECONDS (default 60) each (tests/fuzz)
+#   make fuzz      every libFuzzer target for FUZZ_SECONDS (default 60) each (Tests/fuzz)
 #   make sanitize  Swift tests and C tests under AddressSanitizer and ThreadSanitizer
 #   make soak      a million calls with flat memory, and a 50 MB lockfile
 #   make install PREFIX=/usr/local   (also cargo-nerq in PREFIX/bin, the Python binding in PREFIX/lib/nerq/python)
@@ -45,8 +45,8 @@ test: build $(OUT)
 test-swift:
 	$(SWIFT) test
 
-$(OUT)/test_api: tests/c/test_api.c tests/c/check.h include/nerq.h $(LIB) | $(OUT)
-	$(CC) $(CFLAGS_TEST) tests/c/test_api.c -o $@ $(LDLIBS_TEST)
+$(OUT)/test_api: Tests/c/test_api.c Tests/c/check.h include/nerq.h $(LIB) | $(OUT)
+	$(CC) $(CFLAGS_TEST) Tests/c/test_api.c -o $@ $(LDLIBS_TEST)
 
 test-c: $(OUT)/test_api
 	$(VALGRIND) $(OUT)/test_api
@@ -54,9 +54,9 @@ test-c: $(OUT)/test_api
 test-symbols:
 	@scripts/check-symbols.sh $(LIB)
 
-# More C programs against the release library (tests/c): the bad-input catalogue (docs/bad-input.md,
+# More C programs against the release library (Tests/c): the bad-input catalogue (docs/bad-input.md,
 # under valgrind), one engine shared by 8 threads, and flat memory over many calls.
-$(OUT)/test_%: tests/c/test_%.c tests/c/check.h include/nerq.h $(LIB) | $(OUT)
+$(OUT)/test_%: Tests/c/test_%.c Tests/c/check.h include/nerq.h $(LIB) | $(OUT)
 	$(CC) $(CFLAGS_TEST) $< -o $@ $(LDLIBS_TEST)
 
 test-bad-input: $(OUT)/test_bad_input
@@ -73,8 +73,8 @@ soak: build $(OUT)/test_soak $(OUT)/test_bad_input
 	$(OUT)/test_soak 1000000
 	$(OUT)/test_bad_input --huge
 
-# --- Fuzzing (tests/fuzz) --------------------------------------------------------------------------
-# The targets are Swift (tests/fuzz/harness, the nerq-fuzz executable) built with the toolchain's own
+# --- Fuzzing (Tests/fuzz) --------------------------------------------------------------------------
+# The targets are Swift (Tests/fuzz/harness, the nerq-fuzz executable) built with the toolchain's own
 # libFuzzer and ASan, so the Swift modules are instrumented for coverage and memory errors; -DNERQ_FUZZ
 # selects the real harness (a plain build compiles a stub). Not `--sanitize=fuzzer --sanitize=address`:
 # SwiftPM 6.3.1 then hands swiftc two -sanitize= flags in a random (Set) order and the last one wins,
@@ -87,11 +87,11 @@ fuzz-build:
 	$(SWIFT) build --product nerq-fuzz --scratch-path .build-fuzz $(FUZZ_FLAGS)
 
 fuzz: fuzz-build
-	FUZZ_SECONDS=$(FUZZ_SECONDS) tests/fuzz/run.sh fuzz $(FUZZ_TARGETS)
+	FUZZ_SECONDS=$(FUZZ_SECONDS) Tests/fuzz/run.sh fuzz $(FUZZ_TARGETS)
 
 # The bounded pass in `make test`: every regression input, then each target for a few seconds.
 fuzz-smoke: fuzz-build
-	tests/fuzz/run.sh smoke
+	Tests/fuzz/run.sh smoke
 
 # --- Sanitizers --------------------------------------------------------------------------------------
 # The toolchain's clang (not Debian's /usr/bin/clang 14): its ASan/TSan runtimes are the ones swiftc
@@ -106,7 +106,7 @@ SAN_C_TESTS := test_api test_bad_input test_concurrency
 SAN_DB_ENV := $(if $(wildcard ../shared/data/advisory-db),NERQ_TEST_ADVISORY_DB=$(CURDIR)/../shared/data/advisory-db,)
 
 # Synchronization.Mutex is invisible to TSan (uninstrumented futex slow path): see the file.
-TSAN_SUPP := $(CURDIR)/tests/sanitizers/tsan.supp
+TSAN_SUPP := $(CURDIR)/Tests/sanitizers/tsan.supp
 
 sanitize: sanitize-asan sanitize-tsan
 
@@ -115,11 +115,11 @@ sanitize-asan: | $(OUT)
 	$(SWIFT) build --product nerq --sanitize=address --scratch-path .build-asan
 	mkdir -p $(OUT)/asan
 	for t in $(SAN_C_TESTS); do \
-	  $(SWIFT_CLANG) $(SAN_CFLAGS) -fsanitize=address tests/c/$$t.c -o $(OUT)/asan/$$t $(call SAN_LIBS,.build-asan) || exit 1; \
+	  $(SWIFT_CLANG) $(SAN_CFLAGS) -fsanitize=address Tests/c/$$t.c -o $(OUT)/asan/$$t $(call SAN_LIBS,.build-asan) || exit 1; \
 	done
 	export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 SWIFT_BACKTRACE=enable=no $(SAN_DB_ENV); \
 	  $(OUT)/asan/test_api && $(OUT)/asan/test_bad_input && $(OUT)/asan/test_concurrency 300
-	SWIFT_BACKTRACE=enable=no LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitizers/lsan.supp \
+	SWIFT_BACKTRACE=enable=no LSAN_OPTIONS=suppressions=$(CURDIR)/Tests/sanitizers/lsan.supp \
 	  $(SWIFT) test --sanitize=address --scratch-path .build-asan 2>&1 | tee $(OUT)/asan/swift-test.log | grep -E '✘|Test run with|error:' ; \
 	  grep -qE '✔ Test run with [0-9]+ tests? .*passed' $(OUT)/asan/swift-test.log && \
 	  ! grep -qE 'ERROR: (AddressSanitizer|LeakSanitizer)' $(OUT)/asan/swift-test.log
@@ -128,7 +128,7 @@ sanitize-tsan: | $(OUT)
 	$(SWIFT) build --product nerq --sanitize=thread --scratch-path .build-tsan
 	mkdir -p $(OUT)/tsan
 	for t in $(SAN_C_TESTS); do \
-	  $(SWIFT_CLANG) $(SAN_CFLAGS) -fsanitize=thread tests/c/$$t.c -o $(OUT)/tsan/$$t $(call SAN_LIBS,.build-tsan) $(TSAN_HOST_LIBS) || exit 1; \
+	  $(SWIFT_CLANG) $(SAN_CFLAGS) -fsanitize=thread Tests/c/$$t.c -o $(OUT)/tsan/$$t $(call SAN_LIBS,.build-tsan) $(TSAN_HOST_LIBS) || exit 1; \
 	done
 	export TSAN_OPTIONS=halt_on_error=1:second_deadlock_stack=1:suppressions=$(TSAN_SUPP) SWIFT_BACKTRACE=enable=no $(SAN_DB_ENV); \
 	  $(OUT)/tsan/test_concurrency 300 && $(OUT)/tsan/test_api && $(OUT)/tsan/test_bad_input
@@ -189,7 +189,7 @@ test-cargo: build demo-project
 	python3 -m pytest -q bindings/cargo/tests
 
 test-pkgconfig:
-	tests/pkgconfig/check.sh
+	Tests/pkgconfig/check.sh
 
 bench-cargo: build demo-project
 	python3 bench/bench_cargo_nerq.py

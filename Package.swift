@@ -2,6 +2,10 @@
 // nerq: trust scores for open-source packages, exported as libnerq.so.
 // The link flags that make the shipped library (-z nodelete, a version script exporting
 // only nerq_*) live in the Makefile, so `swift build`/`swift test` stay plain.
+//
+// Targets are listed in the order data flows (docs/architecture.md draws the map): C shims, the
+// foundations every layer shares, the scoring core, the collectors that read data from disk, the
+// engine that joins them, and the C API on top. A target imports only targets listed above it.
 import PackageDescription
 
 let package = Package(
@@ -10,6 +14,7 @@ let package = Package(
         .library(name: "nerq", type: .dynamic, targets: ["NerqABI"]),
     ],
     targets: [
+        // MARK: - C shims (system libraries from Debian; a small C target for system calls)
         .systemLibrary(name: "CJansson", path: "Sources/CJansson", pkgConfig: "jansson",
                        providers: [.apt(["libjansson-dev"])]),
         .systemLibrary(name: "CSQLite", path: "Sources/CSQLite", pkgConfig: "sqlite3",
@@ -18,42 +23,71 @@ let package = Package(
                        providers: [.apt(["zlib1g-dev"])]),
         // System calls Swift's Glibc module does not declare (getdents64).
         .target(name: "CNerqSys"),
-        // Model, Cargo semver, methodology: pure Swift, no Foundation, no I/O.
-        .target(name: "NerqCore"),
-        // The @_cdecl exports: json_t <-> model, errors, engine handles. The only C-aware target.
-        // TOML 1.0 over bytes (Cargo.lock, advisories): pure Swift, no Foundation.
+
+        // MARK: - Foundations (pure Swift, no Foundation, no I/O)
+        // JSON values, parser, writer and typed reader; NerqError, the one error model.
+        .target(name: "NerqJSON", dependencies: ["NerqThreads"]),
+        // Cargo's semver: versions and requirements, equal to the semver crate.
+        .target(name: "NerqSemver"),
+        // CVSS 3.0, 3.1 and 4.0 base scores and vector validation.
+        .target(name: "NerqCVSS"),
+        // TOML 1.0 over bytes (Cargo.lock, Cargo.toml, advisories).
         .target(name: "NerqTOML"),
-        // File access for the collectors (POSIX, no Foundation).
-        .target(name: "NerqIO", dependencies: ["NerqCore"]),
-        // Collectors: Cargo.lock and cargo metadata; the RustSec/OSV advisory database.
-        .target(name: "NerqCargo", dependencies: ["NerqCore", "NerqTOML"]),
-        .target(name: "NerqAdvisories", dependencies: ["NerqCore", "NerqTOML", "NerqIO", "CNerqSys"]),
-        // Reads each crate's own source: unsafe code, capabilities, tests, docs (a Rust lexer over bytes).
-        .target(name: "NerqScan", dependencies: ["NerqCore"]),
-        // Registry data: the crates.io database dump (tarball or folder) into a SQLite store, and
-        // cargo's local index cache.
-        .target(name: "NerqRegistry", dependencies: ["NerqCore", "NerqIO", "CSQLite", "CZlib"]),
-        .executableTarget(name: "nerq-registry-bench", dependencies: ["NerqRegistry", "NerqCore", "CSQLite"],
-                          path: "Sources/nerq-registry-bench"),
-        .executableTarget(name: "nerq-scan-bench", dependencies: ["NerqScan"], path: "Sources/nerq-scan-bench"),
-        .executableTarget(name: "nerq-assess-phases", dependencies: ["NerqEngine", "NerqAdvisories", "NerqCargo", "NerqCore", "NerqIO", "NerqTOML"],
-                          path: "Sources/nerq-assess-phases"),
-        // Loads data through the collectors and answers score/assess/preflight requests.
-        .target(name: "NerqEngine", dependencies: ["NerqCore", "NerqIO", "NerqCargo", "NerqAdvisories", "NerqScan", "NerqRegistry"]),
-        .target(name: "NerqABI", dependencies: ["NerqEngine", "NerqCore", "CJansson"]),
-        // libFuzzer targets (tests/fuzz): real only when built with -DNERQ_FUZZ (make fuzz).
+        // Worker threads: a parallel map over the cores, or over threads of its own for work that
+        // waits on the disk.
+        .target(name: "NerqThreads"),
+
+        // MARK: - Core: the model and the methodology (pure Swift, no I/O)
+        .target(name: "NerqCore", dependencies: ["NerqJSON", "NerqSemver", "NerqCVSS"]),
+
+        // MARK: - I/O: the one file-access layer every collector uses
+        .target(name: "NerqIO", dependencies: ["NerqJSON", "NerqThreads", "CNerqSys"]),
+
+        // MARK: - Collectors: each reads one kind of data from disk into the model
+        // Cargo.lock, cargo metadata and Cargo.toml.
+        .target(name: "NerqCargo", dependencies: ["NerqCore", "NerqJSON", "NerqSemver", "NerqTOML", "NerqIO"]),
+        // The RustSec advisory-db and OSV records, and advisory version ranges.
+        .target(name: "NerqAdvisories", dependencies: ["NerqCore", "NerqJSON", "NerqSemver", "NerqCVSS", "NerqTOML", "NerqIO", "NerqThreads", "CNerqSys"]),
+        // Each crate's own source: unsafe code, capabilities, tests, docs (a Rust lexer over bytes).
+        .target(name: "NerqScan", dependencies: ["NerqCore", "NerqJSON", "NerqIO", "NerqThreads", "NerqCargo"]),
+        // Registry data: the crates.io database dump in a SQLite store, and cargo's index cache.
+        .target(name: "NerqRegistry", dependencies: ["NerqCore", "NerqJSON", "NerqSemver", "NerqIO", "CSQLite", "CZlib"]),
+
+        // MARK: - Engine: loads data through the collectors; answers score, assess and preflight
+        .target(name: "NerqEngine", dependencies: ["NerqCore", "NerqJSON", "NerqSemver", "NerqIO", "NerqThreads", "NerqCargo",
+                                                   "NerqAdvisories", "NerqScan", "NerqRegistry"]),
+
+        // MARK: - The C API: json_t <-> model, errors, engine handles. The only C-aware target.
+        .target(name: "NerqABI", dependencies: ["NerqEngine", "NerqCore", "NerqJSON", "CJansson"]),
+
+        // MARK: - Benchmarks and the fuzz harness (not part of the library)
+        .executableTarget(name: "nerq-registry-bench", dependencies: ["NerqRegistry", "NerqCore", "NerqJSON", "CSQLite"],
+                          path: "bench/nerq-registry-bench"),
+        .executableTarget(name: "nerq-scan-bench", dependencies: ["NerqScan"], path: "bench/nerq-scan-bench"),
+        .executableTarget(name: "nerq-assess-phases",
+                          dependencies: ["NerqEngine", "NerqAdvisories", "NerqCargo", "NerqCore", "NerqJSON", "NerqIO", "NerqTOML"],
+                          path: "bench/nerq-assess-phases"),
+        // libFuzzer targets (Tests/fuzz): real only when built with -DNERQ_FUZZ (make fuzz).
         .executableTarget(name: "nerq-fuzz",
-                          dependencies: ["NerqABI", "NerqEngine", "NerqCore", "NerqTOML", "NerqCargo", "NerqAdvisories", "NerqScan", "NerqRegistry",
-                                         "CJansson"],
-                          path: "tests/fuzz/harness"),
-        .testTarget(name: "NerqCoreTests", dependencies: ["NerqCore"], exclude: ["Fixtures"]),
-        .testTarget(name: "NerqTOMLTests", dependencies: ["NerqTOML", "NerqTestSupport"]),
+                          dependencies: ["NerqABI", "NerqEngine", "NerqCore", "NerqJSON", "NerqSemver", "NerqCVSS", "NerqTOML",
+                                         "NerqCargo", "NerqAdvisories", "NerqScan", "NerqRegistry", "CJansson"],
+                          path: "Tests/fuzz/harness"),
+
+        // MARK: - Tests: one target per module, and the helpers they share
         .target(name: "NerqTestSupport", path: "Tests/NerqTestSupport"),
-        .testTarget(name: "NerqCargoTests", dependencies: ["NerqCargo", "NerqCore", "NerqTestSupport"]),
-        .testTarget(name: "NerqAdvisoriesTests", dependencies: ["NerqAdvisories", "NerqCore", "NerqTOML", "NerqTestSupport"]),
-        .testTarget(name: "NerqScanTests", dependencies: ["NerqScan"]),
-        .testTarget(name: "NerqRegistryTests", dependencies: ["NerqRegistry", "NerqCore"]),
-        .testTarget(name: "NerqEngineTests", dependencies: ["NerqEngine", "NerqCore", "NerqTestSupport"]),
-        .testTarget(name: "NerqABITests", dependencies: ["NerqABI", "NerqEngine", "NerqCore", "CJansson"]),
+        .testTarget(name: "NerqJSONTests", dependencies: ["NerqJSON"]),
+        .testTarget(name: "NerqSemverTests", dependencies: ["NerqSemver"]),
+        .testTarget(name: "NerqCVSSTests", dependencies: ["NerqCVSS", "NerqTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "NerqTOMLTests", dependencies: ["NerqTOML", "NerqTestSupport"]),
+        .testTarget(name: "NerqCoreTests", dependencies: ["NerqCore", "NerqJSON", "NerqSemver"]),
+        .testTarget(name: "NerqThreadsTests", dependencies: ["NerqThreads"]),
+        .testTarget(name: "NerqCargoTests", dependencies: ["NerqCargo", "NerqCore", "NerqJSON", "NerqTestSupport"]),
+        .testTarget(name: "NerqAdvisoriesTests",
+                    dependencies: ["NerqAdvisories", "NerqCore", "NerqJSON", "NerqSemver", "NerqCVSS", "NerqTOML", "NerqTestSupport"],
+                    exclude: ["Fixtures"]),
+        .testTarget(name: "NerqScanTests", dependencies: ["NerqScan", "NerqTestSupport"]),
+        .testTarget(name: "NerqRegistryTests", dependencies: ["NerqRegistry", "NerqCore", "NerqJSON", "NerqTestSupport"]),
+        .testTarget(name: "NerqEngineTests", dependencies: ["NerqEngine", "NerqCore", "NerqJSON", "NerqTestSupport"]),
+        .testTarget(name: "NerqABITests", dependencies: ["NerqABI", "NerqEngine", "NerqCore", "NerqJSON", "CJansson", "NerqTestSupport"]),
     ]
 )

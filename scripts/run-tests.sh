@@ -34,7 +34,7 @@ out/test_api --dump > out/run2.json
 if cmp -s out/run1.json out/run2.json; then echo "determinism: 1 passed, 0 failed"; else echo "determinism: outputs differ"; status=1; fi
 
 step "Python ctypes loads the library"
-python3 tests/ctypes_smoke.py .build/release/libnerq.so examples/signals/nix-0.22.1.json || status=1
+python3 Tests/ctypes_smoke.py .build/release/libnerq.so examples/signals/nix-0.22.1.json || status=1
 
 step "Python binding (pytest bindings/python/tests)"
 python3 -m pytest -q bindings/python/tests || status=1
@@ -43,8 +43,8 @@ step "cargo nerq (pytest bindings/cargo/tests; examples/demo resolved offline fr
 examples/demo/setup.sh || status=1
 python3 -m pytest -q bindings/cargo/tests || status=1
 
-step "The installed library through pkg-config (tests/pkgconfig/check.sh)"
-tests/pkgconfig/check.sh || status=1
+step "The installed library through pkg-config (Tests/pkgconfig/check.sh)"
+Tests/pkgconfig/check.sh || status=1
 
 step "Exported symbols"
 make -s test-symbols || status=1
@@ -54,7 +54,7 @@ make -s static >/dev/null || status=1
 scripts/check-symbols.sh .build-static/release/libnerq.so || status=1
 if ldd .build-static/release/libnerq.so | grep -q swift; then echo "FAIL: the static library still needs the Swift runtime"; status=1
 else echo "static: no Swift runtime libraries needed"; fi
-python3 tests/ctypes_smoke.py .build-static/release/libnerq.so examples/signals/nix-0.22.1.json || status=1
+python3 Tests/ctypes_smoke.py .build-static/release/libnerq.so examples/signals/nix-0.22.1.json || status=1
 
 step "Assessments of the shared lockfiles (through the C API)"
 make -s out/nerq_assess_cli
@@ -74,7 +74,7 @@ fi
 
 step "Fuzz smoke pass: every regression input, then each target for ${FUZZ_SMOKE_SECONDS:-4} s (make fuzz for longer)"
 make -s fuzz-build > out/fuzz-build.log 2>&1 || { tail -20 out/fuzz-build.log; echo "FAIL: fuzz build"; status=1; }
-[ -x .build-fuzz/debug/nerq-fuzz ] && { tests/fuzz/run.sh smoke || status=1; }
+[ -x .build-fuzz/debug/nerq-fuzz ] && { Tests/fuzz/run.sh smoke || status=1; }
 
 step "Schemas (every emitted document)"
 python3 scripts/validate-schemas.py out/docs.ndjson out/run1.json $( [ -s out/assessments.ndjson ] && echo out/assessments.ndjson ) || status=1

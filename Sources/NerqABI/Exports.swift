@@ -4,6 +4,7 @@ import Glibc
 import CJansson
 import NerqCore
 import NerqEngine
+import NerqJSON
 
 // The C API. Every function has the same shape: check pointers, convert the borrowed input, call
 // the engine inside one do/catch, and hand back a new reference (or heap string) holding either the

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import CJansson
 import NerqCore
+import NerqJSON
 
 /// Converts between jansson's `json_t` and the core's `JSONValue`. The only place that reads or
 /// builds `json_t`; every pointer it gets is checked, every string validated as UTF-8.

@@ -14,6 +14,8 @@ import Glibc
 import Musl
 #endif
 import NerqCore
+import NerqSemver
+import NerqThreads
 
 public struct AdvisoryDatabase: Sendable {
     /// The path given to `load`.

@@ -1,4 +1,6 @@
 import NerqCore
+import NerqSemver
+import NerqCVSS
 
 /// One advisory, whatever format it was read from (a RustSec advisory-db Markdown file or an OSV
 /// JSON record).

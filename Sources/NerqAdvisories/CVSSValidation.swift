@@ -1,4 +1,5 @@
 import NerqCore
+import NerqCVSS
 
 /// Why an advisory's CVSS vector is invalid, or nil when it is valid. Vectors are only validated at
 /// load (`CVSS.validate` checks a valid one on its bytes, without allocating: cheaper than looking

@@ -7,6 +7,8 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import NerqJSON
+import NerqThreads
 
 extension AdvisoryDatabase {
     /// Loads a RustSec advisory-db directory (`crates/<crate>/*.md`, `rust/<pkg>/*.md`), a

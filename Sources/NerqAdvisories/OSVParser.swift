@@ -9,6 +9,9 @@
 // several crates.io packages yields one AdvisoryRecord per package (same id).
 
 import NerqCore
+import NerqJSON
+import NerqSemver
+import NerqCVSS
 
 enum OSVParser {
     enum Outcome {

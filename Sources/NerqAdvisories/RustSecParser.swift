@@ -23,6 +23,8 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import NerqSemver
+import NerqCVSS
 
 /// A load failure inside the front matter; `line` is relative to the TOML text.
 struct FieldError: Error {

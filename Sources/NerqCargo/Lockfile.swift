@@ -1,5 +1,6 @@
 import NerqCore
 import NerqTOML
+import NerqJSON
 
 /// Where a locked package comes from.
 public enum PackageSource: Sendable, Equatable {

@@ -1,5 +1,6 @@
 import NerqCore
 import NerqTOML
+import NerqJSON
 
 /// The `[package]` table of a crate's Cargo.toml, as manifest signals. Used when cargo metadata is
 /// not available (a bare lockfile, a single crate): the crate's own manifest on disk says the same.

@@ -1,4 +1,5 @@
 import NerqCore
+import NerqJSON
 
 /// What `cargo metadata --format-version 1` says about the project: workspace members, each
 /// package's manifest (license, repository, edition, ...), and the resolved graph with dependency

@@ -1,4 +1,6 @@
 /// Methodology v1: how signals become the eight dimension scores.
+import NerqJSON
+import NerqSemver
 ///
 /// Every dimension works the same way: a documented base plus the points of each signal, clamped
 /// to 0–100 and rounded to one decimal. Each signal's points are listed in the report, so the

@@ -1,42 +1,25 @@
 /// Methodology v1: from dimension scores to the Trust Score, grade, verdict and findings.
 public enum Methodology {
     public static let version = "1"
-    /// Findings that keep a package from being `verified`, whatever its score.
-    static let blockingKinds: Set<String> = ["vulnerability", "unsound", "unmaintained", "malicious"]
-
-    /// Grade scale, highest first, in tenths of a point so that 37.9 and 38.0 never meet a
-    /// floating-point edge.
-    static let gradeScale: [(tenths: Int, grade: String)] = [
-        (900, "A+"), (850, "A"), (800, "A-"), (760, "B+"), (720, "B"), (680, "B-"),
-        (600, "C+"), (550, "C"), (500, "C-"), (450, "D"), (380, "E"),
-    ]
-
-    static func tenths(_ score: Double) -> Int {
-        // Scores are clamped to 0...100 before they get here; the clamp keeps Int() total.
-        Int((min(100, max(0, score)) * 10).rounded(.toNearestOrAwayFromZero))
-    }
-
-    public static func grade(_ score: Double) -> String {
-        let t = tenths(score)
-        for step in gradeScale where t >= step.tenths { return step.grade }
-        return "F"
-    }
+    static func tenths(_ score: Double) -> Int { Grade.tenths(score) }
 
     public struct Verdict: Sendable, Equatable {
-        public var level: String
-        public var label: String
-        public var recommendation: String
+        public var level: VerdictLevel
+        public var label: String { level.label }
+        public var recommendation: Recommendation { level.recommendation }
+
+        public init(_ level: VerdictLevel) { self.level = level }
     }
 
     public static func verdict(_ score: Double, thresholds: Policy.Thresholds) -> Verdict {
         let t = tenths(score)
-        if t >= tenths(thresholds.safe) { return Verdict(level: "safe", label: "YES — SAFE", recommendation: "PROCEED") }
-        if t >= tenths(thresholds.caution) { return Verdict(level: "caution", label: "CAUTION", recommendation: "CAUTION") }
-        if t >= tenths(thresholds.warning) { return Verdict(level: "warning", label: "NO — USE WITH CAUTION", recommendation: "CAUTION") }
-        return Verdict(level: "avoid", label: "NO — AVOID", recommendation: "DENY")
+        if t >= tenths(thresholds.safe) { return Verdict(.safe) }
+        if t >= tenths(thresholds.caution) { return Verdict(.caution) }
+        if t >= tenths(thresholds.warning) { return Verdict(.warning) }
+        return Verdict(.avoid)
     }
 
-    public static let unknownVerdict = Verdict(level: "unknown", label: "UNKNOWN — NO DATA", recommendation: "CAUTION")
+    public static let unknownVerdict = Verdict(.unknown)
 
     public static func confidence(_ coverage: Double) -> String {
         coverage >= 0.8 ? "high" : coverage >= 0.5 ? "medium" : "low"
@@ -72,7 +55,7 @@ public enum Methodology {
 
         let findings = Findings.collect(signals, advisories, dims: dims)
         let verdict = trust.map { Self.verdict($0, thresholds: policy.thresholds) } ?? unknownVerdict
-        let blocking = findings.contains { Methodology.blockingKinds.contains($0.kind) }
+        let blocking = findings.contains { $0.kind.blocksVerification }
         let verified = (trust.map { tenths($0) >= tenths(policy.thresholds.verifiedScore) } ?? false)
             && coverage >= policy.thresholds.verifiedCoverage && !blocking
 
@@ -85,7 +68,7 @@ public enum Methodology {
             if let worst = weakest?.score, worst <= s {} else { weakest = d }
         }
 
-        let grade = trust.map { Self.grade($0) }
+        let grade = trust.map { Grade(score: $0) }
         let summary = Self.summary(signals.package, trust: trust, grade: grade, verdict: verdict, scored: scoredCount,
                                    confidence: confidence(coverage), caps: lowering, verified: verified)
         return Report(package: signals.package, trustScore: trust, uncappedScore: uncapped, grade: grade, verdict: verdict,
@@ -95,13 +78,13 @@ public enum Methodology {
                       ignoredAdvisories: advisories?.ignored ?? [], now: now)
     }
 
-    static func summary(_ p: PackageID, trust: Double?, grade: String?, verdict: Verdict, scored: Int, confidence: String,
+    static func summary(_ p: PackageID, trust: Double?, grade: Grade?, verdict: Verdict, scored: Int, confidence: String,
                         caps: [Cap], verified: Bool) -> String {
         let basis = "based on \(scored) of 8 dimensions (\(confidence) confidence)"
         guard let trust, let grade else {
             return "\(p.display): no signal was available for any dimension, so there is no Trust Score; \(basis)."
         }
-        var text = "\(p.display) scores \(trust) (\(grade)), \(verdict.label), \(basis)"
+        var text = "\(p.display) scores \(trust) (\(grade.rawValue)), \(verdict.label), \(basis)"
         if let cap = caps.min(by: { $0.max < $1.max }) {
             text += "; capped at \(Int(cap.max.rounded())) because \(cap.reason)"
         }

@@ -1,4 +1,5 @@
 /// The eight dimensions of a Trust Score, in their fixed report order.
+import NerqJSON
 public enum Dimension: String, Sendable, CaseIterable, Hashable {
     case security, maintenance, popularity, quality, community, transparency, reliability, privacy
 }

@@ -1,4 +1,6 @@
 /// The `nerq.preflight` answer: the few fields a CI gate or an agent needs before adding a dependency.
+import NerqJSON
+import NerqSemver
 public enum Preflight {
     /// How long a preflight answer may be cached, in seconds.
     public static let ttlSeconds: Int64 = 86_400
@@ -30,10 +32,10 @@ public enum Preflight {
         var cves: [String] = []
         for f in report.findings {
             switch f.kind {
-            case "vulnerability":
+            case .vulnerability:
                 flags.append(f.severity == .critical ? "critical_vulnerability" : "vulnerability")
-            case "capability": if let id = f.id { flags.append(id) }
-            default: flags.append(f.kind)
+            case .capability: if let id = f.id { flags.append(id) }
+            default: flags.append(f.kind.rawValue)
             }
             if case .array(let aliases)? = f.details["aliases"] {
                 for case .string(let a) in aliases where a.hasPrefix("CVE-") { cves.append(a) }
@@ -46,9 +48,9 @@ public enum Preflight {
         o.append("target", .string(target))
         o.append("package", report.package.json)
         o.append("trust_score", .optional(report.trustScore))
-        o.append("trust_grade", .optional(report.grade))
-        o.append("recommendation", .string(report.verdict.recommendation))
-        o.append("verdict", .string(report.verdict.level))
+        o.append("trust_grade", .optional(report.grade?.rawValue))
+        o.append("recommendation", .string(report.verdict.recommendation.rawValue))
+        o.append("verdict", .string(report.verdict.level.rawValue))
         o.append("verified", .bool(report.verified))
         o.append("risk_flags", .strings(Array(Set(flags)).sorted()))
         o.append("known_cves", .strings(Array(Set(cves)).sorted()))

@@ -1,13 +1,15 @@
 /// One finding behind a score: an advisory, a yanked release, a risky capability.
+import NerqJSON
+import NerqSemver
 public struct Finding: Sendable, Equatable {
     public var severity: Severity
-    public var kind: String
+    public var kind: FindingKind
     public var id: String?
     public var message: String
     /// Extra keys (title, aliases, patched, url, evidence, ...), in a fixed order.
     public var details: JSONObject
 
-    public init(severity: Severity, kind: String, id: String? = nil, message: String, details: JSONObject = JSONObject()) {
+    public init(severity: Severity, kind: FindingKind, id: String? = nil, message: String, details: JSONObject = JSONObject()) {
         self.severity = severity
         self.kind = kind
         self.id = id
@@ -18,7 +20,7 @@ public struct Finding: Sendable, Equatable {
     public var json: JSONValue {
         var o = JSONObject()
         o.append("severity", .string(severity.rawValue))
-        o.append("kind", .string(kind))
+        o.append("kind", .string(kind.rawValue))
         if let id { o.append("id", .string(id)) }
         o.append("message", .string(message))
         for (k, v) in details.entries { o.set(k, v) }
@@ -26,11 +28,11 @@ public struct Finding: Sendable, Equatable {
     }
 
     /// Whether this finding is an advisory (RustSec/OSV) rather than something nerq observed.
-    public var isAdvisory: Bool { Advisory.Kind(rawValue: kind) != nil && id != nil }
+    public var isAdvisory: Bool { Advisory.Kind(rawValue: kind.rawValue) != nil && id != nil }
 
     /// Most severe first; then kind, id and message, so the order never depends on input order.
     public static func ordered(_ a: Finding, _ b: Finding) -> Bool {
-        (a.severity.rank, a.kind, a.id ?? "", a.message) < (b.severity.rank, b.kind, b.id ?? "", b.message)
+        (a.severity.rank, a.kind.rawValue, a.id ?? "", a.message) < (b.severity.rank, b.kind.rawValue, b.id ?? "", b.message)
     }
 }
 
@@ -39,27 +41,27 @@ enum Findings {
         var out: [Finding] = []
         for a in adv?.counted ?? [] { out.append(advisoryFinding(a, package: s.package)) }
         if s.registry?.yanked == true {
-            out.append(Finding(severity: .medium, kind: "yanked", message: "\(s.package.display) is yanked from \(s.package.ecosystem)"))
+            out.append(Finding(severity: .medium, kind: .yanked, message: "\(s.package.display) is yanked from \(s.package.ecosystem)"))
         }
         if s.repository?.archived == true {
-            out.append(Finding(severity: .medium, kind: "archived", message: "the source repository is archived"))
+            out.append(Finding(severity: .medium, kind: .archived, message: "the source repository is archived"))
         }
         if let src = s.source {
             if src.forbidsUnsafe != true, let items = src.unsafeItems, items > 0 {
                 let evidence = ["unsafe_block", "unsafe_fn", "unsafe_impl", "unsafe_trait"].flatMap { src.evidence(for: $0) }
-                out.append(Finding(severity: .info, kind: "unsafe_code", message: "\(items) unsafe items in the crate's source",
+                out.append(Finding(severity: .info, kind: .unsafeCode, message: "\(items) unsafe items in the crate's source",
                                    details: evidence.isEmpty ? JSONObject() : JSONObject([("evidence", .array(Array(evidence.prefix(20))))])))
             }
             for c in DimensionScorer.capabilityPoints where src.capabilities?.contains(c.name) == true {
                 let severity: Severity = c.name == "build_script_network" ? .medium : .info
                 let evidence = src.evidence(for: c.name)
-                out.append(Finding(severity: severity, kind: "capability", id: c.name, message: c.reason,
+                out.append(Finding(severity: severity, kind: .capability, id: c.name, message: c.reason,
                                    details: evidence.isEmpty ? JSONObject() : JSONObject([("evidence", .array(evidence))])))
             }
         }
         if let m = dims.first(where: { $0.dimension == .maintenance }),
            let stale = m.contributions.first(where: { $0.signal == "last_activity" && $0.points < 0 }) {
-            out.append(Finding(severity: .low, kind: "stale", message: stale.reason))
+            out.append(Finding(severity: .low, kind: .stale, message: stale.reason))
         }
         return out.sorted(by: Finding.ordered)
     }
@@ -95,7 +97,7 @@ enum Findings {
         }
         if let u = a.url { d.append("url", .string(u)) }
         if let date = a.date { d.append("date", .string(date)) }
-        return Finding(severity: severity, kind: a.kind.rawValue, id: a.id, message: message, details: d)
+        return Finding(severity: severity, kind: FindingKind(a.kind), id: a.id, message: message, details: d)
     }
 }
 
@@ -104,7 +106,7 @@ public struct Report: Sendable {
     public var package: PackageID
     public var trustScore: Double?
     public var uncappedScore: Double?
-    public var grade: String?
+    public var grade: Grade?
     public var verdict: Methodology.Verdict
     public var summary: String
     public var verified: Bool
@@ -126,10 +128,10 @@ public struct Report: Sendable {
         o.append("version", 1)
         o.append("package", package.json)
         o.append("trust_score", .optional(trustScore))
-        o.append("grade", .optional(grade))
-        o.append("verdict", .object(JSONObject([("level", .string(verdict.level)), ("label", .string(verdict.label)),
+        o.append("grade", .optional(grade?.rawValue))
+        o.append("verdict", .object(JSONObject([("level", .string(verdict.level.rawValue)), ("label", .string(verdict.label)),
                                                  ("summary", .string(summary))])))
-        o.append("recommendation", .string(verdict.recommendation))
+        o.append("recommendation", .string(verdict.recommendation.rawValue))
         o.append("verified", .bool(verified))
         o.append("dimensions", .array(dimensions.map { d in
             var dj = JSONObject(capacity: 5)

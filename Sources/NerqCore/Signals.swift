@@ -1,4 +1,5 @@
 /// What is known about one package version: the `nerq.signals` document.
+import NerqJSON
 ///
 /// Every group is optional, and an absent group means "not looked at", never "nothing found":
 /// `advisories: []` says the advisory database was checked and nothing affects this version,

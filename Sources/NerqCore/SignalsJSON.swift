@@ -1,4 +1,5 @@
 /// Signals written back as `nerq.signals` groups (what a report echoes when nerq collected them).
+import NerqJSON
 extension Advisory {
     public var json: JSONValue {
         var o = JSONObject(capacity: 12)

@@ -1,4 +1,6 @@
 /// Decodes a `nerq.signals` document, validating every value it uses.
+import NerqJSON
+import NerqCVSS
 ///
 /// Unknown keys are not errors (readers ignore keys they do not know), but they are counted:
 /// their paths end up in the report's `ignored_keys`, so a typo never passes silently.

@@ -1,4 +1,5 @@
 /// A point in time, in whole seconds since 1970-01-01T00:00:00Z.
+import NerqJSON
 ///
 /// nerq never reads the clock in its core: `now` is an input, so the same signals give the same
 /// report tomorrow. Parsing is RFC 3339 (`2026-11-21T00:00:00Z`, offsets, fractions) and bare dates

@@ -1,4 +1,5 @@
 /// Which version to move to: the smallest version named by an advisory's patched requirements that
+import NerqSemver
 /// is above the current one and satisfies its requirement.
 enum Upgrade {
     static func smallestPatched(above current: Version, patched: [String]) -> Version? {

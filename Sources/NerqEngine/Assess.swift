@@ -3,6 +3,9 @@ import NerqCargo
 import NerqCore
 import NerqIO
 import NerqScan
+import NerqJSON
+import NerqSemver
+import NerqThreads
 
 /// A `nerq_assess` request, validated.
 struct AssessRequest {
@@ -200,7 +203,7 @@ extension Engine {
         doc.append("findings", .array(findings.map { f, node, nodePaths in
             var o = JSONObject(capacity: 8)
             o.append("id", .optional(f.id))
-            o.append("kind", .string(f.kind))
+            o.append("kind", .string(f.kind.rawValue))
             o.append("severity", .string(f.severity.rawValue))
             o.append("package", .string(node.name))
             o.append("version", .string(node.version))
@@ -254,9 +257,6 @@ extension Engine {
         return .object(o)
     }
 
-    static let gradeOrder = ["A+", "A", "A-", "B+", "B", "B-", "C+", "C", "C-", "D", "E", "F"]
-    static let verdictOrder = ["safe", "caution", "warning", "avoid", "unknown"]
-    static let kindOrder = ["malicious", "vulnerability", "unsound", "unmaintained", "yanked", "notice"]
 
     static func summary(_ packages: [ScoredPackage], graph: ProjectGraph, included: [Int], findings: [Finding]) -> JSONValue {
         func counts(_ order: [String], _ values: [String]) -> JSONValue {
@@ -269,9 +269,9 @@ extension Engine {
         o.append("packages", .int(Int64(packages.count)))
         o.append("skipped_dev_only", .int(Int64(graph.nodes.count - included.count)))
         o.append("by_source", counts(["registry", "git", "path"], included.map { graph.nodes[$0].source.kind }))
-        o.append("by_grade", counts(gradeOrder + ["none"], packages.map { $0.grade ?? "none" }))
-        o.append("by_verdict", counts(verdictOrder, packages.map(\.verdict)))
-        o.append("by_finding_kind", counts(kindOrder, findings.map(\.kind)))
+        o.append("by_grade", counts(Grade.allCases.map(\.rawValue) + ["none"], packages.map { $0.grade?.rawValue ?? "none" }))
+        o.append("by_verdict", counts(VerdictLevel.allCases.map(\.rawValue), packages.map(\.verdict.rawValue)))
+        o.append("by_finding_kind", counts(FindingKind.advisoryKinds.map(\.rawValue), findings.map(\.kind.rawValue)))
         o.append("advisories", .int(Int64(Set(findings.compactMap(\.id)).count)))
         o.append("affected_packages", .int(Int64(packages.reduce(0) { $0 + ($1.advisoryFindings.isEmpty ? 0 : 1) })))
         o.append("verified", .int(Int64(packages.reduce(0) { $0 + ($1.verified ? 1 : 0) })))
@@ -285,8 +285,8 @@ extension Engine {
             w.append("name", .string(p.name))
             w.append("version", .optional(p.version))
             w.append("trust_score", .optional(p.trustScore))
-            w.append("grade", .optional(p.grade))
-            w.append("verdict", .string(p.verdict))
+            w.append("grade", .optional(p.grade?.rawValue))
+            w.append("verdict", .string(p.verdict.rawValue))
             w.append("worst_finding", .optional(p.worstFinding))
             return .object(w)
         }))
@@ -302,8 +302,8 @@ struct ScoredPackage: Sendable {
     var name: String
     var version: String?
     var trustScore: Double?
-    var grade: String?
-    var verdict: String
+    var grade: Grade?
+    var verdict: VerdictLevel
     var verified: Bool
     var worstFinding: String?
     var advisoryFindings: [Finding]
@@ -317,8 +317,6 @@ struct ScoredPackage: Sendable {
         init(_ report: Report) { self.report = report }
     }
 
-    static let flaggedVerdicts: Set<String> = ["caution", "warning", "avoid"]
-
     init(_ report: Report, keepReport scope: AssessRequest.ReportScope) {
         name = report.package.name
         version = report.package.version
@@ -328,7 +326,7 @@ struct ScoredPackage: Sendable {
         verified = report.verified
         worstFinding = report.findings.first?.message
         advisoryFindings = report.findings.filter(\.isAdvisory)
-        let flagged = !advisoryFindings.isEmpty || Self.flaggedVerdicts.contains(verdict)
+        let flagged = !advisoryFindings.isEmpty || verdict.needsAttention
         kept = scope == .all || flagged ? KeptReport(report) : nil
     }
 }

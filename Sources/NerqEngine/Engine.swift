@@ -5,6 +5,8 @@ import NerqAdvisories
 import NerqCore
 import NerqIO
 import NerqRegistry
+import NerqJSON
+import NerqSemver
 
 /// Loaded data and policy. Immutable after creation (the advisory database, found at creation, is
 /// read once on first use, under a lock), so one engine serves any number of threads.

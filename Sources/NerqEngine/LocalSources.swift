@@ -2,6 +2,8 @@ import NerqCargo
 import NerqCore
 import NerqIO
 import NerqScan
+import NerqJSON
+import NerqThreads
 
 /// Crate sources on this machine: where they are (manifest paths, vendor directories,
 /// ~/.cargo/registry/src, Debian's /usr/share/cargo/registry), what the scanner finds in them, and

@@ -2,6 +2,8 @@ import NerqAdvisories
 import NerqCore
 import NerqIO
 import NerqRegistry
+import NerqJSON
+import NerqSemver
 
 /// The engine's registry data: a store built from the crates.io database dump (docs/registry.md).
 extension Engine {
@@ -86,8 +88,8 @@ extension Engine {
             o.append("name", .string(c.name))
             o.append("version", .optional(c.record.version))
             o.append("trust_score", .optional(r.trustScore))
-            o.append("grade", .optional(r.grade))
-            o.append("verdict", .string(r.verdict.level))
+            o.append("grade", .optional(r.grade?.rawValue))
+            o.append("verdict", .string(r.verdict.level.rawValue))
             o.append("verified", .bool(r.verified))
             o.append("shared_categories", .strings(c.sharedCategories))
             o.append("shared_keywords", .strings(c.sharedKeywords))

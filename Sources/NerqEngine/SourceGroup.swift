@@ -1,5 +1,6 @@
 import NerqCore
 import NerqScan
+import NerqJSON
 
 /// The scanner's result as the `source` signal group of `nerq.signals`.
 extension CrateScan {

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
-import NerqCore
+import NerqJSON
 
 /// Small, fast file access for the collectors (POSIX calls; no Foundation).
 public enum Files {

@@ -8,6 +8,7 @@
 // whose quoted field holds newlines is reported at the line it starts on.
 
 import NerqCore
+import NerqJSON
 
 /// One record, as a view into the parser's buffers (valid only inside the handler).
 struct CSVRow {

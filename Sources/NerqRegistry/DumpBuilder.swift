@@ -3,6 +3,8 @@
 // once every table has been read.
 
 import NerqCore
+import NerqJSON
+import NerqSemver
 
 /// The tables the collector reads, and what it needs from each. Columns are found by name.
 enum DumpTables {

@@ -8,6 +8,7 @@ import Musl
 #endif
 import NerqCore
 import NerqIO
+import NerqJSON
 
 enum FileIO {
     // Reading, listing and error texts are NerqIO.Files'; this adds streaming and the atomic build.

@@ -2,6 +2,7 @@
 
 import CZlib
 import NerqCore
+import NerqJSON
 
 /// Inflates a gzip stream pushed in chunks and hands the decompressed bytes to `output`.
 /// Concatenated gzip members are read one after another (as `gzip -d` does). `finish()` fails

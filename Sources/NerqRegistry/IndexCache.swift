@@ -12,6 +12,8 @@
 
 import NerqCore
 import NerqIO
+import NerqJSON
+import NerqSemver
 
 public struct IndexCacheEntry: Sendable, Equatable {
     /// The version as the entry's JSON says (`vers`).

@@ -9,6 +9,7 @@ import Musl
 #endif
 import NerqCore
 import NerqIO
+import NerqJSON
 
 public enum RegistryIngest {
     /// Builds the registry store at `store` from the dump at `dump` (a `.tar.gz`/`.tar` file, a

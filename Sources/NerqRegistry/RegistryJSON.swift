@@ -1,4 +1,5 @@
 import NerqCore
+import NerqJSON
 
 extension RegistrySignals {
     /// Counts the signals reader accepts (`SignalsReader.countRange`): larger values are clamped so

@@ -7,6 +7,7 @@ import Musl
 #endif
 import NerqCore
 import NerqIO
+import NerqJSON
 
 /// Everything the store knows about one crate and one of its versions.
 public struct RegistryRecord: Sendable, Equatable {

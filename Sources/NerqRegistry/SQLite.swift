@@ -2,6 +2,7 @@
 
 import CSQLite
 import NerqCore
+import NerqJSON
 
 final class SQLiteDB {
     private(set) var handle: OpaquePointer?

@@ -108,3 +108,4 @@ enum StoreSchema {
 }
 
 import NerqCore
+import NerqJSON

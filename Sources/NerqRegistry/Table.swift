@@ -3,6 +3,7 @@
 // an error naming the file, the line and the column.
 
 import NerqCore
+import NerqJSON
 
 /// The columns a table reader wants: `required` must be in the header, `optional` may be.
 struct TableSpec: Sendable {

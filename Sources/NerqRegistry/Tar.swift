@@ -3,6 +3,7 @@
 // to a consumer as they stream by, so a 2 GB tarball is never held in memory.
 
 import NerqCore
+import NerqJSON
 
 protocol TarConsumer: AnyObject {
     /// A new entry. `isFile` is false for directories, links and other special entries (whose data,

@@ -1,5 +1,6 @@
 import Glibc
 import NerqCore
+import NerqThreads
 
 public struct ScanOptions: Sendable {
     /// .rs files larger than this are skipped and counted as `huge`.

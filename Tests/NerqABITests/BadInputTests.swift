@@ -3,6 +3,7 @@ import Testing
 @testable import NerqABI
 import NerqCore
 import NerqEngine
+import NerqJSON
 
 /// Regressions from the bad-input catalogue (docs/bad-input.md) and the fuzzers (tests/fuzz).
 @Suite struct BadInputTests {

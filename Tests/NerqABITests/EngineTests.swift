@@ -2,6 +2,7 @@ import Dispatch
 import Testing
 import NerqCore
 import NerqEngine
+import NerqJSON
 
 let request: JSONValue = [
     "package": ["name": "nix", "version": "0.26.1"],

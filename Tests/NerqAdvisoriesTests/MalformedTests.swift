@@ -2,6 +2,8 @@ import Foundation
 import NerqAdvisories
 import NerqCore
 import Testing
+import NerqJSON
+import NerqCVSS
 
 /// A RustSec-layout directory with good and malformed advisories, written to a temp dir.
 @Suite struct MalformedTests {

@@ -2,6 +2,7 @@ import Foundation
 import NerqAdvisories
 import NerqCore
 import Testing
+import NerqCVSS
 
 /// OSV fixtures. The first four are RustSec's own OSV export, copied (details shortened) from
 /// github.com/rustsec/advisory-db, branch `osv`, commit 057cf031107a80d877c35b4e28e1477f7066bc58:

@@ -3,6 +3,9 @@ import NerqAdvisories
 import NerqCore
 import NerqTOML
 import Testing
+import NerqJSON
+import NerqSemver
+import NerqCVSS
 
 /// The real advisory-db snapshot (shared/data/advisory-db, rustsec/advisory-db bf5c0d2) and
 /// cargo-audit 0.22.2's recorded results on 8 lockfiles (shared/data/lockfiles/expected).

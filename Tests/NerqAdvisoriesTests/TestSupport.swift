@@ -63,6 +63,7 @@ func write(_ root: String, _ rel: String, _ text: String) throws {
 }
 
 import NerqCore
+import NerqSemver
 
 /// A version from a literal (records an issue and returns 0.0.0 if it does not parse).
 func ver(_ s: String) -> Version {

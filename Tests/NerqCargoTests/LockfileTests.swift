@@ -3,6 +3,7 @@ import Testing
 import NerqTestSupport
 @testable import NerqCargo
 @testable import NerqCore
+@testable import NerqJSON
 
 @Suite struct RealLockfileTests {
     /// A shared lockfile parsed, or nil when the shared data is absent (a failure under CI).

@@ -21,7 +21,7 @@ func score(_ s: Signals, policy: Policy = Policy()) -> Report {
         (45.0, "D"), (44.9, "E"), (38.0, "E"), (37.9, "F"), (0.0, "F"),
     ])
     func boundary(score: Double, grade: String) {
-        #expect(Methodology.grade(score) == grade, "\(score)")
+        #expect(Grade(score: score).rawValue == grade, "\(score)")
     }
 
     @Test(arguments: [
@@ -31,7 +31,7 @@ func score(_ s: Signals, policy: Policy = Policy()) -> Report {
     ])
     func verdicts(score: Double, level: String, label: String, recommendation: String) {
         let v = Methodology.verdict(score, thresholds: Policy.Thresholds())
-        #expect(v.level == level && v.label == label && v.recommendation == recommendation, "\(score)")
+        #expect(v.level.rawValue == level && v.label == label && v.recommendation.rawValue == recommendation, "\(score)")
     }
 
     @Test func confidence() {
@@ -51,8 +51,8 @@ func score(_ s: Signals, policy: Policy = Policy()) -> Report {
         #expect(r.confidence == "low")
         #expect(r.dimensions.count == 8)
         #expect(r.dimensions.allSatisfy { $0.score == nil })
-        #expect(r.verdict.level == "unknown")
-        #expect(r.verdict.recommendation == "CAUTION")
+        #expect(r.verdict.level.rawValue == "unknown")
+        #expect(r.verdict.recommendation.rawValue == "CAUTION")
         #expect(r.strongest == nil && r.weakest == nil)
         #expect(r.summary.contains("0 of 8 dimensions"))
     }
@@ -80,7 +80,7 @@ func score(_ s: Signals, policy: Policy = Policy()) -> Report {
         #expect(r.coverage == 0.9)
         #expect(r.confidence == "high")
         #expect(r.trustScore == 90)
-        #expect(r.grade == "A+")
+        #expect(r.grade?.rawValue == "A+")
     }
 
     @Test func emptyAdvisoryListIsASignal() {
@@ -104,7 +104,7 @@ func score(_ s: Signals, policy: Policy = Policy()) -> Report {
         #expect(r.trustScore == 35)
         #expect(r.caps.map(\.max) == [35])
         #expect(r.caps.first?.id == "RUSTSEC-1")
-        #expect(r.verdict.level == "avoid")
+        #expect(r.verdict.level.rawValue == "avoid")
         #expect(!r.verified)
     }
 
@@ -137,14 +137,14 @@ func score(_ s: Signals, policy: Policy = Policy()) -> Report {
             $0.dimensions = [.security: 100, .quality: 100]
         })
         #expect(r.trustScore == 50)
-        #expect(r.findings.contains { $0.kind == "yanked" })
+        #expect(r.findings.contains { $0.kind.rawValue == "yanked" })
     }
 
     @Test func maliciousCapsAtZero() {
         let r = capped(Advisory(id: "R", kind: .malicious))
         #expect(r.trustScore == 0)
-        #expect(r.grade == "F")
-        #expect(r.verdict.recommendation == "DENY")
+        #expect(r.grade?.rawValue == "F")
+        #expect(r.verdict.recommendation.rawValue == "DENY")
     }
 
     @Test func capNotListedWhenScoreAlreadyBelow() {
@@ -229,7 +229,7 @@ func score(_ s: Signals, policy: Policy = Policy()) -> Report {
             $0.advisories = [Advisory(id: "R", kind: .unsound)]
         })
         #expect((neglected.dimensions[1].score ?? 100) < 100)
-        #expect(neglected.findings.contains { $0.kind == "stale" })
+        #expect(neglected.findings.contains { $0.kind.rawValue == "stale" })
     }
 
     @Test func precomputedDimensionWins() {

@@ -1,5 +1,6 @@
 import Testing
 @testable import NerqCore
+@testable import NerqJSON
 
 /// How registry signals feed maintenance, community and transparency (methodology v1, §1).
 @Suite struct RegistryMethodologyTests {
@@ -32,14 +33,14 @@ import Testing
         let activity = m.contributions.first { $0.signal == "last_activity" }
         #expect(activity?.points == 0)
         #expect(activity?.reason.contains("finished (stable 1.x, 120 dependent crates, no open advisory)") == true, "\(activity?.reason ?? "")")
-        #expect(!r.findings.contains { $0.kind == "stale" })
+        #expect(!r.findings.contains { $0.kind.rawValue == "stale" })
     }
 
     @Test func notFinishedWhenPreReleaseUnusedAdvisedOrOwnerless() {
         // 0.x: the same history is neglect.
         let pre = quiet(latest: "0.9.3")
         #expect((maintenance(pre).score ?? 100) < 90)
-        #expect(pre.findings.contains { $0.kind == "stale" })
+        #expect(pre.findings.contains { $0.kind.rawValue == "stale" })
         // A pre-release latest version is not stable either.
         #expect((maintenance(quiet(latest: "2.0.0-rc.1")).score ?? 100) < 90)
         // Nobody depends on it any more.

@@ -3,6 +3,7 @@ import Testing
 import NerqCore
 import NerqTestSupport
 @testable import NerqEngine
+import NerqJSON
 
 /// nerq's advisory matching, end to end through `assess`, against cargo-audit 0.22.2's recorded
 /// output on the same lockfiles and database (../shared/data/lockfiles/expected).

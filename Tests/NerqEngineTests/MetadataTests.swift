@@ -3,6 +3,7 @@ import Testing
 import NerqCore
 import NerqTestSupport
 @testable import NerqEngine
+import NerqJSON
 
 /// `assess` with real `cargo metadata` output: a project resolved offline from Debian's crate
 /// sources (librust-atty-dev, librust-memchr-dev, librust-smallvec-dev; scripts/deps.sh).

@@ -3,6 +3,7 @@ import Testing
 import NerqCore
 import NerqTestSupport
 @testable import NerqEngine
+import NerqJSON
 
 /// The engine with registry data: a crates.io dump generated in the published format
 /// (tools/gen_crates_dump.py), turned into a store by the engine itself.

@@ -2,6 +2,7 @@ import Foundation
 import NerqCore
 @testable import NerqRegistry
 import Testing
+import NerqJSON
 
 /// Parses `text` as CSV, fed in chunks of `chunk` bytes; returns the records (nil = NULL).
 func csv(_ text: String, chunk: Int = 1 << 20, file: String = "t.csv") throws(NerqError) -> [(line: Int, fields: [String?])] {

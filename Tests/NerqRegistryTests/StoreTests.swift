@@ -2,6 +2,7 @@ import Foundation
 import NerqCore
 @testable import NerqRegistry
 import Testing
+import NerqJSON
 
 @Suite struct StoreTests {
     @Test func alternativesShareTopicsAndFollowTheProxy() throws {

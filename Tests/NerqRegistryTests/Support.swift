@@ -1,6 +1,7 @@
 import Foundation
 import NerqCore
 @testable import NerqRegistry
+import NerqJSON
 
 /// The repository's root (for tools/gen_crates_dump.py).
 let repositoryRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

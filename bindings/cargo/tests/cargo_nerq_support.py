@@ -13,7 +13,7 @@ SCRIPT = CARGO_DIR / "cargo-nerq"
 DEMO = REPO_ROOT / "examples" / "demo"
 NOW = "2026-11-21T00:00:00Z"
 sys.path.insert(0, str(REPO_ROOT / "bindings" / "python"))
-sys.path.insert(0, str(REPO_ROOT / "tests"))
+sys.path.insert(0, str(REPO_ROOT / "Tests"))
 from shared_data import shared_data  # noqa: E402  (re-exported to the tests)
 
 

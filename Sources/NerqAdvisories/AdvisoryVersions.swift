@@ -1,4 +1,5 @@
 // RustSec advisory version matching exactly as cargo-audit 0.22.2 does it
+import NerqSemver
 // (rustsec crate 0.31.x).
 //
 // Upstream call chain for "is this package version affected?":

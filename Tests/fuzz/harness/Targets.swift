@@ -10,6 +10,9 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import NerqJSON
+import NerqSemver
+import NerqCVSS
 import CJansson
 @testable import NerqABI
 @testable import NerqAdvisories

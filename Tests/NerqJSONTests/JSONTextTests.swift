@@ -1,5 +1,5 @@
 import Testing
-@testable import NerqCore
+@testable import NerqJSON
 
 @Suite struct JSONTextTests {
     /// The writer's fast number path prints exactly what Swift's shortest round-trip form prints.

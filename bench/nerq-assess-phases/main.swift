@@ -10,6 +10,7 @@ import NerqCore
 import NerqEngine
 import NerqIO
 import NerqTOML
+import NerqJSON
 
 func now() -> Double {
     var ts = timespec()

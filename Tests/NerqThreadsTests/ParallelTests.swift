@@ -1,4 +1,4 @@
-@testable import NerqCore
+@testable import NerqThreads
 import Synchronization
 import Testing
 

@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import NerqThreads
 
 /// Compact JSON text for nerq's documents (the text API's output).
 ///

@@ -11,6 +11,7 @@ import CSQLite
 import Glibc
 import NerqCore
 import NerqRegistry
+import NerqJSON
 
 func wallClock() -> Double {
     var ts = timespec()

@@ -1,5 +1,7 @@
-@testable import NerqCore
+@testable import NerqAdvisories
+import NerqTestSupport
 import Testing
+@testable import NerqSemver
 
 // Real `[versions]` sections from /work/shared/data/advisory-db (crates/),
 // with the expected answers worked out from rustsec's OSV range conversion.

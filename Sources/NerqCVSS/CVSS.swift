@@ -1,4 +1,5 @@
 // CVSS base scores for v3.0, v3.1 and v4.0 vectors.
+
 //
 // * v3.x follows the CVSS v3.1 specification (section 7.1 base equations)
 //   with double arithmetic in the specification's order. CVSS:3.1 rounds

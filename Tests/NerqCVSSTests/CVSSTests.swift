@@ -1,5 +1,6 @@
 import Foundation
-@testable import NerqCore
+@testable import NerqCVSS
+import NerqTestSupport
 import Testing
 
 // Expected scores come from the Python `cvss` package (3.6), computed by

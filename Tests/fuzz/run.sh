@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
-# Runs nerq's libFuzzer targets (tests/fuzz/harness, built by `make fuzz-build` into .build-fuzz).
+# Runs nerq's libFuzzer targets (Tests/fuzz/harness, built by `make fuzz-build` into .build-fuzz).
 #
-#   tests/fuzz/run.sh smoke            every regression input once, then each target for
+#   Tests/fuzz/run.sh smoke            every regression input once, then each target for
 #                                      FUZZ_SMOKE_SECONDS (default 4) on small seeds (make test)
-#   tests/fuzz/run.sh fuzz [TARGET..]  each target for FUZZ_SECONDS (default 60) on the full seeds,
+#   Tests/fuzz/run.sh fuzz [TARGET..]  each target for FUZZ_SECONDS (default 60) on the full seeds,
 #                                      keeping what it learns in out/fuzz/corpus/TARGET (make fuzz)
 #
 # A crash, a leak, a timeout (FUZZ_TIMEOUT, default 10 s per input) or an oracle violation fails
 # the target; libFuzzer writes the input to out/fuzz/artifacts/TARGET/. Turn each one into a
-# regression: copy it into tests/fuzz/regressions/TARGET/ (replayed by every smoke pass) and fix.
+# regression: copy it into Tests/fuzz/regressions/TARGET/ (replayed by every smoke pass) and fix.
 # Prints one line per target with its executions, then "fuzz: N passed, N failed".
 set -uo pipefail
 cd "$(dirname "$0")/../.."
@@ -37,7 +37,7 @@ case "$MODE" in
 esac
 rm -rf "$seeds"
 mkdir -p "$OUT/dict" "$OUT/logs"
-python3 tests/fuzz/seeds.py "$seeds" --shared "$SHARED" $seedflag > "$OUT/logs/seeds.log" 2>&1 || { cat "$OUT/logs/seeds.log"; exit 2; }
+python3 Tests/fuzz/seeds.py "$seeds" --shared "$SHARED" $seedflag > "$OUT/logs/seeds.log" 2>&1 || { cat "$OUT/logs/seeds.log"; exit 2; }
 
 dict_for() {
   case "$1" in
@@ -71,7 +71,7 @@ for t in $TARGETS; do
   log=$OUT/logs/$t.log
   : > "$log"
   dict=$OUT/dict/$t.dict
-  (for d in $(dict_for "$t"); do cat "tests/fuzz/dict/$d.dict"; done) > "$dict"
+  (for d in $(dict_for "$t"); do cat "Tests/fuzz/dict/$d.dict"; done) > "$dict"
   export NERQ_FUZZ_SANDBOX=$OUT/sandbox/$t
   rm -rf "$NERQ_FUZZ_SANDBOX"
   mkdir -p "$NERQ_FUZZ_SANDBOX"
@@ -81,8 +81,8 @@ for t in $TARGETS; do
 
   # 1. Every regression input, whole (no -max_len), once.
   regs=()
-  if [ -d "tests/fuzz/regressions/$t" ]; then
-    while IFS= read -r -d '' f; do regs+=("$f"); done < <(find "$PWD/tests/fuzz/regressions/$t" -type f ! -name '*.md' -print0 | sort -z)
+  if [ -d "Tests/fuzz/regressions/$t" ]; then
+    while IFS= read -r -d '' f; do regs+=("$f"); done < <(find "$PWD/Tests/fuzz/regressions/$t" -type f ! -name '*.md' -print0 | sort -z)
   fi
   if [ "${#regs[@]}" -gt 0 ]; then
     NERQ_FUZZ_TARGET=$t "$BIN" -timeout="${FUZZ_TIMEOUT:-10}" -rss_limit_mb=4096 -artifact_prefix="$artifacts" "${regs[@]}" >> "$log" 2>&1 || ok=0

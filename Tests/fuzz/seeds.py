@@ -239,7 +239,7 @@ def main():
                                           "verified_coverage": 0.6}}},
                {"registry": "/nonexistent"}, {"polcy": {}}, {"now": "yesterday"}]
     # engine_new loads databases only inside its sandbox (the fuzzer's working directory, see
-    # tests/fuzz/harness/Targets.swift): "db" holds a few RustSec and OSV files.
+    # Tests/fuzz/harness/Targets.swift): "db" holds a few RustSec and OSV files.
     configs += [{"advisory_db": "db", "now": NOW}, {"advisory_db": "db/crates/nix/RUSTSEC-2021-0119.md"},
                 {"advisory_db": "db/osv.json"}, {"advisory_db": "db/crates"}, {"advisory_db": "."},
                 {"registry": "db", "registry_store": "store.sqlite"}, {"registry": "db/osv.json"},

@@ -1,4 +1,4 @@
-@testable import NerqCore
+@testable import NerqSemver
 import Testing
 
 // Cases ported from dtolnay/semver tests/test_version.rs (semver 1.x).

@@ -1,5 +1,7 @@
-@testable import NerqCore
+@testable import NerqAdvisories
+import NerqTestSupport
 import Testing
+@testable import NerqSemver
 
 // Differential check against the real cargo-audit 0.22.2: the fixtures are
 // written by tools/gen_bounds.py, which runs cargo-audit on synthetic
