@@ -86,8 +86,8 @@ let package = Package(
                     dependencies: ["NerqAdvisories", "NerqCore", "NerqJSON", "NerqSemver", "NerqCVSS", "NerqTOML", "NerqTestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "NerqScanTests", dependencies: ["NerqScan", "NerqTestSupport"]),
-        .testTarget(name: "NerqRegistryTests", dependencies: ["NerqRegistry", "NerqCore", "NerqJSON", "NerqTestSupport"]),
-        .testTarget(name: "NerqEngineTests", dependencies: ["NerqEngine", "NerqCore", "NerqJSON", "NerqTestSupport"]),
+        .testTarget(name: "NerqRegistryTests", dependencies: ["NerqRegistry", "NerqCore", "NerqJSON", "NerqIO", "NerqTestSupport"]),
+        .testTarget(name: "NerqEngineTests", dependencies: ["NerqEngine", "NerqCore", "NerqJSON", "NerqIO", "NerqTestSupport"]),
         .testTarget(name: "NerqABITests", dependencies: ["NerqABI", "NerqEngine", "NerqCore", "NerqJSON", "CJansson", "NerqTestSupport"]),
     ]
 )

@@ -14,6 +14,7 @@ import Glibc
 import Musl
 #endif
 import NerqCore
+import NerqIO
 import NerqSemver
 import NerqThreads
 
@@ -106,12 +107,10 @@ public struct AdvisoryDatabase: Sendable {
         } else {
             return nil
         }
-        return FS.kind(candidate) == .directory ? candidate : nil
+        return Files.kind(candidate) == .directory ? candidate : nil
     }
 
-    static func join(_ a: String, _ b: String) -> String {
-        a.hasSuffix("/") ? a + b : a + "/" + b
-    }
+    static func join(_ a: String, _ b: String) -> String { Files.join(a, b) }
 
     /// Record order: id, package, crates before rust, file (strings in byte order).
     static func recordLess(_ a: AdvisoryRecord, _ b: AdvisoryRecord) -> Bool {

@@ -7,6 +7,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import NerqIO
 import NerqJSON
 import NerqThreads
 
@@ -44,14 +45,15 @@ extension AdvisoryDatabase {
     }
 
     static func find(path: String, filter: Set<String>?) throws(NerqError) -> Found {
-        guard let kind = FS.kind(path) else {
+        try Files.checkPath(path)
+        guard let kind = Files.kind(path) else {
             throw NerqError(.notFound, "advisory database not found: \(path)", path: path)
         }
         var items: [WorkItem] = []
         var dirFDs: [Int32] = []
         switch kind {
         case .file:
-            let name = lastComponent(path)
+            let name = Files.lastComponent(path)
             items.append(.file(dir: AT_FDCWD, name: path, rel: name, type: name.hasSuffix(".md") ? .rustsec(.crates) : .osv))
         case .directory:
             do throws(NerqError) {
@@ -60,7 +62,7 @@ extension AdvisoryDatabase {
                 for fd in dirFDs { close(fd) }
                 throw error
             }
-        case .other:
+        case .other, .symlink:
             throw NerqError(.notFound, "not a file or directory: \(path)", path: path)
         }
         let found = Found(path: path, filter: filter, items: items, dirFDs: dirFDs)
@@ -131,6 +133,8 @@ extension AdvisoryDatabase {
         case advisoryDir(parent: Int32, name: String, rel: String, collection: AdvisoryRecord.Collection)
         /// One file, `name` relative to the open directory `dir` (or a path with AT_FDCWD).
         case file(dir: Int32, name: String, rel: String, type: FileType)
+        /// A symbolic link inside the database: reported, not followed.
+        case symlink(rel: String)
     }
 
     enum Outcome: Sendable {
@@ -144,18 +148,25 @@ extension AdvisoryDatabase {
     static let maxOSVDepth = 4
 
     /// Lists the tree below `root` into work items, in name order. Directories whose files are
-    /// opened by the workers stay open (in `dirFDs`, closed by the caller).
+    /// opened by the workers stay open (in `dirFDs`, closed by the caller). Symbolic links inside
+    /// the database are never followed (a link could lead out of it, or back into it forever):
+    /// each is reported as an error of the load.
     static func collect(root: String, filter: Set<String>?, into items: inout [WorkItem],
                         dirFDs: inout [Int32]) throws(NerqError) {
         let (rootFD, entries) = try openListing(AT_FDCWD, root, root: root, dirFDs: &dirFDs)
         for e in entries where !e.name.hasPrefix(".") {
             switch e.kind {
+            case .symlink:
+                items.append(.symlink(rel: e.name))
             case .directory where e.name == "crates" || e.name == "rust":
                 let collection: AdvisoryRecord.Collection = e.name == "crates" ? .crates : .rust
                 if filter != nil && collection == .rust { continue }
                 let (fd, sub) = try openListing(rootFD, e.name, root: root, dirFDs: &dirFDs)
                 for s in sub where !s.name.hasPrefix(".") {
                     switch s.kind {
+                    case .symlink:
+                        if let filter, !filter.contains(s.name) { continue }
+                        items.append(.symlink(rel: e.name + "/" + s.name))
                     case .directory:
                         if let filter, !filter.contains(s.name) { continue }
                         items.append(.advisoryDir(parent: fd, name: s.name, rel: e.name + "/" + s.name, collection: collection))
@@ -166,7 +177,7 @@ extension AdvisoryDatabase {
                     }
                 }
             case .directory:
-                collectOSV(dir: join(root, e.name), rel: e.name, depth: 1, into: &items)
+                collectOSV(dir: Files.join(root, e.name), rel: e.name, depth: 1, into: &items)
             case .file where e.name.hasSuffix(".json"):
                 items.append(.file(dir: rootFD, name: e.name, rel: e.name, type: .osv))
             default:
@@ -177,26 +188,32 @@ extension AdvisoryDatabase {
 
     /// Opens the directory `name` (relative to `parent`), keeps it open in `dirFDs` and lists it.
     static func openListing(_ parent: Int32, _ name: String, root: String,
-                            dirFDs: inout [Int32]) throws(NerqError) -> (fd: Int32, entries: [FS.Entry]) {
+                            dirFDs: inout [Int32]) throws(NerqError) -> (fd: Int32, entries: [Directory.Entry]) {
         let shown = parent == AT_FDCWD ? name : "\(root)/\(name)"
-        guard let fd = FS.openDirectory(parent, name) else {
-            throw NerqError(.ioError, "cannot open directory \(shown): \(FS.errnoText())", path: root)
+        // The database's own path may be a symlink (it was named); nothing below it is followed.
+        let fd = parent == AT_FDCWD ? openat(AT_FDCWD, name, O_RDONLY | O_DIRECTORY | O_CLOEXEC) : (Directory.open(parent, name) ?? -1)
+        guard fd >= 0 else {
+            throw NerqError(.ioError, "cannot open directory \(shown): \(Files.errnoText())", path: root)
         }
         dirFDs.append(fd)
-        guard let entries = FS.entries(fd) else {
-            throw NerqError(.ioError, "cannot read directory \(shown): \(FS.errnoText())", path: root)
+        guard let entries = Directory.entries(fd) else {
+            throw NerqError(.ioError, "cannot read directory \(shown): \(Files.errnoText())", path: root)
         }
         return (fd, entries)
     }
 
     static func collectOSV(dir: String, rel: String, depth: Int, into items: inout [WorkItem]) {
-        guard depth <= maxOSVDepth, let entries = FS.list(path: dir) else { return }
+        guard depth <= maxOSVDepth, let fd = Directory.open(AT_FDCWD, dir) else { return }
+        defer { close(fd) }
+        guard let entries = Directory.entries(fd) else { return }
         for e in entries where !e.name.hasPrefix(".") {
             switch e.kind {
+            case .symlink:
+                items.append(.symlink(rel: rel + "/" + e.name))
             case .directory:
-                collectOSV(dir: join(dir, e.name), rel: rel + "/" + e.name, depth: depth + 1, into: &items)
+                collectOSV(dir: Files.join(dir, e.name), rel: rel + "/" + e.name, depth: depth + 1, into: &items)
             case .file where e.name.hasSuffix(".json"):
-                items.append(.file(dir: AT_FDCWD, name: join(dir, e.name), rel: rel + "/" + e.name, type: .osv))
+                items.append(.file(dir: AT_FDCWD, name: Files.join(dir, e.name), rel: rel + "/" + e.name, type: .osv))
             default:
                 break
             }
@@ -217,11 +234,17 @@ extension AdvisoryDatabase {
         switch item {
         case .file(let dir, let name, let rel, let type):
             return processFile(dir: dir, name: name, rel: rel, type: type, buffer: &buffer)
+        case .symlink(let rel):
+            return [.error(symlinkError(rel))]
         case .advisoryDir(let parent, let name, let rel, let collection):
-            let result = FS.withDirectory(parent, name) { fd, entries -> [Outcome] in
+            let result = Directory.with(parent, name) { fd, entries -> [Outcome] in
                 var out: [Outcome] = []
-                for e in entries where e.kind == .file && !e.name.hasPrefix(".") {
-                    if e.name.hasSuffix(".md") {
+                for e in entries where !e.name.hasPrefix(".") {
+                    if e.kind == .symlink && (e.name.hasSuffix(".md") || e.name.hasSuffix(".json")) {
+                        out.append(.error(symlinkError(rel + "/" + e.name)))
+                    } else if e.kind != .file {
+                        continue
+                    } else if e.name.hasSuffix(".md") {
                         out += processFile(dir: fd, name: e.name, rel: rel + "/" + e.name, type: .rustsec(collection), buffer: &buffer)
                     } else if e.name.hasSuffix(".json") {
                         out += processFile(dir: fd, name: e.name, rel: rel + "/" + e.name, type: .osv, buffer: &buffer)
@@ -229,15 +252,37 @@ extension AdvisoryDatabase {
                 }
                 return out
             }
-            return result ?? [.error(AdvisoryLoadError(file: rel, line: nil, message: "cannot read directory: \(FS.errnoText())"))]
+            return result ?? [.error(AdvisoryLoadError(file: rel, line: nil, message: "cannot read directory: \(Files.errnoText())"))]
         }
     }
 
+    static func symlinkError(_ rel: String) -> AdvisoryLoadError {
+        AdvisoryLoadError(file: rel, line: nil, message: "a symbolic link: not followed (advisories are read only from regular files inside the database)")
+    }
+
+    /// The largest advisory file read: a RustSec advisory is a few KiB (the largest in the real
+    /// database is 30 KiB), an OSV file one record or an export of many.
+    static let maxRustSecFile = 1 << 20
+    static let maxOSVFile = 64 << 20
+
     static func processFile(dir: Int32, name: String, rel: String, type: FileType, buffer: inout [UInt8]) -> [Outcome] {
         let count: Int
-        switch FS.read(dir, name, into: &buffer) {
+        let limit: Int
+        switch type {
+        case .rustsec: limit = maxRustSecFile
+        case .osv: limit = maxOSVFile
+        }
+        switch Directory.read(dir, name, into: &buffer, limit: limit) {
         case .success(let n): count = n
-        case .failure(let e): return [.file, .error(AdvisoryLoadError(file: rel, line: nil, message: e.message))]
+        case .failure(let f):
+            let message: String
+            switch f {
+            case .notFound: message = "cannot open: no such file"
+            case .notRegular: message = "not a regular file"
+            case .tooLarge(let limit): message = "larger than \(limit) bytes: not read"
+            case .failed(let text): message = "cannot read: \(text)"
+            }
+            return [.file, .error(AdvisoryLoadError(file: rel, line: nil, message: message))]
         }
         return buffer.withUnsafeBytes { raw -> [Outcome] in
             guard count <= raw.count else { return [.file, .error(AdvisoryLoadError(file: rel, line: nil, message: "read failed"))] }
@@ -290,10 +335,4 @@ extension AdvisoryDatabase {
                                 skippedRecords: skipped, fileCount: files)
     }
 
-    static func lastComponent(_ path: String) -> String {
-        var p = Substring(path)
-        while p.count > 1 && p.hasSuffix("/") { p = p.dropLast() }
-        if let slash = p.lastIndex(of: "/") { return String(p[p.index(after: slash)...]) }
-        return String(p)
-    }
 }

@@ -118,7 +118,7 @@ extension Engine {
             let node = graph.nodes[i]
             return LocalSources.Wanted(name: node.name, version: node.version, manifestPath: node.manifestPath,
                                        license: node.manifest?.license)
-        }, vendorDirs: req.vendorDirs) : []
+        }, vendorDirs: req.vendorDirs, cargoHome: environment.cargoHome) : []
         let found = scans.compactMap { $0 }.count
         if req.scanSources {
             notes.append("source scanned for \(found) of \(included.count) packages (found on disk: manifest paths, vendor directories, ~/.cargo/registry/src, /usr/share/cargo/registry)")

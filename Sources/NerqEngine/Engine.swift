@@ -21,27 +21,33 @@ public final class Engine: Sendable {
     public let scanSources: Bool
     /// Registry data from the crates.io database dump; nil when none is configured.
     public let registry: RegistryStore?
+    /// The environment variables nerq reads, captured when the engine was created (empty for
+    /// an engine built in code): every default location comes from here, never from the process
+    /// environment at call time.
+    public let environment: Environment
 
     public static let configKeys = ["advisory_db", "registry", "registry_store", "now", "policy", "scan_sources"]
 
     public convenience init(policy: Policy = Policy(), now: Timestamp? = nil, advisories: AdvisoryDatabase? = nil,
-                            scanSources: Bool = true, registry: RegistryStore? = nil) {
+                            scanSources: Bool = true, registry: RegistryStore? = nil, environment: Environment = Environment()) {
         self.init(policy: policy, now: now, advisorySource: advisories.map { AdvisorySource(loaded: $0) },
-                  scanSources: scanSources, registry: registry)
+                  scanSources: scanSources, registry: registry, environment: environment)
     }
 
-    init(policy: Policy, now: Timestamp?, advisorySource: AdvisorySource?, scanSources: Bool, registry: RegistryStore?) {
+    init(policy: Policy, now: Timestamp?, advisorySource: AdvisorySource?, scanSources: Bool, registry: RegistryStore?,
+         environment: Environment) {
         self.policy = policy
         self.now = now
         self.advisorySource = advisorySource
         self.scanSources = scanSources
         self.registry = registry
+        self.environment = environment
     }
 
     /// Builds an engine from its JSON configuration (`nil` = defaults). Unknown keys are errors.
-    public convenience init(config: JSONValue?) throws(NerqError) {
+    public convenience init(config: JSONValue?, environment: Environment = Environment.process()) throws(NerqError) {
         guard let config else {
-            self.init()
+            self.init(policy: Policy(), now: nil, advisorySource: nil, scanSources: true, registry: nil, environment: environment)
             return
         }
         let o = try JSONReader(config).object()
@@ -58,21 +64,21 @@ public final class Engine: Sendable {
             } catch {
                 throw NerqError(error.code, "advisory_db: \(error.message)", path: db.path)
             }
-        } else if let path = AdvisoryDatabase.defaultLocation(configured: nil, environment: Files.environment) {
+        } else if let path = AdvisoryDatabase.defaultLocation(configured: nil, environment: { environment[$0] }) {
             database = try AdvisoryDatabase.find(path: path)
         }
         var registry: RegistryStore?
         if let r = o.optional("registry") {
             let storePath = try o.optional("registry_store")?.nonEmptyString()
             do {
-                registry = try Engine.openRegistry(try r.nonEmptyString(), storePath: storePath)
+                registry = try Engine.openRegistry(try r.nonEmptyString(), storePath: storePath, environment: environment)
             } catch {
                 throw NerqError(error.code, "registry: \(error.message)", path: r.path)
             }
         }
         let scan = try o.optional("scan_sources")?.bool() ?? true
         self.init(policy: policy, now: now, advisorySource: database.map { AdvisorySource(found: $0) },
-                  scanSources: scan, registry: registry)
+                  scanSources: scan, registry: registry, environment: environment)
     }
 
     /// The current time from the clock; used only when neither request nor engine gives `now`.
@@ -107,7 +113,7 @@ public final class Engine: Sendable {
         // The crate's own source and Cargo.toml, when it is on this machine.
         if scanSources, s.source == nil || s.manifest == nil, s.package.ecosystem == "crates.io", let v = s.package.version,
            let found = LocalSources.scan([LocalSources.Wanted(name: s.package.name, version: v, manifestPath: nil,
-                                                              license: s.manifest?.license)]).first ?? nil {
+                                                              license: s.manifest?.license)], cargoHome: environment.cargoHome).first ?? nil {
             if s.manifest == nil, let m = found.manifest {
                 s.manifest = m
                 s.raw.set("manifest", m.json)

@@ -33,7 +33,7 @@ enum LocalSources {
 
     /// One result per wanted crate (nil where it is not on disk or could not be scanned), in order;
     /// the scans run on `fileReaderThreads` threads.
-    static func scan(_ wanted: [Wanted], vendorDirs: [String] = []) -> [Found?] {
+    static func scan(_ wanted: [Wanted], vendorDirs: [String] = [], cargoHome: String?) -> [Found?] {
         var requests: [ScanRequest] = []
         var owners: [Int] = []
         for (k, w) in wanted.enumerated() {
@@ -41,7 +41,7 @@ enum LocalSources {
                 guard let slash = path.lastIndex(of: "/") else { return "." }
                 return String(path[..<slash])
             }
-            let locator = CrateLocator(manifestDirectory: manifestDir, vendorDirectories: vendorDirs)
+            let locator = CrateLocator(manifestDirectory: manifestDir, vendorDirectories: vendorDirs, cargoHome: cargoHome)
             guard let location = locator.locate(name: w.name, version: w.version) else { continue }
             requests.append(ScanRequest(directory: location.path, options: ScanOptions(licenseExpression: w.license)))
             owners.append(k)
@@ -53,10 +53,10 @@ enum LocalSources {
         return out
     }
 
-    /// The manifest signals of the crate in `directory`, or nil when its Cargo.toml is missing or unreadable.
+    /// The manifest signals of the crate in `directory`, or nil when its Cargo.toml is missing,
+    /// unreadable or a link out of the crate.
     static func manifest(in directory: String) -> ManifestSignals? {
-        let file = directory + "/Cargo.toml"
-        guard let bytes = try? Files.read(file, limit: 4 << 20) else { return nil }
-        return try? CargoManifest.signals(bytes, file: file)
+        guard let bytes = Walk.readInside(directory, "Cargo.toml", limit: 4 << 20) else { return nil }
+        return try? CargoManifest.signals(bytes, file: Files.join(directory, "Cargo.toml"))
     }
 }

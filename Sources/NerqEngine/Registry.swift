@@ -10,25 +10,24 @@ extension Engine {
     /// Opens `path` as a store, or, when it is a dump (a folder, or a `.tar.gz`/`.tgz` tarball),
     /// builds the store first at `storePath` (default: `~/.cache/nerq/registry-NAME.sqlite`) unless
     /// one is already there.
-    static func openRegistry(_ path: String, storePath: String?) throws(NerqError) -> RegistryStore {
+    static func openRegistry(_ path: String, storePath: String?, environment: Environment) throws(NerqError) -> RegistryStore {
         guard Files.exists(path) else { throw NerqError(.notFound, "no registry store or dump at \(path)", path: path) }
         let isDump = Files.isDirectory(path) || path.hasSuffix(".tar.gz") || path.hasSuffix(".tgz")
         guard isDump else { return try RegistryStore(path: path) }
         let store: String
-        if let storePath { store = storePath } else { store = try defaultStorePath(forDump: path) }
-        if !Files.exists(store) { _ = try RegistryIngest.build(dump: path, store: store) }
+        if let storePath { store = storePath } else { store = try defaultStorePath(forDump: path, environment: environment) }
+        if !Files.exists(store) { _ = try RegistryIngest.buildIfMissing(dump: path, store: store) }
         return try RegistryStore(path: store)
     }
 
-    static func defaultStorePath(forDump dump: String) throws(NerqError) -> String {
-        let base = Files.environment("XDG_CACHE_HOME") ?? Files.environment("HOME").map { $0 + "/.cache" }
-        guard let base else {
-            throw NerqError(.invalidValue, "no HOME or XDG_CACHE_HOME to keep the registry store in; set registry_store", path: dump)
+    static func defaultStorePath(forDump dump: String, environment: Environment) throws(NerqError) -> String {
+        guard let base = environment.nerqCache else {
+            throw NerqError(.invalidValue, "no HOME, XDG_CACHE_HOME or NERQ_CACHE_DIR to keep the registry store in; set registry_store", path: dump)
         }
         let trimmed = dump.hasSuffix("/") ? String(dump.dropLast()) : dump
         let name = String(trimmed.split(separator: "/").last ?? "dump").map { $0.isLetter || $0.isNumber || $0 == "-" ? $0 : "_" }
-        try Files.makeDirectories(base + "/nerq")
-        return base + "/nerq/registry-" + String(name) + ".sqlite"
+        try Files.makeDirectories(base)
+        return base + "/registry-" + String(name) + ".sqlite"
     }
 
     /// The registry group (and, when nothing better is known, the manifest) for a crate: from the
@@ -50,8 +49,8 @@ extension Engine {
         }
     }
 
-    func collectIndexCache(_ s: inout Signals, cargoHome: String? = nil) {
-        for path in CargoIndexCache.locate(name: s.package.name, cargoHome: cargoHome) {
+    func collectIndexCache(_ s: inout Signals) {
+        for path in CargoIndexCache.locate(name: s.package.name, cargoHome: environment.cargoHome) {
             guard let file = try? CargoIndexCache.read(path: path), !file.entries.isEmpty else { continue }
             let signals = CargoIndexCache.signals(file, version: s.package.version)
             s.registry = signals

@@ -56,20 +56,24 @@ public enum CargoIndexCache {
         }
     }
 
-    /// The cache files for `name` under `cargoHome` (default `$CARGO_HOME`, else `$HOME/.cargo`),
-    /// one per registry index directory, sorted by the directory name.
-    public static func locate(name: String, cargoHome: String? = nil) -> [String] {
-        guard let home = cargoHome ?? environment("CARGO_HOME") ?? environment("HOME").map({ $0 + "/.cargo" }) else { return [] }
+    /// The cache files for `name` under `cargoHome` (nil: none), one per registry index
+    /// directory, sorted by the directory name. A name that is not a crate name (letters, digits,
+    /// `-` and `_`, at most 64 bytes) has none: it must never become a path outside the cache.
+    public static func locate(name: String, cargoHome: String?) -> [String] {
+        guard let home = cargoHome, isCrateName(name) else { return [] }
         let index = home + "/registry/index"
         guard let registries = try? Files.list(index) else { return [] }
         let relative = relativePath(for: name)
         return registries.map { "\(index)/\($0)/.cache/\(relative)" }.filter { Files.kind($0) == .file }
     }
 
-    static func environment(_ name: String) -> String? {
-        guard let v = getenv(name) else { return nil }
-        let s = String(cString: v)
-        return s.isEmpty ? nil : s
+    /// What crates.io accepts as a crate name: ASCII letters, digits, `-` and `_`, 1 to 64 bytes.
+    public static func isCrateName(_ name: String) -> Bool {
+        let bytes = name.utf8
+        guard !bytes.isEmpty, bytes.count <= 64 else { return false }
+        return bytes.allSatisfy { b in
+            (b >= 0x61 && b <= 0x7A) || (b >= 0x41 && b <= 0x5A) || (b >= 0x30 && b <= 0x39) || b == 0x2D || b == 0x5F
+        }
     }
 
     public static func read(path: String) throws(NerqError) -> IndexCacheFile {

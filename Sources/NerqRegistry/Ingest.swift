@@ -14,11 +14,33 @@ import NerqJSON
 public enum RegistryIngest {
     /// Builds the registry store at `store` from the dump at `dump` (a `.tar.gz`/`.tar` file, a
     /// `YYYY-MM-DD-HHMMSS` folder, or a folder holding such folders: the newest is read).
+    ///
+    /// The store is written to a temporary file of this call's own and renamed over `store` only
+    /// when complete, under an exclusive lock (`<store>.lock`), so concurrent builders never share
+    /// a temporary and no reader sees a half-built store; temporaries left by a killed builder are
+    /// removed first. A store that exists once the lock is held (another
+    /// builder finished it meanwhile) is kept (`buildIfMissing`).
     @discardableResult
     public static func build(dump: String, store: String) throws(NerqError) -> IngestSummary {
+        let lock = try FileLock(store)
+        defer { lock.unlock() }
+        return try buildLocked(dump: dump, store: store)
+    }
+
+    /// As `build`, unless the store exists once the lock is held (another builder, in this process
+    /// or another, finished it meanwhile): then that store is kept and nil returned.
+    public static func buildIfMissing(dump: String, store: String) throws(NerqError) -> IngestSummary? {
+        let lock = try FileLock(store)
+        defer { lock.unlock() }
+        if Files.exists(store) { return nil }
+        return try buildLocked(dump: dump, store: store)
+    }
+
+    static func buildLocked(dump: String, store: String) throws(NerqError) -> IngestSummary {
+        try Files.checkPath(store)
         guard let kind = Files.kind(dump) else { throw NerqError(.notFound, "no such dump: \(dump)", path: dump) }
-        let temporary = "\(store).tmp-\(FileIO.processID())"
-        FileIO.remove(temporary)
+        Files.removeStaleTemporaries(of: store)
+        let temporary = Files.temporaryName(for: store)
         var db: SQLiteDB?
         do throws(NerqError) {
             let opened = try SQLiteDB(path: temporary, readOnly: false)
@@ -27,7 +49,7 @@ public enum RegistryIngest {
             switch kind {
             case .directory: try readFolder(dump, into: builder)
             case .file: try readTarball(dump, into: builder)
-            case .other: throw NerqError(.invalidValue, "\(dump) is neither a dump folder nor a tarball", path: dump)
+            case .other, .symlink: throw NerqError(.invalidValue, "\(dump) is neither a dump folder nor a tarball", path: dump)
             }
             let summary: IngestSummary
             do throws(NerqError) {
@@ -38,13 +60,13 @@ public enum RegistryIngest {
             try opened.exec("COMMIT")
             opened.close()
             db = nil
-            try FileIO.fsyncFile(temporary)
-            try FileIO.rename(temporary, store)
+            try Files.fsyncFile(temporary)
+            try Files.rename(temporary, store)
             return summary
         } catch {
             db?.close()
-            FileIO.remove(temporary)
-            FileIO.remove(temporary + "-journal")
+            Files.remove(temporary)
+            Files.remove(temporary + "-journal")
             throw error
         }
     }
@@ -97,7 +119,7 @@ public enum RegistryIngest {
             }
             root = root + "/" + newest
         }
-        let name = FileIO.lastComponent(root)
+        let name = Files.lastComponent(root)
         builder.snapshot = isSnapshotName(name) ? name : nil
         let metadata = root + "/metadata.json"
         if Files.kind(metadata) == .file {
@@ -113,7 +135,7 @@ public enum RegistryIngest {
             let file = root + "/data/" + table + ".csv"
             guard let reader = try builder.reader(for: table, file: "data/\(table).csv") else { continue }
             do throws(NerqError) {
-                try FileIO.stream(file) { (chunk: UnsafeBufferPointer<UInt8>) throws(NerqError) in try reader.feed(chunk) }
+                try Files.stream(file) { (chunk: UnsafeBufferPointer<UInt8>) throws(NerqError) in try reader.feed(chunk) }
                 try builder.finished(reader)
             } catch {
                 throw located(error, in: root)
@@ -190,7 +212,7 @@ public enum RegistryIngest {
         var gzip: GzipInflater?
         var decided = false
         do throws(NerqError) {
-            try FileIO.stream(path) { (chunk: UnsafeBufferPointer<UInt8>) throws(NerqError) in
+            try Files.stream(path) { (chunk: UnsafeBufferPointer<UInt8>) throws(NerqError) in
                 if !decided {
                     decided = true
                     if chunk.count >= 2, chunk[0] == 0x1F, chunk[1] == 0x8B { gzip = try GzipInflater(path: path) }

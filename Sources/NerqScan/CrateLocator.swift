@@ -1,3 +1,6 @@
+import NerqCargo
+import NerqIO
+
 /// Finds the unpacked source directory of `name`-`version`.
 ///
 /// Search order:
@@ -7,7 +10,7 @@
 /// 2. each of `vendorDirectories`: `DIR/NAME-VERSION`, then `DIR/NAME`
 ///    (cargo vendor's layout) when its Cargo.toml says that exact version,
 /// 3. `$CARGO_HOME/registry/src/*/NAME-VERSION` (index directories in sorted
-///    order; CARGO_HOME defaults to `$HOME/.cargo`),
+///    order; the engine derives CARGO_HOME from the environment it captured),
 /// 4. Debian's `/usr/share/cargo/registry/NAME-VERSION` — exact version only
 ///    (Debian may ship another patch release under a different directory;
 ///    that one is never returned), and its Cargo.toml must agree when readable.
@@ -23,7 +26,7 @@ public struct CrateLocator: Sendable {
 
     public var manifestDirectory: String?
     public var vendorDirectories: [String]
-    /// nil: `$CARGO_HOME`, else `$HOME/.cargo`.
+    /// cargo's home (`$CARGO_HOME`, else `~/.cargo`, as the engine resolved it); nil: none.
     public var cargoHome: String?
     public var debianRegistry: String
 
@@ -33,13 +36,6 @@ public struct CrateLocator: Sendable {
         self.vendorDirectories = vendorDirectories
         self.cargoHome = cargoHome
         self.debianRegistry = debianRegistry
-    }
-
-    public var effectiveCargoHome: String? {
-        if let c = cargoHome, !c.isEmpty { return c }
-        if let c = FS.getenv("CARGO_HOME"), !c.isEmpty { return c }
-        if let h = FS.getenv("HOME"), !h.isEmpty { return h + "/.cargo" }
-        return nil
     }
 
     public func locate(name: String, version: String) -> Location? {
@@ -58,10 +54,10 @@ public struct CrateLocator: Sendable {
                 return Location(path: plain, source: .vendor)
             }
         }
-        if let home = effectiveCargoHome {
+        if let home = cargoHome, !home.isEmpty {
             let src = join(home, "registry/src")
-            if let listing = FS.listDirectory(src) {
-                for index in listing.names {
+            if let listing = try? Files.list(src) {
+                for index in listing {
                     let d = join(join(src, index), dirName)
                     if CrateLocator.manifestAgrees(dir: d, name: name, version: version, requireVersion: false) {
                         return Location(path: d, source: .cargoRegistry)
@@ -76,25 +72,23 @@ public struct CrateLocator: Sendable {
         return nil
     }
 
-    private func join(_ a: String, _ b: String) -> String {
-        a.hasSuffix("/") ? a + b : a + "/" + b
-    }
+    private func join(_ a: String, _ b: String) -> String { Files.join(a, b) }
 
     /// No path separators, no "..", not empty.
     static func isSafeComponent(_ s: String) -> Bool {
         !s.isEmpty && !s.contains("/") && s != "." && s != ".." && !s.contains("\0")
     }
 
-    /// The directory has a Cargo.toml; if the line-based check reads a
-    /// name/version they must match (crate names compare with `-` == `_`).
-    /// With `requireVersion`, a readable version is mandatory.
+    /// The directory has a Cargo.toml (a regular file inside it); if it parses, its name and
+    /// version must match (crate names compare with `-` == `_`). With `requireVersion`, a
+    /// readable version is mandatory.
     static func manifestAgrees(dir: String, name: String, version: String, requireVersion: Bool) -> Bool {
-        let toml = dir.hasSuffix("/") ? dir + "Cargo.toml" : dir + "/Cargo.toml"
-        guard FS.isDirectory(dir), FS.statInfo(toml)?.kind == .regular else { return false }
-        guard case .ok(let bytes) = FS.readFile(FS.realPath(toml) ?? toml, maxSize: 4 << 20) else { return !requireVersion }
-        let h = ManifestHints(text: bytes)
-        if let n = h.name, normalizeName(n) != normalizeName(name) { return false }
-        if let v = h.version { return v == version }
+        guard Files.isDirectory(dir) else { return false }
+        guard let toml = Files.confined(Files.join(dir, "Cargo.toml"), to: dir), Files.kind(toml) == .file else { return false }
+        guard case .success(let bytes) = Files.readBytes(toml, limit: 4 << 20),
+              let manifest = try? CargoManifest.parse(bytes, file: toml) else { return !requireVersion }
+        if let n = manifest.name, normalizeName(n) != normalizeName(name) { return false }
+        if let v = manifest.version { return v == version }
         return !requireVersion
     }
 

@@ -1,5 +1,7 @@
 import Glibc
+import NerqCargo
 import NerqCore
+import NerqIO
 import NerqThreads
 
 public struct ScanOptions: Sendable {
@@ -65,50 +67,46 @@ public enum CrateScanner {
     static func scan(directory: String, options: ScanOptions, tokenStorage tokens: TokenStorage) -> CrateScan {
         var r = CrateScan()
         r.directory = directory
-        guard let real = FS.realPath(directory), FS.isDirectory(real) else {
+        guard let real = Files.realPath(directory), Files.isDirectory(real) else {
             r.error = "not a readable directory"
             return r
         }
-        guard let rootListing = FS.listDirectory(real) else {
+        guard let rootNames = try? Files.list(real) else {
             r.error = "cannot list directory"
             return r
         }
-        let prefix = real.hasSuffix("/") ? real : real + "/"
 
-        /// A crate-root entry we may read: a regular file, or a symlink that
-        /// resolves inside the crate. Returns the path to open.
+        /// A crate-root entry we may read: a regular file, or a symlink that resolves inside the
+        /// crate. Returns the path to open.
         func rootFile(_ name: String) -> String? {
-            let p = prefix + name
-            guard let info = FS.lstatInfo(p), info.kind == .regular || info.kind == .symlink else { return nil }
-            // resolve every component (a parent directory may be a symlink too)
-            guard let t = FS.realPath(p), t.hasPrefix(prefix), FS.statInfo(t)?.kind == .regular else { return nil }
+            guard let t = Files.confined(Files.join(real, name), to: real), Files.kind(t) == .file else { return nil }
             return t
         }
 
-        // Cargo.toml hints
-        var hints = ManifestHints()
-        if rootListing.names.contains("Cargo.toml"), let p = rootFile("Cargo.toml"),
-           case .ok(let bytes) = FS.readFile(p, maxSize: 4 << 20) {
-            hints = ManifestHints(text: bytes)
+        // The crate's own Cargo.toml (what it declares about its targets)
+        var manifest = CargoManifest()
+        if rootNames.contains("Cargo.toml"), let p = rootFile("Cargo.toml"),
+           case .success(let bytes) = Files.readBytes(p, limit: 4 << 20), let parsed = try? CargoManifest.parse(bytes, file: p) {
+            manifest = parsed
         }
-        r.proc_macro = options.procMacro ?? hints.procMacro
+        r.proc_macro = options.procMacro ?? manifest.procMacro
 
         // README
-        r.has_readme = rootListing.names.contains { $0.uppercased().hasPrefix("README") && rootFile($0) != nil }
-        if !r.has_readme, let rp = hints.readme, !rp.contains(".."), rootFile(rp) != nil { r.has_readme = true }
+        r.has_readme = rootNames.contains { $0.uppercased().hasPrefix("README") && rootFile($0) != nil }
+        if !r.has_readme, let rp = manifest.readmePath, !rp.contains(".."), rootFile(rp) != nil { r.has_readme = true }
 
         // license files
         var detected = Set<String>()
-        for name in rootListing.names where LicenseDetector.isLicenseFileName(name) {
+        for name in rootNames where LicenseDetector.isLicenseFileName(name) {
             guard let p = rootFile(name) else { continue }
             r.license_files.append(name)
-            if case .ok(let bytes) = FS.readFile(p, maxSize: 1 << 20) {
+            if case .success(let bytes) = Files.readBytes(p, limit: 1 << 20) {
                 for id in LicenseDetector.detect(bytes) { detected.insert(id) }
             }
         }
         r.license_files.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
         r.licenses_detected = detected.sorted()
-        let expr = options.licenseExpression ?? hints.license
+        let expr = options.licenseExpression ?? manifest.signals.license
         r.license_expression = expr
         if let e = expr, let m = LicenseDetector.matches(expression: e, detected: r.licenses_detected, licenseFileCount: r.license_files.count) {
             r.license_matches = m.ok
@@ -116,7 +114,7 @@ public enum CrateScanner {
         }
 
         // walk
-        let walk = walkCrate(root: directory, realRoot: real, wantFile: { $0.hasSuffix(".rs") })
+        let walk = Walk.tree(realRoot: real, wantFile: { $0.hasSuffix(".rs") })
         r.skipped_files.symlink_outside = walk.symlinkOutside
         r.skipped_files.unreadable = walk.unreadable
         let present = Set(walk.files.map { $0.relative })
@@ -126,7 +124,7 @@ public enum CrateScanner {
             while s.hasPrefix("./") { s.removeFirst(2) }
             return s
         }
-        var libRoot: String? = (options.libPath ?? hints.libPath).map(normalizeRel)
+        var libRoot: String? = (options.libPath ?? manifest.libPath).map(normalizeRel)
         if libRoot == nil && present.contains("src/lib.rs") { libRoot = "src/lib.rs" }
         if let l = libRoot, present.contains(l) {
             r.crate_root = l
@@ -134,8 +132,8 @@ public enum CrateScanner {
             r.crate_root = "src/main.rs"
         }
         var buildPath: String? = nil
-        if !hints.buildDisabled || options.buildScriptPath != nil {
-            buildPath = normalizeRel(options.buildScriptPath ?? hints.buildPath ?? "build.rs")
+        if !manifest.buildDisabled || options.buildScriptPath != nil {
+            buildPath = normalizeRel(options.buildScriptPath ?? manifest.buildPath ?? "build.rs")
         }
         var buildDir: String? = nil
         if let b = buildPath, present.contains(b) {
@@ -179,16 +177,16 @@ public enum CrateScanner {
                 continue
             }
             let bytes: [UInt8]
-            switch FS.readFile(f.absolute, maxSize: options.maxFileSize) {
-            case .ok(let b): bytes = b
-            case .huge:
+            switch Files.readBytes(f.absolute, limit: options.maxFileSize) {
+            case .success(let b): bytes = b
+            case .failure(.tooLarge):
                 r.skipped_files.huge &+= 1
                 continue
-            case .unreadable:
+            case .failure:
                 r.skipped_files.unreadable &+= 1
                 continue
             }
-            if FS.containsNul(bytes) {
+            if containsNul(bytes) {
                 r.skipped_files.binary &+= 1
                 continue
             }
@@ -291,5 +289,13 @@ extension CrateScanner {
         if isCrateRoot || base == "mod.rs" || base == "lib.rs" || base == "main.rs" { return dir }
         let stem = base.hasSuffix(".rs") ? String(base.dropLast(3)) : base
         return dir.isEmpty ? stem : dir + "/" + stem
+    }
+}
+
+/// Whether a file holds a NUL byte (a binary file named `.rs`): memchr, not a byte-by-byte loop.
+func containsNul(_ bytes: [UInt8]) -> Bool {
+    bytes.withUnsafeBytes { raw in
+        guard let b = raw.baseAddress, raw.count > 0 else { return false }
+        return memchr(b, 0, raw.count) != nil
     }
 }

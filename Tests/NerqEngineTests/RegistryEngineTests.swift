@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import NerqCore
+import NerqIO
 import NerqTestSupport
 @testable import NerqEngine
 import NerqJSON
@@ -102,9 +103,9 @@ import NerqJSON
             bytes += Array(v.utf8) + [0] + Array(line(v, y, t).utf8) + [0]
         }
         try Data(bytes).write(to: URL(fileURLWithPath: folder + "/demo"))
-        let engine = Engine()
+        let engine = Engine(environment: Environment([("CARGO_HOME", home)]))
         var s = Signals(package: PackageID(name: "demo", version: "1.0.0"))
-        engine.collectIndexCache(&s, cargoHome: home)
+        engine.collectIndexCache(&s)
         #expect(s.registry?.versions == 3)
         #expect(s.registry?.yankedVersions == 1)
         #expect(s.registry?.yanked == true)

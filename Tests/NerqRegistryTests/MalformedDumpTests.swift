@@ -1,5 +1,6 @@
 import Foundation
 import NerqCore
+import NerqIO
 @testable import NerqRegistry
 import Testing
 
@@ -276,7 +277,7 @@ import Testing
         let tarball = f.dir.file("plain.tar")
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["tar", "-C", FileIO.directory(of: f.original), "-cf", tarball, "2026-11-20-020004"]
+        p.arguments = ["tar", "-C", Files.directory(of: f.original), "-cf", tarball, "2026-11-20-020004"]
         try p.run()
         p.waitUntilExit()
         var bytes = try Data(contentsOf: URL(fileURLWithPath: tarball))

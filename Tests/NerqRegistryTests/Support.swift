@@ -1,5 +1,6 @@
 import Foundation
 import NerqCore
+import NerqIO
 @testable import NerqRegistry
 import NerqJSON
 
@@ -54,7 +55,7 @@ func generateDump(in dir: TempDir, name: String = "dump", seed: Int = 11, extra:
 /// Copies a dump folder (to damage the copy).
 func copyFolder(_ from: String, to: String) throws {
     try? FileManager.default.removeItem(atPath: to)
-    try FileManager.default.createDirectory(atPath: FileIO.directory(of: to), withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(atPath: Files.directory(of: to), withIntermediateDirectories: true)
     try FileManager.default.copyItem(atPath: from, toPath: to)
 }
 

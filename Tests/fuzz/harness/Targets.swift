@@ -379,7 +379,7 @@ func fuzzScan(_ data: UnsafeRawBufferPointer) {
             a.run(&ev)
         }
     }
-    _ = ManifestHints(text: bytes)
+    _ = try? CargoManifest.parse(bytes)
     _ = LicenseDetector.detect(bytes)
 }
 
