@@ -21,7 +21,10 @@ let package = Package(
                        providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
-        // System calls Swift's Glibc module does not declare (getdents64).
+        // HTTP for the fetchers (Debian's libcurl, OpenSSL flavour).
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
+        // System calls Swift's Glibc module does not declare (getdents64, renameat2).
         .target(name: "CNerqSys"),
 
         // MARK: - Foundations (pure Swift, no Foundation, no I/O)
@@ -42,6 +45,8 @@ let package = Package(
 
         // MARK: - I/O: the one file-access layer every collector uses
         .target(name: "NerqIO", dependencies: ["NerqJSON", "NerqThreads", "CNerqSys"]),
+        // Archives: streaming gzip and tar, a strict zip reader, and extraction into a directory.
+        .target(name: "NerqArchive", dependencies: ["NerqJSON", "NerqIO", "CZlib", "CNerqSys"]),
 
         // MARK: - Collectors: each reads one kind of data from disk into the model
         // Cargo.lock, cargo metadata and Cargo.toml.
@@ -51,14 +56,20 @@ let package = Package(
         // Each crate's own source: unsafe code, capabilities, tests, docs (a Rust lexer over bytes).
         .target(name: "NerqScan", dependencies: ["NerqCore", "NerqJSON", "NerqIO", "NerqThreads", "NerqCargo"]),
         // Registry data: the crates.io database dump in a SQLite store, and cargo's index cache.
-        .target(name: "NerqRegistry", dependencies: ["NerqCore", "NerqJSON", "NerqSemver", "NerqIO", "CSQLite", "CZlib"]),
+        .target(name: "NerqRegistry", dependencies: ["NerqCore", "NerqJSON", "NerqSemver", "NerqIO", "NerqArchive", "CSQLite"]),
+
+        // MARK: - Fetchers: bring data onto disk (the only network code), with freshness recorded
+        // HTTP (libcurl) and git (the `git` program), the advisory database, OSV exports, the
+        // crates.io sparse index and database dump; `nerq_fetch` runs here.
+        .target(name: "NerqFetch", dependencies: ["NerqCore", "NerqJSON", "NerqIO", "NerqThreads", "NerqArchive",
+                                                  "NerqCargo", "NerqAdvisories", "NerqRegistry", "CCurl", "CNerqSys"]),
 
         // MARK: - Engine: loads data through the collectors; answers score, assess and preflight
         .target(name: "NerqEngine", dependencies: ["NerqCore", "NerqJSON", "NerqSemver", "NerqIO", "NerqThreads", "NerqCargo",
-                                                   "NerqAdvisories", "NerqScan", "NerqRegistry"]),
+                                                   "NerqAdvisories", "NerqScan", "NerqRegistry", "NerqFetch"]),
 
         // MARK: - The C API: json_t <-> model, errors, engine handles. The only C-aware target.
-        .target(name: "NerqABI", dependencies: ["NerqEngine", "NerqCore", "NerqJSON", "CJansson"]),
+        .target(name: "NerqABI", dependencies: ["NerqEngine", "NerqFetch", "NerqCore", "NerqJSON", "NerqIO", "CJansson"]),
 
         // MARK: - Benchmarks and the fuzz harness (not part of the library)
         .executableTarget(name: "nerq-registry-bench", dependencies: ["NerqRegistry", "NerqCore", "NerqJSON", "CSQLite"],
@@ -70,12 +81,13 @@ let package = Package(
         // libFuzzer targets (Tests/fuzz): real only when built with -DNERQ_FUZZ (make fuzz).
         .executableTarget(name: "nerq-fuzz",
                           dependencies: ["NerqABI", "NerqEngine", "NerqCore", "NerqJSON", "NerqSemver", "NerqCVSS", "NerqTOML",
-                                         "NerqCargo", "NerqAdvisories", "NerqScan", "NerqRegistry", "CJansson"],
+                                         "NerqCargo", "NerqAdvisories", "NerqScan", "NerqRegistry", "NerqArchive", "CJansson"],
                           path: "Tests/fuzz/harness"),
 
         // MARK: - Tests: one target per module, and the helpers they share
         .target(name: "NerqTestSupport", path: "Tests/NerqTestSupport"),
         .testTarget(name: "NerqJSONTests", dependencies: ["NerqJSON"]),
+        .testTarget(name: "NerqArchiveTests", dependencies: ["NerqArchive", "NerqIO", "NerqJSON", "NerqTestSupport"]),
         .testTarget(name: "NerqSemverTests", dependencies: ["NerqSemver"]),
         .testTarget(name: "NerqCVSSTests", dependencies: ["NerqCVSS", "NerqTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "NerqTOMLTests", dependencies: ["NerqTOML", "NerqTestSupport"]),
@@ -87,6 +99,10 @@ let package = Package(
                     exclude: ["Fixtures"]),
         .testTarget(name: "NerqScanTests", dependencies: ["NerqScan", "NerqTestSupport"]),
         .testTarget(name: "NerqRegistryTests", dependencies: ["NerqRegistry", "NerqCore", "NerqJSON", "NerqIO", "NerqTestSupport"]),
+        .testTarget(name: "NerqFetchTests",
+                    dependencies: ["NerqFetch", "NerqEngine", "NerqAdvisories", "NerqRegistry", "NerqCore", "NerqJSON", "NerqIO",
+                                   "NerqTestSupport"],
+                    exclude: ["Fixtures"]),
         .testTarget(name: "NerqEngineTests", dependencies: ["NerqEngine", "NerqCore", "NerqJSON", "NerqIO", "NerqTestSupport"]),
         .testTarget(name: "NerqABITests", dependencies: ["NerqABI", "NerqEngine", "NerqCore", "NerqJSON", "CJansson", "NerqTestSupport"]),
     ]

@@ -252,13 +252,14 @@ enum RustSecParser {
             }
         }
 
+        let aliases = try strings(f.aliases, "advisory.aliases")
         return AdvisoryRecord(
             id: id, package: package, collection: collection, date: date,
             url: try string(f.url, "advisory.url"),
-            kind: AdvisoryRecord.kind(informational: informational), informational: informational,
+            kind: AdvisoryRecord.kind(informational: informational, id: id, aliases: aliases), informational: informational,
             categories: try strings(f.categories, "advisory.categories"),
             keywords: try strings(f.keywords, "advisory.keywords"),
-            aliases: try strings(f.aliases, "advisory.aliases"),
+            aliases: aliases,
             related: try strings(f.related, "advisory.related"),
             references: try strings(f.references, "advisory.references"),
             cvss: cvss, withdrawn: withdrawn,

@@ -3,6 +3,7 @@ import Glibc
 #endif
 import NerqAdvisories
 import NerqCore
+import NerqFetch
 import NerqIO
 import NerqRegistry
 import NerqJSON
@@ -25,60 +26,40 @@ public final class Engine: Sendable {
     /// an engine built in code): every default location comes from here, never from the process
     /// environment at call time.
     public let environment: Environment
+    /// Where the engine's data is and how fresh it is (DataSources.swift).
+    let data: DataSources
 
-    public static let configKeys = ["advisory_db", "registry", "registry_store", "now", "policy", "scan_sources"]
+    public static let configKeys = ["advisory_db", "registry", "registry_store", "now", "policy", "scan_sources"] + DataSources.configKeys
 
     public convenience init(policy: Policy = Policy(), now: Timestamp? = nil, advisories: AdvisoryDatabase? = nil,
                             scanSources: Bool = true, registry: RegistryStore? = nil, environment: Environment = Environment()) {
         self.init(policy: policy, now: now, advisorySource: advisories.map { AdvisorySource(loaded: $0) },
-                  scanSources: scanSources, registry: registry, environment: environment)
+                  scanSources: scanSources, registry: registry, environment: environment,
+                  data: DataSources(locations: DataLocations(environment: environment), registryPath: registry?.path))
     }
 
     init(policy: Policy, now: Timestamp?, advisorySource: AdvisorySource?, scanSources: Bool, registry: RegistryStore?,
-         environment: Environment) {
+         environment: Environment, data: DataSources) {
         self.policy = policy
         self.now = now
         self.advisorySource = advisorySource
         self.scanSources = scanSources
         self.registry = registry
         self.environment = environment
+        self.data = data
     }
 
     /// Builds an engine from its JSON configuration (`nil` = defaults). Unknown keys are errors.
     public convenience init(config: JSONValue?, environment: Environment = Environment.process()) throws(NerqError) {
-        guard let config else {
-            self.init(policy: Policy(), now: nil, advisorySource: nil, scanSources: true, registry: nil, environment: environment)
-            return
-        }
-        let o = try JSONReader(config).object()
+        let o = try JSONReader(config ?? .object(JSONObject())).object()
         try o.rejectUnknownKeys(known: Engine.configKeys)
         let policy = try o.optional("policy").map { r throws(NerqError) in try Policy.read(r) } ?? Policy()
         let now = try o.optional("now")?.timestamp()
-        // An advisory_db that is named must exist; otherwise the default locations are tried.
-        // Found now (errors are creation errors), read on first use.
-        var database: AdvisoryDatabase.Found?
-        if let db = o.optional("advisory_db") {
-            let path = try db.nonEmptyString()
-            do {
-                database = try AdvisoryDatabase.find(path: path)
-            } catch {
-                throw NerqError(error.code, "advisory_db: \(error.message)", path: db.path)
-            }
-        } else if let path = AdvisoryDatabase.defaultLocation(configured: nil, environment: { environment[$0] }) {
-            database = try AdvisoryDatabase.find(path: path)
-        }
-        var registry: RegistryStore?
-        if let r = o.optional("registry") {
-            let storePath = try o.optional("registry_store")?.nonEmptyString()
-            do {
-                registry = try Engine.openRegistry(try r.nonEmptyString(), storePath: storePath, environment: environment)
-            } catch {
-                throw NerqError(error.code, "registry: \(error.message)", path: r.path)
-            }
-        }
+        // The advisory database, OSV data and registry store: named, else where fetches put them.
+        let (data, advisories, registry) = try DataSources.read(o, environment: environment)
         let scan = try o.optional("scan_sources")?.bool() ?? true
-        self.init(policy: policy, now: now, advisorySource: database.map { AdvisorySource(found: $0) },
-                  scanSources: scan, registry: registry, environment: environment)
+        self.init(policy: policy, now: now, advisorySource: advisories, scanSources: scan, registry: registry,
+                  environment: environment, data: data)
     }
 
     /// The current time from the clock; used only when neither request nor engine gives `now`.
@@ -92,18 +73,23 @@ public final class Engine: Sendable {
 
     /// `nerq_score`: a `nerq.signals` document in, a `nerq.report` out.
     public func score(_ request: JSONValue) throws(NerqError) -> JSONValue {
-        let signals = collect(try SignalsReader.read(request))
+        var indexFile: String?
+        let signals = collect(try SignalsReader.read(request), indexFile: &indexFile)
         let now = resolveNow(signals.now)
         let report = Methodology.score(signals, policy: policy, now: now)
-        guard let alternatives = alternatives(for: report, now: now), case .object(var o) = report.json else { return report.json }
-        o.append("alternatives", alternatives)
-        return .object(o)
+        var doc = report.json
+        if let alternatives = alternatives(for: report, now: now), case .object(var o) = doc {
+            o.append("alternatives", alternatives)
+            doc = .object(o)
+        }
+        return withFreshness(doc, now: now, indexFiles: indexFile.map { [$0] } ?? [])
     }
 
-    /// Adds what the engine's data knows to signals the request did not give (given ones win).
-    func collect(_ given: Signals) -> Signals {
+    /// Adds what the engine's data knows to signals the request did not give (given ones win);
+    /// `indexFile` is set to the index cache file read, if one was.
+    func collect(_ given: Signals, indexFile: inout String?) -> Signals {
         var s = given
-        collectRegistry(&s)
+        indexFile = collectRegistry(&s)
         if s.advisories == nil, let db = advisories, s.package.ecosystem == "crates.io",
            let v = s.package.version, let version = try? Version.parse(v) {
             let found = db.matching(package: s.package.name, version: version).map(\.signal)
@@ -137,13 +123,15 @@ public final class Engine: Sendable {
         var doc = JSONObject()
         doc.append("package", package.json)
         for (k, v) in o.object.entries where k != "target" && k != "kind" && k != "version" { doc.append(k, v) }
-        let signals = collect(try SignalsReader.read(.object(doc)))
+        var indexFile: String?
+        let signals = collect(try SignalsReader.read(.object(doc)), indexFile: &indexFile)
         let now = resolveNow(signals.now)
         let report = Methodology.score(signals, policy: policy, now: now)
-        guard let alternatives = alternatives(for: report, now: now), case .object(var o) = Preflight.document(target: target, report: report) else {
-            return Preflight.document(target: target, report: report)
+        var answer = Preflight.document(target: target, report: report)
+        if let alternatives = alternatives(for: report, now: now), case .object(var o) = answer {
+            o.append("alternatives", alternatives)
+            answer = .object(o)
         }
-        o.append("alternatives", alternatives)
-        return .object(o)
+        return withFreshness(answer, now: now, indexFiles: indexFile.map { [$0] } ?? [])
     }
 }

@@ -31,13 +31,14 @@ extension Engine {
     }
 
     /// The registry group (and, when nothing better is known, the manifest) for a crate: from the
-    /// dump's store when the engine has one, else from cargo's local index cache
-    /// (`~/.cargo/registry/index/*/.cache`: versions, yanked flags, publish times).
-    func collectRegistry(_ s: inout Signals) {
-        guard s.registry == nil, s.package.ecosystem == "crates.io" else { return }
+    /// dump's store when the engine has one, else from the sparse-index caches (cargo's
+    /// `~/.cargo/registry/index/*/.cache` first, then nerq's fetched copies: versions, yanked
+    /// flags, publish times). Returns the index cache file read, if any.
+    @discardableResult
+    func collectRegistry(_ s: inout Signals) -> String? {
+        guard s.registry == nil, s.package.ecosystem == "crates.io" else { return nil }
         guard let store = registry, let record = try? store.record(name: s.package.name, version: s.package.version) else {
-            collectIndexCache(&s)
-            return
+            return collectIndexCache(&s)
         }
         s.registry = record.signals
         s.raw.set("registry", record.json)
@@ -47,18 +48,32 @@ extension Engine {
             s.manifest = record.manifest
             s.raw.set("manifest", record.manifest.json)
         }
+        return nil
     }
 
-    func collectIndexCache(_ s: inout Signals) {
-        for path in CargoIndexCache.locate(name: s.package.name, cargoHome: environment.cargoHome) {
+    /// The registry group from the first index cache that has the crate; returns that file.
+    @discardableResult
+    func collectIndexCache(_ s: inout Signals) -> String? {
+        guard let (path, file) = indexEntries(name: s.package.name) else { return nil }
+        let signals = CargoIndexCache.signals(file, version: s.package.version)
+        s.registry = signals
+        var group = signals.registryJSON
+        group.set("source", .string("index cache \(path)"))
+        let target = s.package.version ?? signals.latestVersion
+        if let rust = file.entries.first(where: { $0.version == target })?.rustVersion { group.set("rust_version", .string(rust)) }
+        s.raw.set("registry", .object(group))
+        return path
+    }
+
+    /// Everything the index says of a crate (every version with its yanked flag, publication time,
+    /// features, dependencies and rust_version), from the first cache that has it: cargo's, then
+    /// nerq's. nil when no cache has it.
+    public func indexEntries(name: String) -> (path: String, file: IndexCacheFile)? {
+        for path in CargoIndexCache.locate(name: name, indexDirectories: data.locations.indexDirectories) {
             guard let file = try? CargoIndexCache.read(path: path), !file.entries.isEmpty else { continue }
-            let signals = CargoIndexCache.signals(file, version: s.package.version)
-            s.registry = signals
-            var group = signals.registryJSON
-            group.set("source", .string("cargo index cache \(path)"))
-            s.raw.set("registry", .object(group))
-            return
+            return (path, file)
         }
+        return nil
     }
 
     /// Up to five crates from the same categories and keywords that score better, for a package

@@ -7,6 +7,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import NerqArchive
 import NerqCore
 import NerqIO
 import NerqJSON
@@ -166,10 +167,10 @@ public enum RegistryIngest {
             self.tarball = tarball
         }
 
-        func tarEntryBegin(name: String, size: Int64, isFile: Bool) throws(NerqError) {
+        func tarEntryBegin(name: String, size: Int64, kind: TarEntryKind) throws(NerqError) {
             reader = nil
             metadata = nil
-            guard isFile else { return }
+            guard kind == .file else { return }
             var parts = name.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
             if parts.first == "." { parts.removeFirst() }
             guard parts.count >= 2 else { return }

@@ -1,14 +1,14 @@
-// Streaming gzip decompression over zlib (Debian's zlib1g-dev), for `db-dump.tar.gz`.
+// Streaming gzip decompression over zlib (Debian's zlib1g-dev): the crates.io dump and fetched
+// `.tar.gz` archives.
 
 import CZlib
-import NerqCore
 import NerqJSON
 
 /// Inflates a gzip stream pushed in chunks and hands the decompressed bytes to `output`.
 /// Concatenated gzip members are read one after another (as `gzip -d` does). `finish()` fails
 /// when the stream stopped before a member's end: a truncated download is an error, never a
 /// shorter dump.
-final class GzipInflater {
+public final class GzipInflater {
     private var stream = z_stream()
     private var initialized = false
     private var memberEnded = false
@@ -17,9 +17,9 @@ final class GzipInflater {
     private let out: UnsafeMutablePointer<UInt8>
     private let outSize = 1 << 20
     /// Compressed bytes consumed so far (for error messages).
-    private(set) var consumed: Int64 = 0
+    public private(set) var consumed: Int64 = 0
 
-    init(path: String) throws(NerqError) {
+    public init(path: String) throws(NerqError) {
         self.path = path
         out = UnsafeMutablePointer<UInt8>.allocate(capacity: outSize)
         let rc = nerq_inflate_init2(&stream, 15 + 16)  // gzip wrapper only
@@ -41,7 +41,7 @@ final class GzipInflater {
     }
 
     /// Decompresses `input`; calls `output` with each piece of decompressed data.
-    func feed(_ input: UnsafeBufferPointer<UInt8>,
+    public func feed(_ input: UnsafeBufferPointer<UInt8>,
               _ output: (UnsafeBufferPointer<UInt8>) throws(NerqError) -> Void) throws(NerqError) {
         guard let base = input.baseAddress, input.count > 0 else { return }
         var offset = 0
@@ -100,7 +100,7 @@ final class GzipInflater {
     }
 
     /// Fails unless the last gzip member was complete.
-    func finish() throws(NerqError) {
+    public func finish() throws(NerqError) {
         guard sawInput else { throw NerqError(.parseError, "\(path): empty file, not a gzip stream", path: path) }
         guard memberEnded else {
             throw NerqError(.parseError, "\(path): truncated gzip stream (ended after \(consumed) compressed bytes without the end of the data)", path: path)

@@ -1,0 +1,177 @@
+// The advisory sources: the RustSec advisory-db (a git clone kept as cargo-audit keeps it, or a
+// tarball of the same tree) and an OSV export (a zip of `<ID>.json` records). Each new copy is
+// read with the advisory loader before it replaces the old one: what is not a readable database
+// never reaches the place the engine reads.
+
+import NerqAdvisories
+import NerqArchive
+import NerqCore
+import NerqIO
+import NerqJSON
+
+enum AdvisoryDBSource {
+    static func fetch(_ ctx: FetchContext) -> SourceResult {
+        let locations = ctx.locations
+        let url = locations.advisoryDBURL
+        let tarball = locations.advisoryDBIsTarball
+        let target = locations.advisoryDBTarget
+        let start = SourceResult(source: "advisory_db", url: url, method: tarball ? "tarball" : "git", status: .fetched, path: target)
+        return timed({ (r: inout SourceResult) throws(NerqError) in
+            guard let target else {
+                throw NerqError(.invalidValue, "no place for the advisory database: set cache_dir, NERQ_CACHE_DIR or HOME")
+            }
+            if ctx.offline || (ctx.update == .missing && Files.isDirectory(target)) {
+                r.status = ctx.offline ? .offline : .upToDate
+                describeLocal(&r, target)
+                return
+            }
+            let lock = try FileLock(lockFile: DataLocations.advisoryDBLock(target), timeoutSeconds: ctx.lockTimeoutSeconds)
+            defer { lock.unlock() }
+            try Files.makeDirectories(Files.directory(of: target))
+            if tarball {
+                try fetchTarball(ctx, url: url, target: target, into: &r)
+            } else {
+                try Git.checkURL(url, allowHTTP: ctx.network.allowHTTP)
+                let outcome = try Git.update(target, from: url, timeoutSeconds: ctx.network.gitTimeoutSeconds)
+                r.status = outcome.changed ? .fetched : .notModified
+                r.details.append(("commit", .string(outcome.commit)))
+                r.details.append(("commit_date", .optional(outcome.commitDate)))
+                let db = try AdvisoryDatabase.load(path: target)
+                r.newestEntry = db.newestDate
+                r.entries = Int64(db.advisories.count)
+                let now = ctx.clock()
+                r.checkedAt = now
+                r.fetchedAt = outcome.changed ? now : GitCheckoutInfo.read(target)?.fetchedAt
+            }
+        }, into: start, onFailure: { r in
+            if let target = r.path { describeLocal(&r, target) }
+        })
+    }
+
+    /// What is on disk at `target`: its fetch record (tarball copies) or what its git files say.
+    static func describeLocal(_ r: inout SourceResult, _ target: String) {
+        guard Files.isDirectory(target) else {
+            r.path = r.status == .failed ? r.path : nil
+            return
+        }
+        if let git = GitCheckoutInfo.read(target) {
+            r.fetchedAt = r.fetchedAt ?? git.fetchedAt
+            r.details.append(("origin", .optional(git.origin)))
+        } else {
+            r.describe(try? FetchRecord.read(for: target))
+        }
+    }
+
+    static func fetchTarball(_ ctx: FetchContext, url: String, target: String, into r: inout SourceResult) throws(NerqError) {
+        if Files.isDirectory(Files.join(target, ".git")) {
+            throw NerqError(.invalidValue, "\(target) is a git checkout (cargo-audit's?): a tarball does not replace it; fetch the tarball into another directory with advisory_db", path: target)
+        }
+        Download.removeLeftovers(of: target)
+        let record = Files.isDirectory(target) ? try? FetchRecord.read(for: target) : nil
+        let (file, response) = try Download.toTemporary(url, near: target, validators: record?.validators ?? HTTPValidators(),
+                                                       maxBytes: ctx.cap("advisory_db"), label: "advisory-db tarball", network: ctx.network)
+        let now = ctx.clock()
+        r.bytes = response.bytes
+        guard let file else {
+            r.status = .notModified
+            if var record {
+                record.checkedAt = now
+                record.validators = response.validators
+                try record.write(for: target)
+                r.describe(record)
+            }
+            return
+        }
+        defer { Files.remove(file) }
+        let (temporary, root, _) = try renamed(Download.extract(file, zip: false, beside: target, limits: ctx.limits("advisory_db")), file, url)
+        defer { Files.removeTree(temporary) }
+        // Read before it replaces anything: a tarball of something else fails here.
+        let db: AdvisoryDatabase
+        do throws(NerqError) {
+            db = try AdvisoryDatabase.load(path: root)
+        } catch {
+            throw NerqError(.parseError, "\(url): not a RustSec advisory database: \(error.message.replacing(root, with: "the tarball"))", path: url)
+        }
+        try Files.replaceDirectory(target, with: root)
+        let written = FetchRecord(source: "advisory_db", url: url, fetchedAt: now, checkedAt: now, validators: response.validators,
+                                  bytes: response.bytes, newestEntry: db.newestDate, entries: Int64(db.advisories.count))
+        try written.write(for: target)
+        r.status = .fetched
+        r.describe(written)
+    }
+
+    /// An archive error names the temporary download; the user knows the URL.
+    static func renamed<T>(_ body: @autoclosure () throws(NerqError) -> T, _ temporary: String, _ url: String) throws(NerqError) -> T {
+        do throws(NerqError) {
+            return try body()
+        } catch {
+            var e = error
+            e.message = e.message.replacing(temporary, with: url)
+            if e.path == temporary { e.path = url }
+            throw e
+        }
+    }
+}
+
+enum OSVSource {
+    static func fetch(_ ctx: FetchContext) -> SourceResult {
+        let url = ctx.locations.osvURL
+        let target = ctx.locations.osvDirectory
+        let start = SourceResult(source: "osv", url: url, method: "zip", status: .fetched, path: target)
+        return timed({ (r: inout SourceResult) throws(NerqError) in
+            guard let target else {
+                throw NerqError(.invalidValue, "no place for OSV data: set cache_dir, NERQ_CACHE_DIR or HOME")
+            }
+            if ctx.offline || (ctx.update == .missing && Files.isDirectory(target)) {
+                r.status = ctx.offline ? .offline : .upToDate
+                describeLocal(&r, target)
+                return
+            }
+            try Files.makeDirectories(Files.directory(of: target))
+            let lock = try FileLock(lockFile: target + ".lock", timeoutSeconds: ctx.lockTimeoutSeconds)
+            defer { lock.unlock() }
+            Download.removeLeftovers(of: target)
+            let record = Files.isDirectory(target) ? try? FetchRecord.read(for: target) : nil
+            let (file, response) = try Download.toTemporary(url, near: target, validators: record?.validators ?? HTTPValidators(),
+                                                           maxBytes: ctx.cap("osv"), label: "OSV export", network: ctx.network)
+            let now = ctx.clock()
+            r.bytes = response.bytes
+            guard let file else {
+                r.status = .notModified
+                if var record {
+                    record.checkedAt = now
+                    record.validators = response.validators
+                    try record.write(for: target)
+                    r.describe(record)
+                }
+                return
+            }
+            defer { Files.remove(file) }
+            let (temporary, root, _) = try AdvisoryDBSource.renamed(Download.extract(file, zip: true, beside: target, limits: ctx.limits("osv")), file, url)
+            defer { Files.removeTree(temporary) }
+            let db: AdvisoryDatabase
+            do throws(NerqError) {
+                db = try AdvisoryDatabase.load(path: root)
+            } catch {
+                throw NerqError(.parseError, "\(url): no OSV records for crates.io in the zip: \(error.message.replacing(root, with: "the zip"))", path: url)
+            }
+            try Files.replaceDirectory(target, with: root)
+            let written = FetchRecord(source: "osv", url: url, fetchedAt: now, checkedAt: now, validators: response.validators,
+                                      bytes: response.bytes, newestEntry: db.newestDate, entries: Int64(db.advisories.count))
+            try written.write(for: target)
+            r.status = .fetched
+            r.describe(written)
+            r.details.append(("records_with_errors", .int(Int64(db.errors.count))))
+        }, into: start, onFailure: { r in
+            if let target = r.path { describeLocal(&r, target) }
+        })
+    }
+
+    static func describeLocal(_ r: inout SourceResult, _ target: String) {
+        guard Files.isDirectory(target) else {
+            if r.status != .failed { r.path = nil }
+            return
+        }
+        r.describe(try? FetchRecord.read(for: target))
+    }
+}
