@@ -18,7 +18,7 @@ If-Modified-Since. A path prefix asks for a failure instead:
   /fail-N/TOKEN/...      HTTP 500 for the first N requests of this exact path, then the file
   /truncate/...          announces the full length, sends half, closes the connection
   /stall/...             sends the headers and a few bytes, then nothing (until the client leaves)
-  /slow/...              sends the body in 16 KiB pieces, 20 ms apart
+  /slow/...              sends the body in 8 KiB pieces, 50 ms apart (~160 KiB/s)
   /status-NNN/...        answers HTTP NNN
   /no-validators/...     the file without ETag and Last-Modified
   /redirect-http/...     302 to a plain-http URL on another host
@@ -89,7 +89,9 @@ def build_site(site, shared):
     git("add", "-A", cwd=work)
     git("commit", "-q", "-m", "advisory-db snapshot bf5c0d24", cwd=work)
     (site / "git").mkdir()
-    git("clone", "-q", "--bare", str(work), str(site / "git" / "advisory-db.git"))
+    git("clone", "-q", "--bare", "--no-local", str(work), str(site / "git" / "advisory-db.git"))
+    # One pack, as a hosted repository serves it (dumb HTTP would otherwise GET every loose object).
+    git("repack", "-a", "-d", "-q", cwd=site / "git" / "advisory-db.git")
     git("update-server-info", cwd=site / "git" / "advisory-db.git")
     timings["git"] = time.monotonic() - t
 
@@ -249,7 +251,8 @@ class Handler(http.server.BaseHTTPRequestHandler):
         data = target.read_bytes()
         etag = '"' + hashlib.sha256(data).hexdigest()[:32] + '"'
         modified = email.utils.formatdate(int(target.stat().st_mtime), usegmt=True)
-        if validators:
+        # The failure modes always send the body (a fetcher revalidating must still meet them).
+        if validators and not (cut or stall or slow):
             inm = self.headers.get("If-None-Match")
             ims = self.headers.get("If-Modified-Since")
             if (inm and inm == etag) or (not inm and ims and ims == modified):
@@ -276,10 +279,10 @@ class Handler(http.server.BaseHTTPRequestHandler):
                         break
                 self.close_connection = True
             elif slow:
-                for k in range(0, len(data), 16384):
-                    self.wfile.write(data[k:k + 16384])
+                for k in range(0, len(data), 8192):
+                    self.wfile.write(data[k:k + 8192])
                     self.wfile.flush()
-                    time.sleep(0.02)
+                    time.sleep(0.05)
             else:
                 self.wfile.write(data)
         except (BrokenPipeError, ConnectionResetError):

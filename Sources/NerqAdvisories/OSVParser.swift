@@ -259,7 +259,8 @@ enum OSVParser {
             out.append(AdvisoryRecord(
                 id: id, package: name, collection: .crates, date: published, title: summary,
                 description: (details?.isEmpty ?? true) ? nil : details, url: advisoryURL ?? webURL,
-                kind: AdvisoryRecord.kind(informational: acc.informational, id: id, aliases: aliases), informational: acc.informational,
+                kind: AdvisoryRecord.kind(informational: acc.informational, id: id, aliases: aliases, categories: acc.categories),
+                informational: acc.informational,
                 categories: acc.categories, keywords: [], aliases: aliases, related: related,
                 references: references, cvss: cvss, severity: wordSeverity, withdrawn: withdrawn,
                 license: license, expectDeleted: false, source: nil, patched: patched, unaffected: [],

@@ -253,11 +253,13 @@ enum RustSecParser {
         }
 
         let aliases = try strings(f.aliases, "advisory.aliases")
+        let categories = try strings(f.categories, "advisory.categories")
         return AdvisoryRecord(
             id: id, package: package, collection: collection, date: date,
             url: try string(f.url, "advisory.url"),
-            kind: AdvisoryRecord.kind(informational: informational, id: id, aliases: aliases), informational: informational,
-            categories: try strings(f.categories, "advisory.categories"),
+            kind: AdvisoryRecord.kind(informational: informational, id: id, aliases: aliases, categories: categories),
+            informational: informational,
+            categories: categories,
             keywords: try strings(f.keywords, "advisory.keywords"),
             aliases: aliases,
             related: try strings(f.related, "advisory.related"),

@@ -25,9 +25,9 @@ enum AdvisoryDBSource {
                 describeLocal(&r, target)
                 return
             }
+            try Files.makeDirectories(Files.directory(of: target))
             let lock = try FileLock(lockFile: DataLocations.advisoryDBLock(target), timeoutSeconds: ctx.lockTimeoutSeconds)
             defer { lock.unlock() }
-            try Files.makeDirectories(Files.directory(of: target))
             if tarball {
                 try fetchTarball(ctx, url: url, target: target, into: &r)
             } else {
@@ -88,7 +88,11 @@ enum AdvisoryDBSource {
         // Read before it replaces anything: a tarball of something else fails here.
         let db: AdvisoryDatabase
         do throws(NerqError) {
+            guard Files.isDirectory(Files.join(root, "crates")) else {
+                throw NerqError(.notFound, "no crates/ folder")
+            }
             db = try AdvisoryDatabase.load(path: root)
+            guard !db.advisories.isEmpty else { throw NerqError(.notFound, "no advisory could be read") }
         } catch {
             throw NerqError(.parseError, "\(url): not a RustSec advisory database: \(error.message.replacing(root, with: "the tarball"))", path: url)
         }
@@ -152,6 +156,7 @@ enum OSVSource {
             let db: AdvisoryDatabase
             do throws(NerqError) {
                 db = try AdvisoryDatabase.load(path: root)
+                guard !db.advisories.isEmpty else { throw NerqError(.notFound, "no record could be read") }
             } catch {
                 throw NerqError(.parseError, "\(url): no OSV records for crates.io in the zip: \(error.message.replacing(root, with: "the zip"))", path: url)
             }
