@@ -156,7 +156,7 @@ public struct Report: Sendable {
         o.append("methodology", .object(JSONObject([("version", .string(Methodology.version)), ("weights", policy.weightsJSON)])))
         var sig = JSONObject()
         sig.append("now", .string(now.description))
-        for (k, v) in signals.raw.entries { sig.append(k, v) }
+        for (k, v) in signals.groupsJSON.entries { sig.append(k, v) }
         o.append("signals", .object(sig))
         if !ignoredAdvisories.isEmpty {
             o.append("ignored_advisories", .array(ignoredAdvisories.map {

@@ -132,18 +132,15 @@ extension Engine {
                         .map(\.signal)
                 }
             }
-            if let a = signals.advisories { signals.raw.set("advisories", .array(a.map(\.json))) }
             let local = k < scans.count ? scans[k] : nil
             // cargo metadata's manifest, else the crate's own Cargo.toml found on disk, else what
             // the registry published for that version.
             let record = node.source == .cratesIO ? (try? self.registry?.record(name: node.name, version: node.version)) ?? nil : nil
             if let m = node.manifest ?? local?.manifest ?? record?.manifest {
                 signals.manifest = m
-                signals.raw.append("manifest", m.json)
             }
             if let record {
                 signals.registry = record.signals
-                signals.raw.set("registry", record.json)
             }
             if let local { local.apply(to: &signals) }
             return ScoredPackage(Methodology.score(signals, policy: policy, now: now), keepReport: req.reports)

@@ -108,7 +108,6 @@ public final class Engine: Sendable {
            let v = s.package.version, let version = try? Version.parse(v) {
             let found = db.matching(package: s.package.name, version: version).map(\.signal)
             s.advisories = found
-            s.raw.set("advisories", .array(found.map(\.json)))
         }
         // The crate's own source and Cargo.toml, when it is on this machine.
         if scanSources, s.source == nil || s.manifest == nil, s.package.ecosystem == "crates.io", let v = s.package.version,
@@ -116,7 +115,6 @@ public final class Engine: Sendable {
                                                               license: s.manifest?.license)], cargoHome: environment.cargoHome).first ?? nil {
             if s.manifest == nil, let m = found.manifest {
                 s.manifest = m
-                s.raw.set("manifest", m.json)
             }
             found.apply(to: &s)
         }

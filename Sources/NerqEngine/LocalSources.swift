@@ -22,12 +22,7 @@ enum LocalSources {
 
         /// Adds the scanner's `source` group to signals that have none.
         func apply(to signals: inout Signals) {
-            guard signals.source == nil else { return }
-            let group = scan.sourceGroup
-            if let object = group.objectValue, let source = try? SignalsReader.readSource(ObjectReader(object: object, path: "$.source")) {
-                signals.source = source
-                signals.raw.set("source", group)
-            }
+            if signals.source == nil { signals.source = scan.signals }
         }
     }
 

@@ -40,23 +40,19 @@ extension Engine {
             return
         }
         s.registry = record.signals
-        s.raw.set("registry", record.json)
         // A request that names no version is about the crate's default (current) version.
         if s.package.version == nil, let v = record.version { s.package.version = v }
         if s.manifest == nil {
             s.manifest = record.manifest
-            s.raw.set("manifest", record.manifest.json)
         }
     }
 
     func collectIndexCache(_ s: inout Signals) {
         for path in CargoIndexCache.locate(name: s.package.name, cargoHome: environment.cargoHome) {
             guard let file = try? CargoIndexCache.read(path: path), !file.entries.isEmpty else { continue }
-            let signals = CargoIndexCache.signals(file, version: s.package.version)
+            var signals = CargoIndexCache.signals(file, version: s.package.version)
+            signals.source = "cargo index cache \(path)"
             s.registry = signals
-            var group = signals.registryJSON
-            group.set("source", .string("cargo index cache \(path)"))
-            s.raw.set("registry", .object(group))
             return
         }
     }
