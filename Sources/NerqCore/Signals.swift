@@ -12,6 +12,14 @@ public struct Signals: Sendable, Equatable {
     public var repository: RepositorySignals?
     public var source: SourceSignals?
     public var manifest: ManifestSignals?
+    /// Whether the package is known to exist, and from what (nil: nothing said either way).
+    public var existence: Existence?
+    /// False for a package that does not come from a registry (a workspace member, a path or git
+    /// dependency): registry advisories do not apply to it, so not checking them is no gap.
+    public var fromRegistry = true
+    /// Advisories of the same crate that do not affect this version, published by `now`: its
+    /// advisory history (nil: not checked).
+    public var history: AdvisoryHistory?
     /// Dimension scores computed elsewhere; used as given.
     public var dimensions: [Dimension: Double]
     /// The groups the request gave, as it gave them (echoed in the report's `signals`; collected
@@ -148,6 +156,28 @@ public struct RegistrySignals: Sendable, Equatable {
     public var source: String?
 
     public init() {}
+}
+
+/// Whether a package exists, and the evidence: the registry data lists it (or, for a complete
+/// source such as the database dump, does not), its source is on disk, or cargo recorded
+/// crates.io's checksum for it in Cargo.lock.
+public struct Existence: Sendable, Equatable {
+    public var known: Bool
+    /// What says so: `crates.io database dump 2026-11-20-020004`, `source on disk PATH`, ...
+    public var via: String
+
+    public init(known: Bool, via: String) {
+        self.known = known
+        self.via = via
+    }
+}
+
+/// The crate's earlier advisories: those of any version that do not affect the scored one.
+public struct AdvisoryHistory: Sendable, Equatable {
+    /// Their ids, oldest first.
+    public var ids: [String]
+
+    public init(ids: [String]) { self.ids = ids }
 }
 
 /// What the source repository shows.

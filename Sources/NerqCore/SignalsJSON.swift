@@ -15,6 +15,8 @@ extension Signals {
         add("repository", repository.map { .object($0.json) })
         add("source", source.map { .object($0.json) })
         add("manifest", manifest.map(\.json))
+        add("existence", existence.map { .object(JSONObject([("known", .bool($0.known)), ("via", .string($0.via))])) })
+        add("history", history.map { .object(JSONObject([("advisories", .strings($0.ids))])) })
         add("dimensions", nil)
         return o
     }

@@ -8,7 +8,7 @@ public enum SignalsReader {
     /// Counts are bounded so that sums of them can never overflow.
     static let countRange: ClosedRange<Int64> = 0...1_000_000_000_000
 
-    public static let groupKeys = ["advisories", "registry", "repository", "source", "manifest"]
+    public static let groupKeys = ["advisories", "registry", "repository", "source", "manifest", "existence", "history"]
     static let topKeys = ["kind", "version", "package", "now", "dimensions"] + groupKeys
     static let advisoryKeys: [String] = ["id", "kind", "severity", "cvss", "cvss_score", "title", "aliases",
                                                   "patched", "url", "date", "withdrawn", "package", "informational",
@@ -54,6 +54,18 @@ public enum SignalsReader {
         if let m = doc.optional("manifest") {
             signals.manifest = try readManifest(try m.object(), ignored: &ignored)
             raw.append("manifest", m.value)
+        }
+        if let e = doc.optional("existence") {
+            let o = try e.object()
+            ignored += o.unknownKeyPaths(known: ["known", "via"])
+            signals.existence = Existence(known: try o.required("known").bool(), via: try o.optional("via")?.string() ?? "given")
+            raw.append("existence", e.value)
+        }
+        if let h = doc.optional("history") {
+            let o = try h.object()
+            ignored += o.unknownKeyPaths(known: ["advisories"])
+            signals.history = AdvisoryHistory(ids: try o.optional("advisories")?.strings() ?? [])
+            raw.append("history", h.value)
         }
         if let d = doc.optional("dimensions") {
             let dims = try d.object()

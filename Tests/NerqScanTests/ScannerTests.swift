@@ -421,21 +421,19 @@ import Testing
         let size = (try FileManager.default.attributesOfItem(atPath: p)[.size] as? Int) ?? 0
         #expect(size > 100_000_000)
 
-        let clock = ContinuousClock()
-        var r = CrateScan()
-        let skipTime = clock.measure { r = c.scan() }
+        // No timing assertions here (a shared machine makes them flaky): how the cost grows is
+        // measured by bench/bench_scaling.py.
+        var r = c.scan()
         #expect(r.skipped_files.huge == 1)
         #expect(r.files == 1)
-        #expect(skipTime < .seconds(5))
 
         var o = ScanOptions()
         o.maxFileSize = 128 << 20
-        let scanTime = clock.measure { r = c.scan(o) }
+        r = c.scan(o)
         #expect(r.skipped_files.huge == 0)
         #expect(r.files == 2)
         #expect(r.unsafe_blocks == 100)
         #expect(r.lines_code == 101)
-        #expect(scanTime < .seconds(60))  // debug build; release scans it in well under a second
     }
 
     @Test func notADirectory() {
