@@ -49,14 +49,19 @@ struct DataSources: Sendable {
         let locations = try DataLocations.read(o, environment: environment)
         let maxDays = try o.optional("max_staleness_days")?.int(in: 1...36_500) ?? defaultMaxStalenessDays
         // An advisory_db that is named must exist; otherwise the default locations are tried.
+        // Found and probed now (a database where nothing loads is a creation error), read in full
+        // on first use.
         var rustsec: AdvisoryDatabase.Found?
         let advisoryPath = locations.advisoryDBToRead
         if let path = advisoryPath {
             do {
+                try Files.checkPath(path)
                 rustsec = try AdvisoryDatabase.find(path: path)
+                try rustsec?.probe()
             } catch {
                 if let named = o.optional("advisory_db") { throw NerqError(error.code, "advisory_db: \(error.message)", path: named.path) }
-                throw error
+                throw NerqError(error.code, "advisory database \(path) (found through NERQ_ADVISORY_DB, ~/.cargo/advisory-db or nerq's cache): \(error.message)",
+                                path: path)
             }
         }
         // OSV databases: named (one path or a list), else the fetched export when it is there.
@@ -71,7 +76,10 @@ struct DataSources: Sendable {
         var osv: [AdvisoryDatabase.Found] = []
         for (k, path) in osvPaths.enumerated() {
             do {
-                osv.append(try AdvisoryDatabase.find(path: path))
+                try Files.checkPath(path)
+                let found = try AdvisoryDatabase.find(path: path)
+                try found.probe()
+                osv.append(found)
             } catch {
                 let at = o.optional("osv").map { r in { if case .array = r.value { return r.path + "[\(k)]" } else { return r.path } }() }
                 throw NerqError(error.code, "osv: \(error.message)", path: at ?? path)

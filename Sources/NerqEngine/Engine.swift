@@ -26,6 +26,8 @@ public final class Engine: Sendable {
     /// an engine built in code): every default location comes from here, never from the process
     /// environment at call time.
     public let environment: Environment
+    /// Crate sources scanned so far (reused while their files are unchanged).
+    let scanCache = ScanCache()
     /// Where the engine's data is and how fresh it is (DataSources.swift).
     let data: DataSources
 
@@ -50,6 +52,8 @@ public final class Engine: Sendable {
     }
 
     /// Builds an engine from its JSON configuration (`nil` = defaults). Unknown keys are errors.
+    /// Builds an engine from its JSON configuration; nil is exactly `{}` (all defaults, the
+    /// advisory database found where it is usually kept).
     public convenience init(config: JSONValue?, environment: Environment = Environment.process()) throws(NerqError) {
         let o = try JSONReader(config ?? .object(JSONObject())).object()
         try o.rejectUnknownKeys(known: Engine.configKeys)
@@ -73,40 +77,16 @@ public final class Engine: Sendable {
 
     /// `nerq_score`: a `nerq.signals` document in, a `nerq.report` out.
     public func score(_ request: JSONValue) throws(NerqError) -> JSONValue {
-        var indexFile: String?
-        let signals = collect(try SignalsReader.read(request), indexFile: &indexFile)
-        let now = resolveNow(signals.now)
+        let given = try SignalsReader.read(request)
+        let now = resolveNow(given.now)
+        let signals = collect(given, now: now)
         let report = Methodology.score(signals, policy: policy, now: now)
         var doc = report.json
         if let alternatives = alternatives(for: report, now: now), case .object(var o) = doc {
             o.append("alternatives", alternatives)
             doc = .object(o)
         }
-        return withFreshness(doc, now: now, indexFiles: indexFile.map { [$0] } ?? [])
-    }
-
-    /// Adds what the engine's data knows to signals the request did not give (given ones win);
-    /// `indexFile` is set to the index cache file read, if one was.
-    func collect(_ given: Signals, indexFile: inout String?) -> Signals {
-        var s = given
-        indexFile = collectRegistry(&s)
-        if s.advisories == nil, let db = advisories, s.package.ecosystem == "crates.io",
-           let v = s.package.version, let version = try? Version.parse(v) {
-            let found = db.matching(package: s.package.name, version: version).map(\.signal)
-            s.advisories = found
-            s.raw.set("advisories", .array(found.map(\.json)))
-        }
-        // The crate's own source and Cargo.toml, when it is on this machine.
-        if scanSources, s.source == nil || s.manifest == nil, s.package.ecosystem == "crates.io", let v = s.package.version,
-           let found = LocalSources.scan([LocalSources.Wanted(name: s.package.name, version: v, manifestPath: nil,
-                                                              license: s.manifest?.license)], cargoHome: environment.cargoHome).first ?? nil {
-            if s.manifest == nil, let m = found.manifest {
-                s.manifest = m
-                s.raw.set("manifest", m.json)
-            }
-            found.apply(to: &s)
-        }
-        return s
+        return withFreshness(doc, now: now, indexFiles: Engine.indexFile(of: signals).map { [$0] } ?? [])
     }
 
     /// `nerq_preflight`: `{"target": "name@version", ...signal groups}` in, `nerq.preflight` out.
@@ -123,15 +103,15 @@ public final class Engine: Sendable {
         var doc = JSONObject()
         doc.append("package", package.json)
         for (k, v) in o.object.entries where k != "target" && k != "kind" && k != "version" { doc.append(k, v) }
-        var indexFile: String?
-        let signals = collect(try SignalsReader.read(.object(doc)), indexFile: &indexFile)
-        let now = resolveNow(signals.now)
+        let given = try SignalsReader.read(.object(doc))
+        let now = resolveNow(given.now)
+        let signals = collect(given, now: now)
         let report = Methodology.score(signals, policy: policy, now: now)
         var answer = Preflight.document(target: target, report: report)
         if let alternatives = alternatives(for: report, now: now), case .object(var o) = answer {
             o.append("alternatives", alternatives)
             answer = .object(o)
         }
-        return withFreshness(answer, now: now, indexFiles: indexFile.map { [$0] } ?? [])
+        return withFreshness(answer, now: now, indexFiles: Engine.indexFile(of: signals).map { [$0] } ?? [])
     }
 }

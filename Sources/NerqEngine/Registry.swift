@@ -30,39 +30,43 @@ extension Engine {
         return base + "/registry-" + String(name) + ".sqlite"
     }
 
-    /// The registry group (and, when nothing better is known, the manifest) for a crate: from the
-    /// dump's store when the engine has one, else from the sparse-index caches (cargo's
-    /// `~/.cargo/registry/index/*/.cache` first, then nerq's fetched copies: versions, yanked
-    /// flags, publish times). Returns the index cache file read, if any.
-    @discardableResult
-    func collectRegistry(_ s: inout Signals) -> String? {
-        guard s.registry == nil, s.package.ecosystem == "crates.io" else { return nil }
-        guard let store = registry, let record = try? store.record(name: s.package.name, version: s.package.version) else {
-            return collectIndexCache(&s)
-        }
-        s.registry = record.signals
-        s.raw.set("registry", record.json)
-        // A request that names no version is about the crate's default (current) version.
-        if s.package.version == nil, let v = record.version { s.package.version = v }
-        if s.manifest == nil {
-            s.manifest = record.manifest
-            s.raw.set("manifest", record.manifest.json)
-        }
-        return nil
+    /// What the registry data says of a package.
+    enum RegistryLookup {
+        /// Listed: its registry group, its name as published, the version the group describes
+        /// (the default one when none was asked for), what it published of its manifest, and
+        /// where the data came from.
+        case found(RegistrySignals, name: String, version: String?, manifest: ManifestSignals?, via: String)
+        /// Not listed in data that lists every crate (the database dump).
+        case missing(via: String)
+        /// No registry data that could say.
+        case unknown
     }
 
-    /// The registry group from the first index cache that has the crate; returns that file.
-    @discardableResult
-    func collectIndexCache(_ s: inout Signals) -> String? {
-        guard let (path, file) = indexEntries(name: s.package.name) else { return nil }
-        let signals = CargoIndexCache.signals(file, version: s.package.version)
-        s.registry = signals
-        var group = signals.registryJSON
-        group.set("source", .string("index cache \(path)"))
-        let target = s.package.version ?? signals.latestVersion
-        if let rust = file.entries.first(where: { $0.version == target })?.rustVersion { group.set("rust_version", .string(rust)) }
-        s.raw.set("registry", .object(group))
-        return path
+    /// The registry data for a crate: the dump's store when the engine has one (which lists every
+    /// crate as of its snapshot), else the sparse-index caches: cargo's
+    /// (`~/.cargo/registry/index/*/.cache`) first, then nerq's fetched copies (versions, yanked
+    /// flags, publish times). A crate or version the store lacks is looked up in the index caches
+    /// too (it may be newer than the snapshot) and reported missing only when they lack it as
+    /// well; a crate the caches lack may simply never have been fetched.
+    func lookUpRegistry(_ package: PackageID) -> RegistryLookup {
+        var missing: String?
+        if let store = registry {
+            if let record = try? store.record(name: package.name, version: package.version) {
+                if record.versionFound {
+                    return .found(record.signals, name: record.name, version: record.version, manifest: record.manifest, via: store.source)
+                }
+                missing = "\(store.source) (\(record.name) has no version \(package.version ?? ""))"
+            } else {
+                missing = store.source
+            }
+        }
+        if let (path, file) = indexEntries(name: package.name) {
+            var signals = CargoIndexCache.signals(file, version: package.version)
+            let via = indexCacheLabel(path)
+            signals.source = via
+            return .found(signals, name: file.name ?? package.name, version: package.version ?? signals.latestVersion, manifest: nil, via: via)
+        }
+        return missing.map { .missing(via: $0) } ?? .unknown
     }
 
     /// Everything the index says of a crate (every version with its yanked flag, publication time,
@@ -73,6 +77,22 @@ extension Engine {
             guard let file = try? CargoIndexCache.read(path: path), !file.entries.isEmpty else { continue }
             return (path, file)
         }
+        return nil
+    }
+
+    static let cargoIndexLabel = "cargo index cache "
+    static let nerqIndexLabel = "nerq index cache "
+
+    /// `cargo index cache PATH` or `nerq index cache PATH` (fetched by nerq_fetch).
+    func indexCacheLabel(_ path: String) -> String {
+        let ours = data.locations.indexDirectory.map { path.hasPrefix($0 + "/") } ?? false
+        return (ours ? Engine.nerqIndexLabel : Engine.cargoIndexLabel) + path
+    }
+
+    /// The index cache file collected signals came from (for a result's freshness), if they did.
+    static func indexFile(of s: Signals) -> String? {
+        guard let via = s.registry?.source else { return nil }
+        for label in [cargoIndexLabel, nerqIndexLabel] where via.hasPrefix(label) { return String(via.dropFirst(label.count)) }
         return nil
     }
 
