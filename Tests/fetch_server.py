@@ -298,6 +298,7 @@ class Server(http.server.ThreadingHTTPServer):
 def start(site):
     """Serves `site` on 127.0.0.1 (a free port) from a background thread: (server, port)."""
     Handler.site = Path(site)
+    Handler.stopping.clear()
     server = Server(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     return server, server.server_address[1]
@@ -307,6 +308,19 @@ def stop(server):
     Handler.stopping.set()
     server.shutdown()
     server.server_close()
+
+
+def serving(tmp_path_factory):
+    """The body of a pytest fixture: builds a site from ../shared/data (skipping, or failing under
+    CI, when it is absent), serves it, and stops the server afterwards."""
+    from shared_data import shared_data
+    site = tmp_path_factory.mktemp("site") / "site"
+    build_site(site, shared_data())
+    httpd, port = start(site)
+    try:
+        yield {"site": site, "base": f"http://127.0.0.1:{port}"}
+    finally:
+        stop(httpd)
 
 
 def main():

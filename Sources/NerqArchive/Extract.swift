@@ -42,14 +42,22 @@ public enum Archive {
     /// `destination`.
     public static func extractTar(_ path: String, into destination: String, limits: ArchiveLimits = ArchiveLimits()) throws(NerqError) -> ExtractSummary {
         let writer = try TreeWriter(root: destination, archive: path, limits: limits)
-        let consumer = TarExtractor(writer: writer)
+        try readTar(path, into: TarExtractor(writer: writer))
+        try writer.finish()
+        return writer.summary
+    }
+
+    /// Streams the tarball at `path` (gzip-compressed or not, as its first bytes say) through
+    /// `consumer`, entry by entry; fails unless the gzip stream and the archive both end cleanly
+    /// (a truncated download is an error, never a shorter archive).
+    public static func readTar(_ path: String, into consumer: TarConsumer) throws(NerqError) {
         let tar = TarReader(path: path, consumer: consumer)
-        var gzip: GzipInflater?
+        var gzip: Inflater?
         var decided = false
         try Files.stream(path) { (chunk: UnsafeBufferPointer<UInt8>) throws(NerqError) in
             if !decided {
                 decided = true
-                if chunk.count >= 2, chunk[0] == 0x1F, chunk[1] == 0x8B { gzip = try GzipInflater(path: path) }
+                if chunk.count >= 2, chunk[0] == 0x1F, chunk[1] == 0x8B { gzip = try Inflater(path: path) }
             }
             if let gz = gzip {
                 try gz.feed(chunk) { (out: UnsafeBufferPointer<UInt8>) throws(NerqError) in try tar.feed(out) }
@@ -60,8 +68,6 @@ public enum Archive {
         guard decided else { throw NerqError(.parseError, "\(path): empty file, not a tarball", path: path) }
         try gzip?.finish()
         try tar.finish()
-        try writer.finish()
-        return writer.summary
     }
 
     /// Extracts the zip file at `path` into the existing, empty directory `destination`.

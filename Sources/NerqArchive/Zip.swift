@@ -197,7 +197,7 @@ public final class ZipFile {
         if entry.method == 0 {
             try chunks(entry) { (piece: UnsafeBufferPointer<UInt8>) throws(NerqError) in try emit(piece) }
         } else {
-            let inflater = try RawInflater(path: path)
+            let inflater = try Inflater(path: path, format: .raw)
             try chunks(entry) { (piece: UnsafeBufferPointer<UInt8>) throws(NerqError) in
                 try inflater.feed(piece) { (out: UnsafeBufferPointer<UInt8>) throws(NerqError) in try emit(out) }
             }
@@ -219,61 +219,6 @@ public final class ZipFile {
             try piece.withUnsafeBufferPointer { (b: UnsafeBufferPointer<UInt8>) throws(NerqError) in try body(b) }
             offset += Int64(n)
             remaining -= Int64(n)
-        }
-    }
-}
-
-/// Raw deflate (no zlib or gzip wrapper), as zip stores it.
-final class RawInflater {
-    private var stream = z_stream()
-    private let out: UnsafeMutablePointer<UInt8>
-    private let outSize = 1 << 18
-    private let path: String
-    private(set) var ended = false
-
-    init(path: String) throws(NerqError) {
-        self.path = path
-        out = UnsafeMutablePointer<UInt8>.allocate(capacity: outSize)
-        guard nerq_inflate_init2(&stream, -15) == Z_OK else {
-            out.deallocate()
-            throw NerqError(.outOfMemory, "zlib could not start", path: path)
-        }
-    }
-
-    deinit {
-        inflateEnd(&stream)
-        out.deallocate()
-    }
-
-    func feed(_ input: UnsafeBufferPointer<UInt8>, _ output: (UnsafeBufferPointer<UInt8>) throws(NerqError) -> Void) throws(NerqError) {
-        guard let base = input.baseAddress, input.count > 0 else { return }
-        guard !ended else { throw NerqError(.parseError, "\(path): data after the end of a deflate stream", path: path) }
-        stream.next_in = UnsafeMutablePointer(mutating: base)
-        stream.avail_in = uInt(input.count)
-        defer {
-            stream.next_in = nil
-            stream.avail_in = 0
-        }
-        while true {
-            stream.next_out = out
-            stream.avail_out = uInt(outSize)
-            let rc = inflate(&stream, Z_NO_FLUSH)
-            let produced = outSize - Int(stream.avail_out)
-            if produced > 0 { try output(UnsafeBufferPointer(start: out, count: produced)) }
-            switch rc {
-            case Z_STREAM_END:
-                ended = true
-                if stream.avail_in > 0 { throw NerqError(.parseError, "\(path): data after the end of a deflate stream", path: path) }
-                return
-            case Z_OK, Z_BUF_ERROR:
-                if stream.avail_in == 0 && stream.avail_out > 0 { return }
-                if rc == Z_BUF_ERROR && produced == 0 { return }
-            case Z_MEM_ERROR:
-                throw NerqError(.outOfMemory, "\(path): zlib ran out of memory", path: path)
-            default:
-                let message = stream.msg.map { String(cString: $0) } ?? "error \(rc)"
-                throw NerqError(.parseError, "\(path): corrupt deflate data: \(message)", path: path)
-            }
         }
     }
 }

@@ -17,14 +17,8 @@ enum AdvisoryDBSource {
         let target = locations.advisoryDBTarget
         let start = SourceResult(source: "advisory_db", url: url, method: tarball ? "tarball" : "git", status: .fetched, path: target)
         return timed({ (r: inout SourceResult) throws(NerqError) in
-            guard let target else {
-                throw NerqError(.invalidValue, "no place for the advisory database: set cache_dir, NERQ_CACHE_DIR or HOME")
-            }
-            if ctx.offline || (ctx.update == .missing && Files.isDirectory(target)) {
-                r.status = ctx.offline ? .offline : .upToDate
-                describeLocal(&r, target)
-                return
-            }
+            guard let target else { throw Download.noPlace("the advisory database") }
+            if Download.skips(ctx, present: Files.isDirectory(target), &r, describe: { describeLocal(&$0, target) }) { return }
             try Files.makeDirectories(Files.directory(of: target))
             let lock = try FileLock(lockFile: DataLocations.advisoryDBLock(target), timeoutSeconds: ctx.lockTimeoutSeconds)
             defer { lock.unlock() }
@@ -48,18 +42,14 @@ enum AdvisoryDBSource {
         })
     }
 
-    /// What is on disk at `target`: its fetch record (tarball copies) or what its git files say.
+    /// What is on disk at `target`: what its git files say, or its fetch record (tarball copies).
     static func describeLocal(_ r: inout SourceResult, _ target: String) {
-        guard Files.isDirectory(target) else {
-            r.path = r.status == .failed ? r.path : nil
+        guard let git = GitCheckoutInfo.read(target) else {
+            Download.describeRecorded(&r, target)
             return
         }
-        if let git = GitCheckoutInfo.read(target) {
-            r.fetchedAt = r.fetchedAt ?? git.fetchedAt
-            r.details.append(("origin", .optional(git.origin)))
-        } else {
-            r.describe(try? FetchRecord.read(for: target))
-        }
+        r.fetchedAt = r.fetchedAt ?? git.fetchedAt
+        r.details.append(("origin", .optional(git.origin)))
     }
 
     static func fetchTarball(_ ctx: FetchContext, url: String, target: String, into r: inout SourceResult) throws(NerqError) {
@@ -67,41 +57,23 @@ enum AdvisoryDBSource {
             throw NerqError(.invalidValue, "\(target) is a git checkout (cargo-audit's?): a tarball does not replace it; fetch the tarball into another directory with advisory_db", path: target)
         }
         Download.removeLeftovers(of: target)
-        let record = Files.isDirectory(target) ? try? FetchRecord.read(for: target) : nil
-        let (file, response) = try Download.toTemporary(url, near: target, validators: record?.validators ?? HTTPValidators(),
-                                                       maxBytes: ctx.cap("advisory_db"), label: "advisory-db tarball", network: ctx.network)
-        let now = ctx.clock()
-        r.bytes = response.bytes
-        guard let file else {
-            r.status = .notModified
-            if var record {
-                record.checkedAt = now
-                record.validators = response.validators
-                try record.write(for: target)
-                r.describe(record)
-            }
-            return
-        }
+        guard let (file, response, now) = try Download.revalidating(ctx, source: "advisory_db", url: url, target: target,
+                                                                   present: Files.isDirectory(target), label: "advisory-db tarball", &r) else { return }
         defer { Files.remove(file) }
         let (temporary, root, _) = try renamed(Download.extract(file, zip: false, beside: target, limits: ctx.limits("advisory_db")), file, url)
         defer { Files.removeTree(temporary) }
         // Read before it replaces anything: a tarball of something else fails here.
         let db: AdvisoryDatabase
         do throws(NerqError) {
-            guard Files.isDirectory(Files.join(root, "crates")) else {
-                throw NerqError(.notFound, "no crates/ folder")
-            }
+            guard Files.isDirectory(Files.join(root, "crates")) else { throw NerqError(.notFound, "no crates/ folder") }
             db = try AdvisoryDatabase.load(path: root)
             guard !db.advisories.isEmpty else { throw NerqError(.notFound, "no advisory could be read") }
         } catch {
             throw NerqError(.parseError, "\(url): not a RustSec advisory database: \(error.message.replacing(root, with: "the tarball"))", path: url)
         }
         try Files.replaceDirectory(target, with: root)
-        let written = FetchRecord(source: "advisory_db", url: url, fetchedAt: now, checkedAt: now, validators: response.validators,
-                                  bytes: response.bytes, newestEntry: db.newestDate, entries: Int64(db.advisories.count))
-        try written.write(for: target)
-        r.status = .fetched
-        r.describe(written)
+        try Download.recordFetched(source: "advisory_db", url: url, target: target, response: response, now: now,
+                                   newestEntry: db.newestDate, entries: Int64(db.advisories.count), &r)
     }
 
     /// An archive error names the temporary download; the user knows the URL.
@@ -123,33 +95,14 @@ enum OSVSource {
         let target = ctx.locations.osvDirectory
         let start = SourceResult(source: "osv", url: url, method: "zip", status: .fetched, path: target)
         return timed({ (r: inout SourceResult) throws(NerqError) in
-            guard let target else {
-                throw NerqError(.invalidValue, "no place for OSV data: set cache_dir, NERQ_CACHE_DIR or HOME")
-            }
-            if ctx.offline || (ctx.update == .missing && Files.isDirectory(target)) {
-                r.status = ctx.offline ? .offline : .upToDate
-                describeLocal(&r, target)
-                return
-            }
+            guard let target else { throw Download.noPlace("OSV data") }
+            if Download.skips(ctx, present: Files.isDirectory(target), &r, describe: { Download.describeRecorded(&$0, target) }) { return }
             try Files.makeDirectories(Files.directory(of: target))
             let lock = try FileLock(lockFile: target + ".lock", timeoutSeconds: ctx.lockTimeoutSeconds)
             defer { lock.unlock() }
             Download.removeLeftovers(of: target)
-            let record = Files.isDirectory(target) ? try? FetchRecord.read(for: target) : nil
-            let (file, response) = try Download.toTemporary(url, near: target, validators: record?.validators ?? HTTPValidators(),
-                                                           maxBytes: ctx.cap("osv"), label: "OSV export", network: ctx.network)
-            let now = ctx.clock()
-            r.bytes = response.bytes
-            guard let file else {
-                r.status = .notModified
-                if var record {
-                    record.checkedAt = now
-                    record.validators = response.validators
-                    try record.write(for: target)
-                    r.describe(record)
-                }
-                return
-            }
+            guard let (file, response, now) = try Download.revalidating(ctx, source: "osv", url: url, target: target,
+                                                                       present: Files.isDirectory(target), label: "OSV export", &r) else { return }
             defer { Files.remove(file) }
             let (temporary, root, _) = try AdvisoryDBSource.renamed(Download.extract(file, zip: true, beside: target, limits: ctx.limits("osv")), file, url)
             defer { Files.removeTree(temporary) }
@@ -161,22 +114,11 @@ enum OSVSource {
                 throw NerqError(.parseError, "\(url): no OSV records for crates.io in the zip: \(error.message.replacing(root, with: "the zip"))", path: url)
             }
             try Files.replaceDirectory(target, with: root)
-            let written = FetchRecord(source: "osv", url: url, fetchedAt: now, checkedAt: now, validators: response.validators,
-                                      bytes: response.bytes, newestEntry: db.newestDate, entries: Int64(db.advisories.count))
-            try written.write(for: target)
-            r.status = .fetched
-            r.describe(written)
+            try Download.recordFetched(source: "osv", url: url, target: target, response: response, now: now,
+                                       newestEntry: db.newestDate, entries: Int64(db.advisories.count), &r)
             r.details.append(("records_with_errors", .int(Int64(db.errors.count))))
         }, into: start, onFailure: { r in
-            if let target = r.path { describeLocal(&r, target) }
+            if let target = r.path { Download.describeRecorded(&r, target) }
         })
-    }
-
-    static func describeLocal(_ r: inout SourceResult, _ target: String) {
-        guard Files.isDirectory(target) else {
-            if r.status != .failed { r.path = nil }
-            return
-        }
-        r.describe(try? FetchRecord.read(for: target))
     }
 }

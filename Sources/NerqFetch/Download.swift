@@ -7,10 +7,67 @@ import Glibc
 import Musl
 #endif
 import NerqArchive
+import NerqCore
 import NerqIO
 import NerqJSON
 
 enum Download {
+    /// Where a source would go when no cache location is known.
+    static func noPlace(_ what: String) -> NerqError {
+        NerqError(.invalidValue, "no place for \(what): set cache_dir, NERQ_CACHE_DIR or HOME")
+    }
+
+    /// Offline, or `update: "missing"` with the data on disk: nothing is downloaded and the result
+    /// says so (returns true). The local copy is described by `describe`.
+    static func skips(_ ctx: FetchContext, present: Bool, _ r: inout SourceResult, describe: (inout SourceResult) -> Void) -> Bool {
+        guard ctx.offline || (ctx.update == .missing && present) else { return false }
+        r.status = ctx.offline ? .offline : .upToDate
+        describe(&r)
+        return true
+    }
+
+    /// The local copy at `target` as its fetch record describes it (no record: only its path).
+    static func describeRecorded(_ r: inout SourceResult, _ target: String) {
+        guard Files.exists(target) else {
+            if r.status != .failed { r.path = nil }
+            return
+        }
+        r.describe(try? FetchRecord.read(for: target))
+    }
+
+    /// Downloads `url` for the data at `target`, sending the validators of its fetch record.
+    /// Returns the new file (the caller removes it) and when it arrived; or nil after a 304, when
+    /// the record has been updated (`checked_at`, validators) and describes `r`.
+    static func revalidating(_ ctx: FetchContext, source: String, url: String, target: String, present: Bool, near: String? = nil,
+                             label: String, _ r: inout SourceResult) throws(NerqError) -> (file: String, response: HTTPResponse, now: Timestamp)? {
+        let record = present ? try? FetchRecord.read(for: target) : nil
+        let (file, response) = try toTemporary(url, near: near ?? target, validators: record?.validators ?? HTTPValidators(),
+                                               maxBytes: ctx.cap(source), label: label, network: ctx.network)
+        let now = ctx.clock()
+        r.bytes = response.bytes
+        guard let file else {
+            r.status = .notModified
+            if var record {
+                record.checkedAt = now
+                record.validators = response.validators
+                try record.write(for: target)
+                r.describe(record)
+            }
+            return nil
+        }
+        return (file, response, now)
+    }
+
+    /// Records new data at `target` (after it is in place) and describes it in `r`.
+    static func recordFetched(source: String, url: String, target: String, response: HTTPResponse, now: Timestamp,
+                              newestEntry: String?, entries: Int64, _ r: inout SourceResult) throws(NerqError) {
+        let written = FetchRecord(source: source, url: url, fetchedAt: now, checkedAt: now, validators: response.validators,
+                                  bytes: response.bytes, newestEntry: newestEntry, entries: entries)
+        try written.write(for: target)
+        r.status = .fetched
+        r.describe(written)
+    }
+
     /// Downloads `url` into a new temporary file named after `near` (`<near>.download.tmp-…`).
     /// Returns its path, or nil when the server answered 304 (nothing written). The caller
     /// removes the file; on an error it is already gone.

@@ -35,9 +35,7 @@ enum IndexSource {
         let directory = ctx.locations.indexDirectory
         let start = SourceResult(source: "index", url: root, method: "sparse-index", status: .fetched, path: directory)
         return timed({ (r: inout SourceResult) throws(NerqError) in
-            guard let directory else {
-                throw NerqError(.invalidValue, "no place for index files: set cache_dir, NERQ_CACHE_DIR or HOME")
-            }
+            guard let directory else { throw Download.noPlace("index files") }
             var names = packages
             if let lockfile { names += try lockfileNames(lockfile) }
             names = Array(Set(names)).sorted { byteLess($0, $1) }

@@ -209,24 +209,8 @@ public enum RegistryIngest {
 
     static func readTarball(_ path: String, into builder: DumpBuilder) throws(NerqError) {
         let consumer = TarballConsumer(builder: builder, tarball: path)
-        let tar = TarReader(path: path, consumer: consumer)
-        var gzip: GzipInflater?
-        var decided = false
         do throws(NerqError) {
-            try Files.stream(path) { (chunk: UnsafeBufferPointer<UInt8>) throws(NerqError) in
-                if !decided {
-                    decided = true
-                    if chunk.count >= 2, chunk[0] == 0x1F, chunk[1] == 0x8B { gzip = try GzipInflater(path: path) }
-                }
-                if let gz = gzip {
-                    try gz.feed(chunk) { (out: UnsafeBufferPointer<UInt8>) throws(NerqError) in try tar.feed(out) }
-                } else {
-                    try tar.feed(chunk)
-                }
-            }
-            guard decided else { throw NerqError(.parseError, "\(path): empty file", path: path) }
-            try gzip?.finish()
-            try tar.finish()
+            try Archive.readTar(path, into: consumer)
         } catch {
             throw located(error, in: "\(path):\(consumer.top ?? "")")
         }

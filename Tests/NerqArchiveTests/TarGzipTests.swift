@@ -139,7 +139,7 @@ import Testing
     }
 
     func inflate(_ bytes: [UInt8], chunk: Int) throws(NerqError) -> [UInt8] {
-        let g = try GzipInflater(path: "x.gz")
+        let g = try Inflater(path: "x.gz")
         var out: [UInt8] = []
         var i = 0
         while i < bytes.count {

@@ -16,7 +16,7 @@ import sys
 import tomllib
 
 TARGETS = ["json", "score", "preflight", "assess", "assess_lockfile", "engine_new", "toml", "lockfile",
-           "rustsec", "osv", "scan", "semver", "cvss", "index_cache", "registry_csv"]
+           "rustsec", "osv", "scan", "semver", "cvss", "index_cache", "registry_csv", "zip", "tar"]
 NOW = "2026-11-21T00:00:00Z"
 
 
@@ -330,6 +330,32 @@ def main():
     c.add("index_cache", bytes([3, 2, 0, 0, 0]))
     for v in vs[:20]:
         c.add("index_cache", cache_file("rev", [(v.decode(), index_line("x", v.decode()))]))
+    # Archives as fetched: small zips of OSV records and tarballs of advisories (real files), and
+    # ones that try to escape.
+    import io, tarfile, zipfile
+    osv_files = files_under(os.path.join(shared, "advisory-db-osv", "crates"), (".json",))[:6]
+    md_files = files_under(os.path.join(shared, "advisory-db", "crates"), (".md",))[:6]
+    for k in range(3):
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED if k else zipfile.ZIP_STORED) as z:
+            for f in osv_files[k * 2:k * 2 + 2]:
+                z.writestr(os.path.basename(f), read(f))
+            if k == 2:
+                z.writestr("../escape.json", b"{}")
+        c.add("zip", buf.getvalue())
+        buf = io.BytesIO()
+        with tarfile.open(fileobj=buf, mode="w:gz" if k else "w") as t:
+            for f in md_files[k * 2:k * 2 + 2]:
+                data = read(f)
+                info = tarfile.TarInfo("advisory-db-main/crates/" + os.path.basename(os.path.dirname(f)) + "/" + os.path.basename(f))
+                info.size = len(data)
+                t.addfile(info, io.BytesIO(data))
+            if k == 2:
+                link = tarfile.TarInfo("advisory-db-main/link")
+                link.type = tarfile.SYMTYPE
+                link.linkname = "/etc"
+                t.addfile(link)
+        c.add("tar", buf.getvalue())
     csvs = [
         "id,name,updated_at,created_at,description,homepage,documentation,readme,repository,max_upload_size,max_features\n"
         "1,serde,2024-01-02 03:04:05.123456+00,2014-12-05 20:20:39.487502+00,\"A generic, \"\"serialization\"\" framework\",,,"

@@ -42,3 +42,10 @@ def run(args, cwd=DEMO, env=None, **kw) -> subprocess.CompletedProcess:
     """Runs the script the way cargo does (`cargo-nerq nerq ARGS`), capturing text output."""
     return subprocess.run([sys.executable, str(SCRIPT), "nerq", *map(str, args)], cwd=cwd,
                           env=env or clean_env(), capture_output=True, text=True, **kw)
+
+
+def without_staleness(stderr: str) -> str:
+    """stderr without the data's staleness warnings: the shared advisory snapshot is 93 days old
+    on the tests' `now` (2026-11-21), and cargo nerq says so on every run."""
+    return "".join(line for line in stderr.splitlines(keepends=True)
+                   if not (line.startswith("warning: ") and "older than max_staleness_days" in line))

@@ -7,19 +7,14 @@ import shutil
 
 import pytest
 
-from cargo_nerq_support import DEMO, clean_env, run, shared_data
+from cargo_nerq_support import DEMO, clean_env, run
 
 import fetch_server
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    data = shared_data()
-    site = tmp_path_factory.mktemp("site") / "site"
-    fetch_server.build_site(site, data)
-    httpd, port = fetch_server.start(site)
-    yield {"site": site, "base": f"http://127.0.0.1:{port}"}
-    fetch_server.stop(httpd)
+    yield from fetch_server.serving(tmp_path_factory)
 
 
 def online_env(server, tmp_path, **extra):

@@ -12,7 +12,7 @@ import time
 import pytest
 
 import nerq
-from nerq_py_support import PYTHON_DIR, REPO_ROOT, shared_data
+from nerq_py_support import PYTHON_DIR, REPO_ROOT
 
 import fetch_server
 
@@ -22,12 +22,7 @@ NETWORK = {"tries": 2, "retry_delay_ms": 10, "connect_timeout_s": 5, "low_speed_
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    data = shared_data()
-    site = tmp_path_factory.mktemp("site") / "site"
-    fetch_server.build_site(site, data)
-    httpd, port = fetch_server.start(site)
-    yield {"site": site, "base": f"http://127.0.0.1:{port}"}
-    fetch_server.stop(httpd)
+    yield from fetch_server.serving(tmp_path_factory)
 
 
 @pytest.fixture()
@@ -66,7 +61,7 @@ def test_fetch_then_assess(server, home):
     assert [x["source"] for x in a["sources"]] == ["advisory_db", "osv", "index"]
     assert a["warnings"] == []
     ids = {f["id"] for f in a["findings"]}
-    assert {"RUSTSEC-2021-0145", "RUSTSEC-2020-0071"} <= ids
+    assert {"RUSTSEC-2021-0145", "RUSTSEC-2024-0006", "RUSTSEC-2026-0007"} <= ids
     # An explicit fetch again: nothing new.
     again = by_source(nerq.fetch(sources=["advisory_db", "osv"], network=NETWORK, **urls))
     assert again["advisory_db"]["status"] == "not_modified" and again["osv"]["status"] == "not_modified"
@@ -94,7 +89,7 @@ def test_offline_and_missing(server, home):
 def test_request_errors():
     with pytest.raises(nerq.NerqError) as e:
         nerq.fetch(sources=["advisory-db"])
-    assert e.value.code == "unknown_key" and e.value.path == "$.sources"
+    assert e.value.code == "unknown_key" and e.value.path == "$.sources.advisory-db"
     with pytest.raises(nerq.NerqError) as e:
         nerq.fetch('{"update": 1}')
     assert e.value.code == "invalid_type" and e.value.path == "$.update"
