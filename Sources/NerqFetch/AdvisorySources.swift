@@ -63,17 +63,23 @@ enum AdvisoryDBSource {
         let (temporary, root, _) = try renamed(Download.extract(file, zip: false, beside: target, limits: ctx.limits("advisory_db")), file, url)
         defer { Files.removeTree(temporary) }
         // Read before it replaces anything: a tarball of something else fails here.
-        let db: AdvisoryDatabase
-        do throws(NerqError) {
-            guard Files.isDirectory(Files.join(root, "crates")) else { throw NerqError(.notFound, "no crates/ folder") }
-            db = try AdvisoryDatabase.load(path: root)
-            guard !db.advisories.isEmpty else { throw NerqError(.notFound, "no advisory could be read") }
-        } catch {
-            throw NerqError(.parseError, "\(url): not a RustSec advisory database: \(error.message.replacing(root, with: "the tarball"))", path: url)
-        }
+        let db = try loadFetched(root, url: url, what: "not a RustSec advisory database", needs: "crates")
         try Files.replaceDirectory(target, with: root)
         try Download.recordFetched(source: "advisory_db", url: url, target: target, response: response, now: now,
                                    newestEntry: db.newestDate, entries: Int64(db.advisories.count), &r)
+    }
+
+    /// The advisories of a freshly extracted copy at `root`, which must hold the folder `needs`
+    /// (when given) and at least one readable advisory; else an error saying `what` it is.
+    static func loadFetched(_ root: String, url: String, what: String, needs: String? = nil) throws(NerqError) -> AdvisoryDatabase {
+        do throws(NerqError) {
+            if let needs, !Files.isDirectory(Files.join(root, needs)) { throw NerqError(.notFound, "no \(needs)/ folder") }
+            let db = try AdvisoryDatabase.load(path: root)
+            guard !db.advisories.isEmpty else { throw NerqError(.notFound, "no advisory could be read") }
+            return db
+        } catch {
+            throw NerqError(.parseError, "\(url): \(what): \(error.message.replacing(root, with: "the download"))", path: url)
+        }
     }
 
     /// An archive error names the temporary download; the user knows the URL.
@@ -106,13 +112,7 @@ enum OSVSource {
             defer { Files.remove(file) }
             let (temporary, root, _) = try AdvisoryDBSource.renamed(Download.extract(file, zip: true, beside: target, limits: ctx.limits("osv")), file, url)
             defer { Files.removeTree(temporary) }
-            let db: AdvisoryDatabase
-            do throws(NerqError) {
-                db = try AdvisoryDatabase.load(path: root)
-                guard !db.advisories.isEmpty else { throw NerqError(.notFound, "no record could be read") }
-            } catch {
-                throw NerqError(.parseError, "\(url): no OSV records for crates.io in the zip: \(error.message.replacing(root, with: "the zip"))", path: url)
-            }
+            let db = try AdvisoryDBSource.loadFetched(root, url: url, what: "no OSV records for crates.io in the zip")
             try Files.replaceDirectory(target, with: root)
             try Download.recordFetched(source: "osv", url: url, target: target, response: response, now: now,
                                        newestEntry: db.newestDate, entries: Int64(db.advisories.count), &r)
