@@ -293,6 +293,15 @@ class Handler(http.server.BaseHTTPRequestHandler):
 
 class Server(http.server.ThreadingHTTPServer):
     daemon_threads = True
+    # socketserver's default backlog of 5 drops connections when a fetcher opens eight at once
+    # (the client then waits a second for its SYN to be retried).
+    request_queue_size = 128
+
+    def handle_error(self, request, client_address):
+        # A client that closes a kept-alive connection (as libcurl does when it is done) is normal.
+        if isinstance(sys.exc_info()[1], (ConnectionResetError, BrokenPipeError)):
+            return
+        super().handle_error(request, client_address)
 
 
 def start(site):
