@@ -23,7 +23,7 @@ CFLAGS_TEST := -std=c11 -Wall -Wextra -Werror -pedantic -O1 -g -Iinclude $(shell
 LDLIBS_TEST := -L.build/release -Wl,-rpath,$(CURDIR)/.build/release -lnerq $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson) -lpthread
 VALGRIND := valgrind --quiet --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite
 
-.PHONY: deps build static test test-swift test-c test-symbols bench install clean demo demo-signals \
+.PHONY: deps build static test test-swift test-c test-symbols bench bench-scaling install clean demo demo-signals \
 	python test-python test-cargo test-pkgconfig bench-cargo demo-project bench-registry \
 	test-bad-input test-concurrency test-soak fuzz fuzz-build fuzz-smoke sanitize sanitize-asan sanitize-tsan soak
 
@@ -157,6 +157,10 @@ bench: build $(OUT)/bench_score $(OUT)/bench_score_source $(OUT)/nerq_assess_cli
 	$(SWIFT) build -c release --product nerq-scan-bench
 	.build/release/nerq-scan-bench /usr/share/cargo/registry --runs 5
 	bench/bench_registry.sh
+
+# How assess's cost grows with hostile lockfile shapes (1x..8x): dependency paths, reference resolution.
+bench-scaling: build $(OUT)/nerq_assess_cli
+	python3 bench/bench_scaling.py $(OUT)/nerq_assess_cli ../shared/data/advisory-db
 
 # The registry collector alone: ingest of a full-size generated crates.io dump, lookups.
 bench-registry:
