@@ -140,6 +140,9 @@ sanitize-tsan: | $(OUT)
 $(OUT)/bench_score: bench/bench_score.c include/nerq.h $(LIB) | $(OUT)
 	$(CC) -std=c11 -O2 -Iinclude $(shell pkg-config --cflags jansson) bench/bench_score.c -o $@ $(LDLIBS_TEST)
 
+$(OUT)/bench_score_source: bench/bench_score_source.c include/nerq.h $(LIB) | $(OUT)
+	$(CC) -std=c11 -O2 -Iinclude $(shell pkg-config --cflags jansson) $< -o $@ $(LDLIBS_TEST)
+
 $(OUT)/nerq_assess_cli: bench/nerq_assess_cli.c include/nerq.h $(LIB) | $(OUT)
 	$(CC) -std=c11 -O2 -Iinclude $(shell pkg-config --cflags jansson) $< -o $@ $(LDLIBS_TEST)
 
@@ -148,8 +151,9 @@ $(OUT)/nerq_assess_cli_static: bench/nerq_assess_cli.c include/nerq.h | static $
 	$(CC) -std=c11 -O2 -Iinclude $(shell pkg-config --cflags jansson) $< -o $@ \
 		-L.build-static/release -Wl,-rpath,$(CURDIR)/.build-static/release -lnerq $(shell pkg-config --libs jansson)
 
-bench: build $(OUT)/bench_score $(OUT)/nerq_assess_cli $(OUT)/nerq_assess_cli_static
+bench: build $(OUT)/bench_score $(OUT)/bench_score_source $(OUT)/nerq_assess_cli $(OUT)/nerq_assess_cli_static
 	$(OUT)/bench_score examples/signals/nix-0.22.1.json
+	$(OUT)/bench_score_source nix 0.26.1
 	bench/bench_score_instructions.sh $(OUT)/bench_score examples/signals/nix-0.22.1.json
 	python3 bench/bench_assess.py $(OUT)/nerq_assess_cli $(OUT)/nerq_assess_cli_static
 	$(SWIFT) build -c release --product nerq-scan-bench
