@@ -10,6 +10,7 @@
 #   make install PREFIX=/usr/local   (also cargo-nerq in PREFIX/bin, the Python binding in PREFIX/lib/nerq/python)
 #   make python    pip install the Python binding with the self-contained library bundled
 #   make demo      cargo nerq on the bundled demo project (examples/demo, resolved offline from Debian crates)
+#   make validity  the validity study: every Debian crate scored, against RustSec (docs/validity.md; long)
 
 PREFIX ?= /usr/local
 SHELL := /bin/bash
@@ -25,7 +26,8 @@ VALGRIND := valgrind --quiet --error-exitcode=3 --leak-check=full --errors-for-l
 
 .PHONY: deps build static test test-swift test-c test-symbols bench bench-scaling install clean demo demo-signals \
 	python test-python test-cargo test-pkgconfig bench-cargo demo-project bench-registry \
-	test-bad-input test-concurrency test-soak fuzz fuzz-build fuzz-smoke sanitize sanitize-asan sanitize-tsan soak
+	test-bad-input test-concurrency test-soak fuzz fuzz-build fuzz-smoke sanitize sanitize-asan sanitize-tsan soak \
+	validity
 
 deps:
 	@scripts/deps.sh
@@ -218,3 +220,15 @@ DEMO_DB ?= $(firstword $(NERQ_ADVISORY_DB) $(wildcard ../shared/data/advisory-db
 
 demo: build demo-project
 	cd examples/demo && PATH="$(CURDIR)/bindings/cargo:$$PATH" cargo nerq --advisory-db $(abspath $(DEMO_DB)) --now 2026-11-21T00:00:00Z
+
+# --- Validity study (docs/validity.md, tools/validity) ----------------------------------------------
+# Every librust-*-dev crate of Debian bookworm scored from its source by this tree's library, against
+# its RustSec history; rewrites docs/validity.md. Long (downloads ~85 MB once), so not in `make test`.
+# NERQ_VALIDITY_DIR holds what the run writes; VALIDITY_CACHE the .debs and their unpacked tree (point
+# it at an existing cache to skip the download).
+NERQ_VALIDITY_DIR ?= $(OUT)/validity
+VALIDITY_CACHE ?= $(NERQ_VALIDITY_DIR)/cache
+VALIDITY_ADVISORY_DB ?= ../shared/data/advisory-db
+
+validity: build
+	tools/validity/run.sh "$(VALIDITY_CACHE)" "$(NERQ_VALIDITY_DIR)" "$(VALIDITY_ADVISORY_DB)" $(LIB)
