@@ -172,7 +172,8 @@ install: build
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
 	install -m 0755 $(LIB) $(DESTDIR)$(PREFIX)/lib/libnerq.so
 	install -m 0644 include/nerq.h $(DESTDIR)$(PREFIX)/include/nerq.h
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(shell sed -n 's/^#define NERQ_VERSION "\(.*\)"/\1/p' include/nerq.h)|' \
+	install -m 0644 include/nerq_version.h $(DESTDIR)$(PREFIX)/include/nerq_version.h
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(shell sed -n 's/^#define NERQ_VERSION "\(.*\)"/\1/p' include/nerq_version.h)|' \
 		nerq.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/nerq.pc
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/nerq/python/nerq
 	install -m 0644 bindings/python/nerq/__init__.py bindings/python/nerq/_engine.py bindings/python/nerq/_ffi.py \
@@ -187,6 +188,7 @@ python: static | $(OUT)
 	cp -R bindings/python/pyproject.toml bindings/python/setup.py bindings/python/README.md bindings/python/nerq $(OUT)/python/
 	rm -rf $(OUT)/python/nerq/__pycache__
 	cp $(STATIC_LIB) $(OUT)/python/nerq/libnerq.so
+	cp include/nerq_version.h $(OUT)/python/nerq/nerq_version.h
 	python3 -m pip install $(OUT)/python
 
 test-python: build
