@@ -24,8 +24,9 @@ let package = Package(
         // HTTP for the fetchers (Debian's libcurl, OpenSSL flavour).
         .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
                        providers: [.apt(["libcurl4-openssl-dev"])]),
-        // System calls Swift's Glibc module does not declare (getdents64, renameat2).
-        .target(name: "CNerqSys"),
+        // System calls Swift's Glibc module does not declare (getdents64, renameat2, syncfs, pipe2),
+        // and the version of include/nerq_version.h.
+        .target(name: "CNerqSys", cSettings: [.headerSearchPath("../../include")]),
 
         // MARK: - Foundations (pure Swift, no Foundation, no I/O)
         // JSON values, parser, writer and typed reader; NerqError, the one error model.
@@ -69,7 +70,7 @@ let package = Package(
                                                    "NerqAdvisories", "NerqScan", "NerqRegistry", "NerqFetch"]),
 
         // MARK: - The C API: json_t <-> model, errors, engine handles. The only C-aware target.
-        .target(name: "NerqABI", dependencies: ["NerqEngine", "NerqFetch", "NerqCore", "NerqJSON", "NerqIO", "CJansson"]),
+        .target(name: "NerqABI", dependencies: ["NerqEngine", "NerqFetch", "NerqCore", "NerqJSON", "NerqIO", "CJansson", "CNerqSys"]),
 
         // MARK: - Benchmarks and the fuzz harness (not part of the library)
         .executableTarget(name: "nerq-registry-bench", dependencies: ["NerqRegistry", "NerqCore", "NerqJSON", "CSQLite"],

@@ -5,6 +5,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "nerq_version.h"
+
 #ifndef RENAME_EXCHANGE
 #define RENAME_EXCHANGE (1 << 1)
 #endif
@@ -24,3 +26,7 @@ int cnerqsys_syncfs(int fd) {
 int cnerqsys_pipe_cloexec(int fds[2]) {
     return pipe2(fds, O_CLOEXEC);
 }
+
+const char *cnerqsys_version(void) { return NERQ_VERSION; }
+
+int cnerqsys_abi_version(void) { return NERQ_ABI_VERSION; }

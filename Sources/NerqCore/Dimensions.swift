@@ -87,7 +87,13 @@ enum DimensionScorer {
         }
         guard let result else { return DimensionScore(dimension: d, score: nil, base: nil, contributions: []) }
         // What was checked and found nothing is listed, but scores nothing on its own.
-        guard result.evidence else { return DimensionScore(dimension: d, score: nil, base: nil, contributions: result.parts) }
+        guard result.evidence else {
+            // Listed for what they say, but with nothing to adjust they carry no points.
+            let listed = result.parts.map { c in
+                c.points == 0 ? c : Contribution(c.signal, c.value, 0, c.reason + " (no points: the dimension has no other evidence)")
+            }
+            return DimensionScore(dimension: d, score: nil, base: nil, contributions: listed)
+        }
         let total = result.parts.reduce(result.base) { $0 + $1.points }
         return DimensionScore(dimension: d, score: roundTenth(min(100, max(0, total))), base: result.base, contributions: result.parts)
     }

@@ -68,7 +68,11 @@ struct DataSources: Sendable {
         var osvPaths: [String] = []
         if let named = o.optional("osv") {
             let list: [String]
-            if case .array = named.value { list = try named.strings() } else { list = [try named.nonEmptyString()] }
+            if case .array(let items) = named.value {
+                list = try items.indices.map { k throws(NerqError) in try Files.path(JSONReader(items[k], path: named.path + "[\(k)]")) }
+            } else {
+                list = [try Files.path(named)]
+            }
             osvPaths = list
         } else if let fetched = locations.osvDirectory, Files.isDirectory(fetched) {
             osvPaths = [fetched]
@@ -89,9 +93,10 @@ struct DataSources: Sendable {
         var registry: RegistryStore?
         var registryPath: String?
         if let r = o.optional("registry") {
-            let storePath = try o.optional("registry_store")?.nonEmptyString()
+            let storePath = try o.optional("registry_store").map { v throws(NerqError) in try Files.path(v) }
+            let dump = try Files.path(r)
             do {
-                registry = try Engine.openRegistry(try r.nonEmptyString(), storePath: storePath, environment: environment)
+                registry = try Engine.openRegistry(dump, storePath: storePath, environment: environment)
             } catch {
                 throw NerqError(error.code, "registry: \(error.message)", path: r.path)
             }

@@ -16,7 +16,12 @@ public final class Engine: Sendable {
     /// The configured `now`; nil means the clock at each call.
     public let now: Timestamp?
     /// The advisory database (read on first use; see `AdvisorySource`); nil when there is none.
-    public var advisories: AdvisoryDatabase? { advisorySource?.database }
+    /// A database that no advisory could be read from (it was probed at creation; its files may
+    /// have gone since) is no database: nothing can be said to have been checked against it.
+    public var advisories: AdvisoryDatabase? {
+        guard let db = advisorySource?.database, !db.advisories.isEmpty else { return nil }
+        return db
+    }
     let advisorySource: AdvisorySource?
     /// Whether `score`/`preflight` read a crate's source (and Cargo.toml) when it is on disk.
     public let scanSources: Bool

@@ -45,10 +45,7 @@ public struct DataLocations: Sendable, Equatable {
     /// The locations a configuration object names (unknown keys are the caller's business).
     public static func read(_ o: ObjectReader, environment: Environment) throws(NerqError) -> DataLocations {
         func path(_ key: String) throws(NerqError) -> String? {
-            guard let r = o.optional(key) else { return nil }
-            let s = try r.nonEmptyString()
-            try Files.checkPath(s, at: r.path)
-            return s
+            try o.optional(key).map { r throws(NerqError) in try Files.path(r) }
         }
         func url(_ key: String) throws(NerqError) -> String? {
             guard let r = o.optional(key) else { return nil }

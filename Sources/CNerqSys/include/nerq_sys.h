@@ -22,4 +22,9 @@ int cnerqsys_syncfs(int fd);
 /* pipe2(2) with O_CLOEXEC (Swift's Glibc module does not declare pipe2). */
 int cnerqsys_pipe_cloexec(int fds[2]);
 
+/* NERQ_VERSION and NERQ_ABI_VERSION of include/nerq_version.h: the library reports the version its
+ * header declares (one place for the number). */
+const char *cnerqsys_version(void);
+int cnerqsys_abi_version(void);
+
 #endif

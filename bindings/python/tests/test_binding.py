@@ -34,7 +34,8 @@ def run_python(code: str, env_extra: dict, cwd: Path = REPO_ROOT, path: Path = P
 # -- loading --------------------------------------------------------------------------------------
 
 def test_version_and_abi():
-    assert nerq.version() == "0.1.0"
+    header = (REPO_ROOT / "include" / "nerq_version.h").read_text()
+    assert f'#define NERQ_VERSION "{nerq.version()}"' in header
     assert nerq.abi_version() == nerq.ABI_VERSION == 1
     assert os.path.isfile(nerq.library_path())
 
@@ -327,6 +328,8 @@ def test_pip_install_bundles_the_library(tmp_path):
     src = tmp_path / "src"
     shutil.copytree(PYTHON_DIR, src, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__", "tests"))
     shutil.copy2(nerq.library_path(), src / "nerq" / "libnerq.so")
+    # Outside the repository the version comes with the package, as the library does.
+    shutil.copy2(REPO_ROOT / "include" / "nerq_version.h", src / "nerq" / "nerq_version.h")
     site = tmp_path / "site"
     r = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(site), str(src)],
                        capture_output=True, text=True)
