@@ -31,7 +31,10 @@ make -s test-soak || status=1
 step "Same input, same bytes across runs"
 out/test_api --dump > out/run1.json
 out/test_api --dump > out/run2.json
-if cmp -s out/run1.json out/run2.json; then echo "determinism: 1 passed, 0 failed"; else echo "determinism: outputs differ"; status=1; fi
+out/test_api --dump-rendered > out/rendered1.txt
+out/test_api --dump-rendered > out/rendered2.txt
+if cmp -s out/run1.json out/run2.json && cmp -s out/rendered1.txt out/rendered2.txt; then echo "determinism: 2 passed, 0 failed"
+else echo "determinism: outputs differ"; status=1; fi
 
 step "Python ctypes loads the library"
 python3 Tests/ctypes_smoke.py .build/release/libnerq.so examples/signals/nix-0.22.1.json || status=1
