@@ -10,6 +10,9 @@ struct HTML {
 
     static func h(_ s: String) -> String { Escape.html(s) }
 
+    /// A chart label: SVG text does not wrap, so a long one is cut to `columns` first.
+    static func label(_ s: String, _ columns: Int = 34) -> String { h(TextWidth.truncate(s, to: columns)) }
+
     /// A CSS class for a verdict level: the five nerq knows, anything else "unknown".
     static func level(_ l: String) -> String {
         ["safe", "caution", "warning", "avoid"].contains(l) ? l : "unknown"

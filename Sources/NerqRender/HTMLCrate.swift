@@ -64,7 +64,7 @@ extension HTML {
             }
         }
         let bars = r.dimensions.map { d in
-            SVG.Bar(label: HTML.h(Words.capitalized(d.name)), value: d.score, display: d.score.map { Numbers.fixed($0, 1) } ?? "no data",
+            SVG.Bar(label: HTML.label(Words.capitalized(d.name)), value: d.score, display: d.score.map { Numbers.fixed($0, 1) } ?? "no data",
                     cls: HTML.band(d.score), note: "weight \(Numbers.general(d.weight ?? 0))")
         }
         let desc = r.dimensions.map { "\($0.name): \($0.score.map { Numbers.fixed($0, 1) } ?? "no data")" }.joined(separator: "; ")
@@ -158,7 +158,7 @@ extension HTML {
             return s + "<p><strong>Not checked.</strong> The crate's source was not read, so nerq cannot say what it reaches.</p></section>\n"
         }
         s += "<p>From a static scan of the crate's source: what the code can do, not proof that it does it.</p>"
-        s += "<table class=\"reach\"><thead><tr><th>Reaches</th><th>Found</th></tr></thead><tbody>"
+        s += "<table class=\"reach fixed\"><thead><tr><th>Reaches</th><th>Found</th></tr></thead><tbody>"
         var covered: [String] = []
         for row in HTML.reachRows {
             covered += row.kinds
@@ -300,7 +300,7 @@ extension HTML {
             if !r.caps.isEmpty { s += "\n  = \(Numbers.score(r.score))" }
             s += "</code></pre>"
         }
-        s += "<div class=\"grid3\"><div><h3>Weights</h3><table class=\"compact\"><tbody>"
+        s += "<div class=\"grid3\"><div><h3>Weights</h3><table class=\"compact fixed\"><tbody>"
         for (name, w) in r.weights { s += "<tr><td>\(HTML.h(Words.capitalized(name)))</td><td class=\"num\">\(Numbers.general(w))</td></tr>" }
         s += "</tbody></table></div>"
         s += "<div><h3>Grades</h3><ul class=\"scale\">"
@@ -310,7 +310,7 @@ extension HTML {
         }
         s += "</ul></div>"
         let t = Policy.Thresholds(), c = Policy.Caps()
-        s += "<div><h3>Verdicts</h3><table class=\"compact\"><tbody>"
+        s += "<div><h3>Verdicts</h3><table class=\"compact fixed\"><tbody>"
         s += "<tr><td>\(HTML.badge("safe", Words.label("safe")))</td><td class=\"num\">≥ \(Numbers.general(t.safe))</td></tr>"
         s += "<tr><td>\(HTML.badge("caution", Words.label("caution")))</td><td class=\"num\">\(Numbers.general(t.caution))–\(Numbers.general(t.safe))</td></tr>"
         s += "<tr><td>\(HTML.badge("warning", Words.label("warning")))</td><td class=\"num\">\(Numbers.general(t.warning))–\(Numbers.general(t.caution))</td></tr>"

@@ -65,7 +65,7 @@ extension HTML {
 
     /// A chart's numbers as a table, folded under it (the chart's text equivalent on the page).
     static func countsTable(_ caption: String, _ rows: [(key: String, count: Int64)]) -> String {
-        "<details><summary>\(caption) as a table</summary><table class=\"compact\"><tbody>"
+        "<details><summary>\(caption) as a table</summary><table class=\"compact fixed\"><tbody>"
             + rows.map { "<tr><td>\(h($0.key))</td><td class=\"num\">\($0.count)</td></tr>" }.joined() + "</tbody></table></details>"
     }
 
@@ -80,7 +80,7 @@ extension HTML {
         let vmax = Double(verdicts.map(\.count).max() ?? 0)
         let vdesc = verdicts.map { "\($0.key): \($0.count)" }.joined(separator: ", ")
         s += "<figure><h3>Verdicts</h3>" + SVG.bars(id: "verdicts", title: "Packages by verdict", desc: HTML.h(vdesc),
-            rows: verdicts.map { SVG.Bar(label: HTML.h(Words.label($0.key)), value: Double($0.count), display: "\($0.count)",
+            rows: verdicts.map { SVG.Bar(label: HTML.label(Words.label($0.key)), value: Double($0.count), display: "\($0.count)",
                                          cls: "v-\(HTML.level($0.key))") }, maximum: vmax)
         s += HTML.countsTable("Verdicts", verdicts) + "</figure>"
         let grades = Words.ordered(sum.byGrade, order: HTML.gradeOrder)
@@ -88,7 +88,7 @@ extension HTML {
         s += "<figure><h3>Grades</h3>" + SVG.columns(id: "grades", title: "Packages by grade", desc: HTML.h(gdesc),
             rows: grades.map { g in
                 let floor = HTML.gradeScale.first { $0.grade == g.key }?.floor
-                return SVG.Bar(label: HTML.h(g.key == "none" ? "–" : g.key), value: Double(g.count), display: "\(g.count)",
+                return SVG.Bar(label: HTML.label(g.key == "none" ? "–" : g.key, 4), value: Double(g.count), display: "\(g.count)",
                                cls: floor.map { HTML.band($0 + 0.1) } ?? "band-none")
             })
         s += HTML.countsTable("Grades", grades) + "</figure>"
@@ -98,7 +98,7 @@ extension HTML {
         s += "<figure><h3>Findings by kind</h3>" + SVG.bars(id: "kinds", title: "Advisory findings by kind", desc: HTML.h(kdesc),
             rows: kinds.map { k in
                 let cls = k.key == "malicious" || k.key == "vulnerability" ? "s-high" : (k.key == "unsound" || k.key == "yanked" ? "s-medium" : "s-low")
-                return SVG.Bar(label: HTML.h(Words.capitalized(k.key)), value: Double(k.count), display: "\(k.count)", cls: cls)
+                return SVG.Bar(label: HTML.label(Words.capitalized(k.key)), value: Double(k.count), display: "\(k.count)", cls: cls)
             }, maximum: kmax)
         s += HTML.countsTable("Findings by kind", kinds) + "</figure></div>"
         if !sum.worst.isEmpty {

@@ -86,7 +86,8 @@ enum HTMLStyle {
     .finding{border:1px solid var(--line);border-left-width:4px;border-radius:10px;padding:12px 14px;margin:0 0 12px}
     .finding.s-critical,.finding.s-high{border-left-color:var(--avoid)}.finding.s-medium{border-left-color:var(--warning)}
     .finding.s-low{border-left-color:var(--caution)}
-    .finding .head{display:flex;flex-wrap:wrap;gap:6px 10px;align-items:center;margin-bottom:4px;font-size:14px}
+    .finding .head{display:flex;flex-wrap:wrap;gap:6px 10px;align-items:center;margin-bottom:4px;font-size:14px;overflow-wrap:anywhere}
+    .finding .head>*{min-width:0}table.fixed{table-layout:fixed}
     dl.facts{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:3px 14px;margin:6px 0 0;font-size:14px}
     dl.facts dt{color:var(--muted)}dl.facts dd{margin:0}
     .callout{border-radius:10px;padding:10px 14px;margin:0 0 12px;background:var(--soft)}
@@ -100,7 +101,7 @@ enum HTMLStyle {
     ol.evidence code.snippet{display:block;white-space:pre-wrap;margin-top:2px}
     .counts{display:flex;flex-wrap:wrap;gap:8px;margin:8px 0 12px}
     .counts .tile{min-width:110px}
-    table.reach td:first-child{font-weight:600;width:32%}
+    table.reach td:first-child{font-weight:600}table.reach th:first-child{width:32%}
     .yes{color:var(--warning);font-weight:700}.no{color:var(--safe);font-weight:600}.na{color:var(--muted)}
     ol.steps{padding-left:22px}ol.steps li{margin:0 0 10px}
     .pkg{scroll-margin-top:12px}
