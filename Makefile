@@ -10,6 +10,7 @@
 #   make install PREFIX=/usr/local   (also cargo-nerq in PREFIX/bin, the Python binding in PREFIX/lib/nerq/python)
 #   make python    pip install the Python binding with the self-contained library bundled
 #   make demo      cargo nerq on the bundled demo project (examples/demo, resolved offline from Debian crates)
+#   make test-render  every render format checked by outside tools, pages screenshotted in headless Chromium
 
 PREFIX ?= /usr/local
 SHELL := /bin/bash
@@ -24,7 +25,7 @@ LDLIBS_TEST := -L.build/release -Wl,-rpath,$(CURDIR)/.build/release -lnerq $(she
 VALGRIND := valgrind --quiet --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite
 
 .PHONY: deps build static test test-swift test-c test-symbols bench install clean demo demo-signals \
-	python test-python test-cargo test-pkgconfig bench-cargo demo-project bench-registry \
+	python test-python test-cargo test-render test-pkgconfig bench-cargo demo-project bench-registry \
 	test-bad-input test-concurrency test-soak fuzz fuzz-build fuzz-smoke sanitize sanitize-asan sanitize-tsan soak
 
 deps:
@@ -187,6 +188,11 @@ demo-project:
 
 test-cargo: build demo-project
 	python3 -m pytest -q bindings/cargo/tests
+
+# Every render format checked by outside tools (SARIF schema, Nu HTML Checker, markdown-it), and the
+# pages in headless Chromium at 1280 and 390 px (screenshots in out/screenshots).
+test-render: build
+	python3 -m pytest -q Tests/render
 
 test-pkgconfig:
 	Tests/pkgconfig/check.sh

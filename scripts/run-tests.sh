@@ -46,6 +46,9 @@ step "cargo nerq (pytest bindings/cargo/tests; examples/demo resolved offline fr
 examples/demo/setup.sh || status=1
 python3 -m pytest -q bindings/cargo/tests || status=1
 
+step "Rendering: every format for the demo, the shared lockfiles and three crates; pages in headless Chromium (pytest Tests/render)"
+python3 -m pytest -q Tests/render || status=1
+
 step "The installed library through pkg-config (Tests/pkgconfig/check.sh)"
 Tests/pkgconfig/check.sh || status=1
 

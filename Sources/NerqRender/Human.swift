@@ -95,6 +95,7 @@ struct Human {
         let shown = options.all ? packages : packages.filter(\.needsAttention)
         var lines: [Line] = []
         lines += table(shown)
+        // Counts are bounded when read (Node.countRange): these sums cannot overflow.
         let hidden = Int64(packages.count - shown.count) + max(0, doc.total - Int64(packages.count))
         if hidden > 0 {
             lines.append(Human.plain("... and \(Words.plural(hidden, "more package")) (\(hiddenLevels(doc, shown: shown))) "

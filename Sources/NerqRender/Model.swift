@@ -37,7 +37,7 @@ struct Evidence {
     static func list(_ n: Node) throws(NerqError) -> [Evidence] {
         var out: [Evidence] = []
         for item in try n.array() {
-            out.append(Evidence(file: try item["file"].string(), line: try item["line"].int(), snippet: try item["snippet"].string()))
+            out.append(Evidence(file: try item["file"].string(), line: try item["line"].count(), snippet: try item["snippet"].string()))
         }
         return out
     }
@@ -130,11 +130,11 @@ struct DatabaseInfo {
         guard !n.isAbsent else { return nil }
         var d = DatabaseInfo()
         d.path = try n["path"].string()
-        d.advisories = try n["advisories"].int()
+        d.advisories = try n["advisories"].count()
         d.newest = try n["newest"].string()
-        d.errorCount = try n["error_count"].int()
+        d.errorCount = try n["error_count"].count()
         for e in try n["errors"].array() {
-            d.errors.append((try e["file"].string(), try e["line"].int(), try e["message"].string()))
+            d.errors.append((try e["file"].string(), try e["line"].count(), try e["message"].string()))
         }
         return d
     }
@@ -163,10 +163,10 @@ struct SourceInfo {
         guard !n.isAbsent else { return nil }
         var s = SourceInfo()
         s.path = try n["path"].string()
-        s.files = try n["files"].int()
-        s.linesCode = try n["lines_code"].int()
+        s.files = try n["files"].count()
+        s.linesCode = try n["lines_code"].count()
         for key in unsafeKeys {
-            if let c = try n[key].int() { s.unsafeCounts.append((key, c)) }
+            if let c = try n[key].count() { s.unsafeCounts.append((key, c)) }
         }
         s.forbidsUnsafe = try n["forbids_unsafe"].bool()
         s.deniesUnsafe = try n["denies_unsafe"].bool()
@@ -181,8 +181,8 @@ struct SourceInfo {
 
     var unsafeTotal: Int64? {
         guard !unsafeCounts.isEmpty else { return nil }
-        // Each count comes from a document; saturate rather than trap on absurd ones.
-        return unsafeCounts.reduce(Int64(0)) { $0.addingReportingOverflow($1.count).overflow ? Int64.max : $0 + $1.count }
+        // Five counts bounded by Node.countRange: the sum cannot overflow.
+        return unsafeCounts.reduce(Int64(0)) { $0 + $1.count }
     }
 
     func evidence(_ kind: String) -> [Evidence] { evidence.first { $0.kind == kind }?.items ?? [] }
@@ -308,7 +308,7 @@ struct Report {
         r.alternatives = try Alternative.list(n["alternatives"])
         r.database = try DatabaseInfo.read(n["database"])
         r.ignoredKeys = try n["ignored_keys"].strings()
-        r.lockfileLine = try n["lockfile_line"].int()
+        r.lockfileLine = try n["lockfile_line"].count()
         r.workspaceMember = try n["workspace_member"].bool() ?? false
         r.devOnly = try n["dev_only"].bool() ?? false
         // A report in an assessment says where the package comes from: {"kind": "registry", ...}.
@@ -348,15 +348,15 @@ struct Summary {
 
     static func read(_ n: Node) throws(NerqError) -> Summary {
         var s = Summary()
-        s.packages = try n["packages"].int()
-        s.skippedDevOnly = try n["skipped_dev_only"].int()
+        s.packages = try n["packages"].count()
+        s.skippedDevOnly = try n["skipped_dev_only"].count()
         s.byVerdict = try n["by_verdict"].counts()
         s.byGrade = try n["by_grade"].counts()
         s.byFindingKind = try n["by_finding_kind"].counts()
         s.bySource = try n["by_source"].counts()
-        s.advisories = try n["advisories"].int()
-        s.affectedPackages = try n["affected_packages"].int()
-        s.verified = try n["verified"].int()
+        s.advisories = try n["advisories"].count()
+        s.affectedPackages = try n["affected_packages"].count()
+        s.verified = try n["verified"].count()
         for w in try n["worst"].array() {
             s.worst.append((try w["name"].string() ?? "?", try w["version"].string(), try w["trust_score"].number(),
                             try w["grade"].string(), try w["verdict"].string(), try w["worst_finding"].string()))
@@ -447,7 +447,7 @@ struct Preflight {
         p.coverage = try n["coverage"].number()
         p.confidence = try n["confidence"].string()
         p.checkedAt = try n["checked_at"].string()
-        p.ttl = try n["ttl"].int()
+        p.ttl = try n["ttl"].count()
         p.summary = try n["summary"].string()
         return p
     }

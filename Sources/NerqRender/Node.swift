@@ -75,6 +75,19 @@ struct Node {
         }
     }
 
+    /// Counts are bounded (as the signals reader bounds them), so that sums of them never overflow.
+    static let countRange: ClosedRange<Int64> = 0...1_000_000_000_000
+
+    /// A count: an integer in `countRange` (a negative or absurd count is an error, not a number to
+    /// draw).
+    func count() throws(NerqError) -> Int64? {
+        guard let n = try int() else { return nil }
+        guard Node.countRange.contains(n) else {
+            throw NerqError(.invalidValue, "expected a count in 0...\(Node.countRange.upperBound), found \(n)", path: path.text)
+        }
+        return n
+    }
+
     func bool() throws(NerqError) -> Bool? {
         switch value {
         case nil: return nil
@@ -117,7 +130,7 @@ struct Node {
     func counts() throws(NerqError) -> [(key: String, count: Int64)] {
         var out: [(key: String, count: Int64)] = []
         for (k, v) in try entries() {
-            if let n = try v.int() { out.append((k, n)) }
+            if let n = try v.count() { out.append((k, n)) }
         }
         return out
     }
