@@ -89,7 +89,7 @@ let package = Package(
         .testTarget(name: "NerqAdvisoriesTests",
                     dependencies: ["NerqAdvisories", "NerqCore", "NerqJSON", "NerqSemver", "NerqCVSS", "NerqTOML", "NerqTestSupport"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "NerqScanTests", dependencies: ["NerqScan", "NerqTestSupport"]),
+        .testTarget(name: "NerqScanTests", dependencies: ["NerqScan", "NerqCore", "NerqJSON", "NerqTestSupport"]),
         .testTarget(name: "NerqRegistryTests", dependencies: ["NerqRegistry", "NerqCore", "NerqJSON", "NerqIO", "NerqTestSupport"]),
         .testTarget(name: "NerqEngineTests", dependencies: ["NerqEngine", "NerqCore", "NerqJSON", "NerqIO", "NerqTestSupport"]),
         .testTarget(name: "NerqRenderTests", dependencies: ["NerqRender", "NerqJSON", "NerqTestSupport"]),

@@ -30,6 +30,18 @@ def recompute(r, where):
     """docs/methodology.md section 5: every report's trust_score follows from the report alone."""
     global failures
     w = r["methodology"]["weights"]
+    for d in r["dimensions"]:
+        # Each dimension: clamp(base + its signals' points), rounded half up to one decimal; a
+        # dimension without evidence is null, and its signals (what was checked) carry no points.
+        if d["score"] is None or d["base"] is None:
+            if d["score"] is None and any(c["points"] != 0 for c in d["signals"]):
+                print(f"FAIL {where}: {d['name']} is null but its signals carry points")
+                failures += 1
+            continue
+        total = min(100, max(0, d["base"] + sum(c["points"] for c in d["signals"])))
+        if abs(int(total * 10 + 0.5) / 10 - d["score"]) > 0.051:
+            print(f"FAIL {where}: {d['name']} {d['score']} does not recompute from base and points ({total})")
+            failures += 1
     scored = [(d["score"], w[d["name"]]) for d in r["dimensions"] if d["score"] is not None]
     expected = None
     if scored and sum(x for _, x in scored) > 0:

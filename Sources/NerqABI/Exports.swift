@@ -16,8 +16,9 @@ let nerqVersion: StaticString = "0.1.0"
 /// Keep in step with NERQ_ABI_VERSION in include/nerq.h.
 let nerqABIVersion: Int32 = 1
 
-/// The engine used when a host passes NULL to nerq_score: default policy, no data.
-let defaultEngine = Engine()
+/// The engine used when a host passes NULL to nerq_score: default policy, no data, and no file
+/// access at all (no environment, no source scan): the report is computed from the request alone.
+let defaultEngine = Engine(scanSources: false)
 
 @_cdecl("nerq_version")
 public func nerq_version() -> UnsafePointer<CChar> {

@@ -91,6 +91,27 @@ extension AdvisoryDatabase {
 
         deinit { for fd in dirFDs { close(fd) } }
 
+        /// Checks that at least one advisory loads, reading as few files as that takes (one, in a
+        /// healthy database): a directory where nothing loads (a wrong path that happens to hold
+        /// some `.json` files, a folder of broken advisories) must never pass for an empty
+        /// database. Throws `parse_error` naming the path and the first errors.
+        public func probe() throws(NerqError) {
+            var buffer: [UInt8] = []
+            var errors: [AdvisoryLoadError] = []
+            for item in items {
+                for outcome in AdvisoryDatabase.process(item, buffer: &buffer) {
+                    switch outcome {
+                    case .record: return
+                    case .error(let e): if errors.count < 3 { errors.append(e) }
+                    case .file, .skipped: break
+                    }
+                }
+            }
+            let shown = errors.map { e in "\(e.file)\(e.line.map { ":\($0)" } ?? ""): \(e.message)" }
+            throw NerqError(.parseError, "no advisory loads from \(path)" + (shown.isEmpty ? " (no advisory files)" : ": " + shown.joined(separator: "; ")),
+                            path: path)
+        }
+
         /// Reads and parses every advisory file in parallel (`run`). Call once.
         public func read() -> AdvisoryDatabase {
             AdvisoryDatabase.assemble(path: path, outcomes: AdvisoryDatabase.run(items), filter: filter)

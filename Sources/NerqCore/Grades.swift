@@ -47,25 +47,27 @@ public enum VerdictLevel: String, Sendable, CaseIterable {
         case .caution: return "CAUTION"
         case .warning: return "NO — USE WITH CAUTION"
         case .avoid: return "NO — AVOID"
-        case .unknown: return "UNKNOWN — NO DATA"
+        case .unknown: return "UNKNOWN — NOT ENOUGH EVIDENCE"
         }
     }
 
     public var recommendation: Recommendation {
         switch self {
         case .safe: return .proceed
-        case .caution, .warning, .unknown: return .caution
+        case .caution, .warning: return .caution
         case .avoid: return .deny
+        case .unknown: return .unknown
         }
     }
 
-    /// The levels a CI gate acts on.
+    /// The levels that found something against a package (unknown found nothing either way).
     public var needsAttention: Bool { self == .caution || self == .warning || self == .avoid }
 }
 
-/// The one-word answer for a gate or an agent.
+/// The one-word answer for a gate or an agent. UNKNOWN: there is not enough evidence to say
+/// (never read it as PROCEED).
 public enum Recommendation: String, Sendable, CaseIterable {
-    case proceed = "PROCEED", caution = "CAUTION", deny = "DENY"
+    case proceed = "PROCEED", caution = "CAUTION", deny = "DENY", unknown = "UNKNOWN"
 }
 
 /// What a finding is about: an advisory's kind, or something nerq observed itself.
@@ -74,6 +76,8 @@ public enum FindingKind: String, Sendable, CaseIterable {
     case malicious, vulnerability, unsound, unmaintained, yanked, notice
     // Observed by nerq.
     case archived, stale, unsafeCode = "unsafe_code", capability
+    // What nerq could not establish.
+    case notFound = "not_found", advisoriesNotChecked = "advisories_not_checked"
 
     public init(_ kind: Advisory.Kind) {
         switch kind {

@@ -1,6 +1,6 @@
-/// Methodology v1: from dimension scores to the Trust Score, grade, verdict and findings.
+/// Methodology v2: from dimension scores to the Trust Score, grade, verdict and findings.
 public enum Methodology {
-    public static let version = "1"
+    public static let version = "2"
     static func tenths(_ score: Double) -> Int { Grade.tenths(score) }
 
     public struct Verdict: Sendable, Equatable {
@@ -54,15 +54,16 @@ public enum Methodology {
         }
 
         let findings = Findings.collect(signals, advisories, dims: dims)
-        let verdict = trust.map { Self.verdict($0, thresholds: policy.thresholds) } ?? unknownVerdict
+        let gaps = EvidenceGaps(signals, coverage: coverage, policy: policy)
+        let verdict = Self.verdict(trust: trust, gaps: gaps, thresholds: policy.thresholds)
         let blocking = findings.contains { $0.kind.blocksVerification }
-        let verified = (trust.map { tenths($0) >= tenths(policy.thresholds.verifiedScore) } ?? false)
+        let verified = verdict.level == .safe && (trust.map { tenths($0) >= tenths(policy.thresholds.verifiedScore) } ?? false)
             && coverage >= policy.thresholds.verifiedCoverage && !blocking
 
         // Strongest/weakest: ties go to the earlier dimension in the fixed order.
         var strongest: DimensionScore?
         var weakest: DimensionScore?
-        for d in dims {
+        for d in dims where policy.weight(d.dimension) > 0 {
             guard let s = d.score else { continue }
             if let best = strongest?.score, best >= s {} else { strongest = d }
             if let worst = weakest?.score, worst <= s {} else { weakest = d }
@@ -70,26 +71,71 @@ public enum Methodology {
 
         let grade = trust.map { Grade(score: $0) }
         let summary = Self.summary(signals.package, trust: trust, grade: grade, verdict: verdict, scored: scoredCount,
-                                   confidence: confidence(coverage), caps: lowering, verified: verified)
+                                   confidence: confidence(coverage), caps: lowering, verified: verified, gaps: gaps)
         return Report(package: signals.package, trustScore: trust, uncappedScore: uncapped, grade: grade, verdict: verdict,
                       summary: summary, verified: verified, dimensions: dims, coverage: coverage,
                       confidence: confidence(coverage), caps: lowering, findings: findings,
                       strongest: strongest?.dimension, weakest: weakest?.dimension, policy: policy, signals: signals,
-                      ignoredAdvisories: advisories?.ignored ?? [], now: now)
+                      ignoredAdvisories: advisories?.ignored ?? [], now: now, gaps: gaps)
+    }
+
+    /// The verdict: from the score, except that what is not known is never safe. A score that
+    /// would be safe becomes `unknown` when the package is not known to exist, its advisories
+    /// were not checked, or too little of the weight had data. A package the registry data does
+    /// not list is `unknown` whatever its score, unless an advisory already says to avoid it.
+    /// Caution, warning and avoid stand on their own evidence (a finding or weak dimensions).
+    static func verdict(trust: Double?, gaps: EvidenceGaps, thresholds: Policy.Thresholds) -> Verdict {
+        guard let trust else { return unknownVerdict }
+        let scored = verdict(trust, thresholds: thresholds)
+        if gaps.notFound && scored.level != .avoid { return unknownVerdict }
+        if scored.level == .safe && !gaps.reasons.isEmpty { return unknownVerdict }
+        return scored
     }
 
     static func summary(_ p: PackageID, trust: Double?, grade: Grade?, verdict: Verdict, scored: Int, confidence: String,
-                        caps: [Cap], verified: Bool) -> String {
+                        caps: [Cap], verified: Bool, gaps: EvidenceGaps) -> String {
         let basis = "based on \(scored) of 8 dimensions (\(confidence) confidence)"
-        guard let trust, let grade else {
-            return "\(p.display): no signal was available for any dimension, so there is no Trust Score; \(basis)."
+        var text: String
+        if let trust, let grade {
+            text = "\(p.display) scores \(trust) (\(grade.rawValue)), \(verdict.label), \(basis)"
+            if let cap = caps.min(by: { $0.max < $1.max }) {
+                text += "; capped at \(Int(cap.max.rounded())) because \(cap.reason)"
+            }
+        } else {
+            text = "\(p.display): no evidence for any dimension, so there is no Trust Score (\(verdict.label)); \(basis)"
         }
-        var text = "\(p.display) scores \(trust) (\(grade.rawValue)), \(verdict.label), \(basis)"
-        if let cap = caps.min(by: { $0.max < $1.max }) {
-            text += "; capped at \(Int(cap.max.rounded())) because \(cap.reason)"
+        if verdict.level == .unknown, !gaps.reasons.isEmpty {
+            text += "; not enough evidence to call it safe: \(gaps.reasons.joined(separator: "; "))"
         }
         text += verified ? "; verified." : "."
         return text
+    }
+}
+
+/// What a report could not establish, each a reason it cannot be called safe.
+public struct EvidenceGaps: Sendable, Equatable {
+    /// The registry data that was consulted does not list the package.
+    public var notFound: Bool
+    /// Nothing checked this version against an advisory database.
+    public var advisoriesNotChecked: Bool
+    /// Nothing shows that the package exists (no registry data, source or lockfile checksum).
+    public var existenceUnknown: Bool
+    /// The share of the weights with data is below the policy's minimum.
+    public var lowCoverage: Bool
+    public var reasons: [String]
+
+    init(_ s: Signals, coverage: Double, policy: Policy) {
+        notFound = s.existence?.known == false
+        existenceUnknown = s.existence == nil
+        advisoriesNotChecked = s.advisories == nil && s.fromRegistry
+        lowCoverage = coverage < policy.thresholds.minimumCoverage
+        reasons = []
+        if notFound, let e = s.existence { reasons.append("not found in \(e.via)") }
+        if existenceUnknown { reasons.append("nothing shows that it exists (no registry data, no source on disk)") }
+        if advisoriesNotChecked { reasons.append("advisories not checked") }
+        if lowCoverage {
+            reasons.append("only \(Int((coverage * 100).rounded()))% of the weight has data (at least \(Int((policy.thresholds.minimumCoverage * 100).rounded()))% needed)")
+        }
     }
 }
 

@@ -5,7 +5,7 @@ public enum Dimension: String, Sendable, CaseIterable, Hashable {
 }
 
 /// What the engine scores by: weights, caps, thresholds and advisories to ignore.
-/// The defaults are methodology v1 as published in docs/methodology.md.
+/// The defaults are methodology v2 as published in docs/methodology.md.
 public struct Policy: Sendable, Equatable {
     public var weights: [Dimension: Double]
     public var caps: Caps
@@ -30,12 +30,19 @@ public struct Policy: Sendable, Equatable {
         public var warning = 40.0
         public var verifiedScore = 70.0
         public var verifiedCoverage = 0.6
+        /// The least coverage (share of the weights with data) a `safe` verdict needs.
+        public var minimumCoverage = 0.5
         public init() {}
     }
 
+    /// Methodology v2 (docs/validity.md): security carries most weight because it is the one
+    /// dimension shown to predict advisories on held-out data; quality, transparency and privacy
+    /// pointed the wrong way or at chance and are reported but weigh nothing; maintenance,
+    /// popularity, community and reliability keep v1's weights as policy (registry data could
+    /// not be tested offline).
     public static let defaultWeights: [Dimension: Double] = [
-        .security: 0.25, .maintenance: 0.20, .popularity: 0.10, .quality: 0.15,
-        .community: 0.10, .transparency: 0.10, .reliability: 0.05, .privacy: 0.05,
+        .security: 0.55, .maintenance: 0.20, .popularity: 0.10, .quality: 0,
+        .community: 0.10, .transparency: 0, .reliability: 0.05, .privacy: 0,
     ]
 
     public init(weights: [Dimension: Double] = Policy.defaultWeights, caps: Caps = Caps(),
@@ -79,12 +86,13 @@ public struct Policy: Sendable, Equatable {
         }
         if let t = o.optional("thresholds") {
             let to = try t.object()
-            try to.rejectUnknownKeys(known: ["safe", "caution", "warning", "verified_score", "verified_coverage"])
+            try to.rejectUnknownKeys(known: ["safe", "caution", "warning", "verified_score", "verified_coverage", "minimum_coverage"])
             if let v = to.optional("safe") { policy.thresholds.safe = try v.number(in: 0...100) }
             if let v = to.optional("caution") { policy.thresholds.caution = try v.number(in: 0...100) }
             if let v = to.optional("warning") { policy.thresholds.warning = try v.number(in: 0...100) }
             if let v = to.optional("verified_score") { policy.thresholds.verifiedScore = try v.number(in: 0...100) }
             if let v = to.optional("verified_coverage") { policy.thresholds.verifiedCoverage = try v.number(in: 0...1) }
+            if let v = to.optional("minimum_coverage") { policy.thresholds.minimumCoverage = try v.number(in: 0...1) }
             let th = policy.thresholds
             guard th.safe >= th.caution, th.caution >= th.warning else {
                 throw NerqError(.invalidValue, "thresholds must satisfy safe >= caution >= warning", path: t.path)

@@ -52,6 +52,8 @@ public enum Preflight {
         o.append("recommendation", .string(report.verdict.recommendation.rawValue))
         o.append("verdict", .string(report.verdict.level.rawValue))
         o.append("verified", .bool(report.verified))
+        o.append("advisories_checked", .bool(report.signals.advisories != nil))
+        o.append("exists", report.signals.existence.map { .bool($0.known) } ?? .null)
         o.append("risk_flags", .strings(Array(Set(flags)).sorted()))
         o.append("known_cves", .strings(Array(Set(cves)).sorted()))
         o.append("license", .optional(report.signals.manifest?.license))

@@ -39,6 +39,15 @@ public struct Finding: Sendable, Equatable {
 enum Findings {
     static func collect(_ s: Signals, _ adv: CountedAdvisories?, dims: [DimensionScore]) -> [Finding] {
         var out: [Finding] = []
+        if let e = s.existence, !e.known {
+            out.append(Finding(severity: .high, kind: .notFound,
+                               message: "\(s.package.display) is not in \(e.via): a typo, a made-up or a removed name or version",
+                               details: JSONObject([("checked", .string(e.via))])))
+        }
+        if s.advisories == nil && s.fromRegistry {
+            out.append(Finding(severity: .medium, kind: .advisoriesNotChecked,
+                               message: "not checked against any advisory database: known vulnerabilities would not show here"))
+        }
         for a in adv?.counted ?? [] { out.append(advisoryFinding(a, package: s.package)) }
         if s.registry?.yanked == true {
             out.append(Finding(severity: .medium, kind: .yanked, message: "\(s.package.display) is yanked from \(s.package.ecosystem)"))
@@ -121,6 +130,8 @@ public struct Report: Sendable {
     public var signals: Signals
     public var ignoredAdvisories: [(id: String, reason: String)]
     public var now: Timestamp
+    /// What the report could not establish.
+    public var gaps: EvidenceGaps
 
     public var json: JSONValue {
         var o = JSONObject(capacity: 24)
@@ -133,6 +144,8 @@ public struct Report: Sendable {
                                                  ("summary", .string(summary))])))
         o.append("recommendation", .string(verdict.recommendation.rawValue))
         o.append("verified", .bool(verified))
+        o.append("advisories_checked", .bool(signals.advisories != nil))
+        o.append("exists", signals.existence.map { .bool($0.known) } ?? .null)
         o.append("dimensions", .array(dimensions.map { d in
             var dj = JSONObject(capacity: 5)
             dj.append("name", .string(d.dimension.rawValue))
@@ -156,7 +169,7 @@ public struct Report: Sendable {
         o.append("methodology", .object(JSONObject([("version", .string(Methodology.version)), ("weights", policy.weightsJSON)])))
         var sig = JSONObject()
         sig.append("now", .string(now.description))
-        for (k, v) in signals.raw.entries { sig.append(k, v) }
+        for (k, v) in signals.groupsJSON.entries { sig.append(k, v) }
         o.append("signals", .object(sig))
         if !ignoredAdvisories.isEmpty {
             o.append("ignored_advisories", .array(ignoredAdvisories.map {

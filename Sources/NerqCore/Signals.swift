@@ -12,17 +12,26 @@ public struct Signals: Sendable, Equatable {
     public var repository: RepositorySignals?
     public var source: SourceSignals?
     public var manifest: ManifestSignals?
+    /// Whether the package is known to exist, and from what (nil: nothing said either way).
+    public var existence: Existence?
+    /// False for a package that does not come from a registry (a workspace member, a path or git
+    /// dependency): registry advisories do not apply to it, so not checking them is no gap.
+    public var fromRegistry = true
+    /// Advisories of the same crate that do not affect this version, published by `now`: its
+    /// advisory history (nil: not checked).
+    public var history: AdvisoryHistory?
     /// Dimension scores computed elsewhere; used as given.
     public var dimensions: [Dimension: Double]
-    /// The groups as they were given (echoed in the report's `signals`).
-    public var raw: JSONObject
+    /// The groups the request gave, as it gave them (echoed in the report's `signals`; collected
+    /// groups are written from their typed values, see `groupsJSON`).
+    public var given: JSONObject
     /// Keys the reader did not know (ignored, and listed in the report).
     public var ignoredKeys: [String]
 
     public init(package: PackageID, now: Timestamp? = nil, advisories: [Advisory]? = nil,
                 registry: RegistrySignals? = nil, repository: RepositorySignals? = nil,
                 source: SourceSignals? = nil, manifest: ManifestSignals? = nil,
-                dimensions: [Dimension: Double] = [:], raw: JSONObject = JSONObject(), ignoredKeys: [String] = []) {
+                dimensions: [Dimension: Double] = [:], given: JSONObject = JSONObject(), ignoredKeys: [String] = []) {
         self.package = package
         self.now = now
         self.advisories = advisories
@@ -31,7 +40,7 @@ public struct Signals: Sendable, Equatable {
         self.source = source
         self.manifest = manifest
         self.dimensions = dimensions
-        self.raw = raw
+        self.given = given
         self.ignoredKeys = ignoredKeys
     }
 }
@@ -143,8 +152,32 @@ public struct RegistrySignals: Sendable, Equatable {
     public var repository: Bool?
     public var documentation: Bool?
     public var homepage: Bool?
+    /// Where the data came from (`crates.io database dump 2026-11-20-020004`, `cargo index cache PATH`).
+    public var source: String?
 
     public init() {}
+}
+
+/// Whether a package exists, and the evidence: the registry data lists it (or, for a complete
+/// source such as the database dump, does not), its source is on disk, or cargo recorded
+/// crates.io's checksum for it in Cargo.lock.
+public struct Existence: Sendable, Equatable {
+    public var known: Bool
+    /// What says so: `crates.io database dump 2026-11-20-020004`, `source on disk PATH`, ...
+    public var via: String
+
+    public init(known: Bool, via: String) {
+        self.known = known
+        self.via = via
+    }
+}
+
+/// The crate's earlier advisories: those of any version that do not affect the scored one.
+public struct AdvisoryHistory: Sendable, Equatable {
+    /// Their ids, oldest first.
+    public var ids: [String]
+
+    public init(ids: [String]) { self.ids = ids }
 }
 
 /// What the source repository shows.
@@ -160,38 +193,56 @@ public struct RepositorySignals: Sendable, Equatable {
     public init() {}
 }
 
-/// What the crate's own source shows (the scanner's group).
+/// What the crate's own source shows (the scanner's group). Its JSON form, and the reading of it,
+/// come from one table (`SourceSignals.fields`): a new scanner signal is a property here and a
+/// row there.
 public struct SourceSignals: Sendable, Equatable {
+    /// The crate directory scanned.
+    public var path: String?
+    /// Set when the directory could not be scanned at all.
+    public var error: String?
     public var files: Int64?
     public var linesCode: Int64?
+    public var linesComment: Int64?
+    public var linesBlank: Int64?
     public var unsafeBlocks: Int64?
     public var unsafeFns: Int64?
     public var unsafeImpls: Int64?
     public var unsafeTraits: Int64?
+    public var unsafeExterns: Int64?
     public var forbidsUnsafe: Bool?
+    public var deniesUnsafe: Bool?
     public var buildScript: Bool?
     public var procMacro: Bool?
     public var capabilities: [String]?
     public var tests: Int64?
     public var testFns: Int64?
     public var examples: Int64?
+    public var benches: Int64?
     public var hasReadme: Bool?
     public var licenseFiles: Int64?
+    public var licenseFileNames: [String]?
+    public var licensesDetected: [String]?
     public var licenseMatches: Bool?
     public var docCoverage: Double?
+    public var pubItems: Int64?
+    public var documentedPubItems: Int64?
     /// Scanner evidence per kind (capability or unsafe kind): `{file, line, snippet}` items.
-    public var evidence: [(kind: String, items: [JSONValue])] = []
+    public var evidence: [(kind: String, items: [JSONValue])]?
+    /// Per evidence kind, how many findings there were (evidence lists are capped).
+    public var evidenceCounts: [(key: String, count: Int64)]?
+    /// Files the scanner could not use, by reason.
+    public var skippedFiles: [(key: String, count: Int64)]?
+    public var lexErrorCount: Int64?
 
     public init() {}
 
     public static func == (a: SourceSignals, b: SourceSignals) -> Bool {
-        a.files == b.files && a.linesCode == b.linesCode && a.unsafeItems == b.unsafeItems && a.forbidsUnsafe == b.forbidsUnsafe
-            && a.capabilities == b.capabilities && a.testFns == b.testFns && a.docCoverage == b.docCoverage
-            && a.evidence.map(\.kind) == b.evidence.map(\.kind) && a.evidence.map(\.items) == b.evidence.map(\.items)
+        JSONValue.object(a.json) == JSONValue.object(b.json)
     }
 
     /// Evidence items for `kind`, if any.
-    public func evidence(for kind: String) -> [JSONValue] { evidence.first { $0.kind == kind }?.items ?? [] }
+    public func evidence(for kind: String) -> [JSONValue] { evidence?.first { $0.kind == kind }?.items ?? [] }
 
     /// Unsafe blocks, functions, impls and traits together, when any count was given.
     public var unsafeItems: Int64? {

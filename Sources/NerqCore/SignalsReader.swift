@@ -8,7 +8,7 @@ public enum SignalsReader {
     /// Counts are bounded so that sums of them can never overflow.
     static let countRange: ClosedRange<Int64> = 0...1_000_000_000_000
 
-    public static let groupKeys = ["advisories", "registry", "repository", "source", "manifest"]
+    public static let groupKeys = ["advisories", "registry", "repository", "source", "manifest", "existence", "history"]
     static let topKeys = ["kind", "version", "package", "now", "dimensions"] + groupKeys
     static let advisoryKeys: [String] = ["id", "kind", "severity", "cvss", "cvss_score", "title", "aliases",
                                                   "patched", "url", "date", "withdrawn", "package", "informational",
@@ -20,13 +20,7 @@ public enum SignalsReader {
                                               "owners", "team_owners", "categories", "keywords", "source",
                                               "repository", "documentation", "homepage"]
     static let repositoryKeys: [String] = ["url", "archived", "stars", "forks", "contributors", "last_commit", "security_policy"]
-    static let sourceKeys: [String] = ["files", "lines_code", "lines_comment", "lines_blank", "unsafe_blocks", "unsafe_fns",
-                                              "unsafe_impls", "unsafe_traits", "forbids_unsafe", "denies_unsafe", "build_script",
-                                              "proc_macro", "capabilities", "tests", "test_fns", "examples", "benches",
-                                              "has_readme", "license_files", "license_matches", "doc_coverage", "pub_items",
-                                              "documented_pub_items", "evidence", "skipped_files", "lex_errors", "path",
-                                                 "unsafe_externs", "evidence_counts", "license_file_names", "licenses_detected",
-                                                 "lex_error_count", "error"]
+    static let sourceKeys: [String] = SourceSignals.fields.map(\.key) + SourceSignals.otherKeys
     static let packageKeys: [String] = ["ecosystem", "name", "version"]
     static let manifestKeys: [String] = ["license", "edition", "rust_version", "description", "repository",
                                               "documentation", "homepage", "readme", "keywords", "categories", "links", "authors"]
@@ -61,6 +55,18 @@ public enum SignalsReader {
             signals.manifest = try readManifest(try m.object(), ignored: &ignored)
             raw.append("manifest", m.value)
         }
+        if let e = doc.optional("existence") {
+            let o = try e.object()
+            ignored += o.unknownKeyPaths(known: ["known", "via"])
+            signals.existence = Existence(known: try o.required("known").bool(), via: try o.optional("via")?.string() ?? "given")
+            raw.append("existence", e.value)
+        }
+        if let h = doc.optional("history") {
+            let o = try h.object()
+            ignored += o.unknownKeyPaths(known: ["advisories"])
+            signals.history = AdvisoryHistory(ids: try o.optional("advisories")?.strings() ?? [])
+            raw.append("history", h.value)
+        }
         if let d = doc.optional("dimensions") {
             let dims = try d.object()
             for (key, _) in dims.object.entries {
@@ -72,7 +78,7 @@ public enum SignalsReader {
             }
             raw.append("dimensions", d.value)
         }
-        signals.raw = raw
+        signals.given = raw
         signals.ignoredKeys = ignored
         return signals
     }
@@ -153,6 +159,7 @@ public enum SignalsReader {
         r.repository = try o.optional("repository")?.bool()
         r.documentation = try o.optional("documentation")?.bool()
         r.homepage = try o.optional("homepage")?.bool()
+        r.source = try o.optional("source")?.string()
         return r
     }
 
@@ -175,37 +182,38 @@ public enum SignalsReader {
     }
 
     static func readSource(_ o: ObjectReader, ignored: inout [String]) throws(NerqError) -> SourceSignals {
-        // The scanner's own detail (evidence, line counts, skipped files) is echoed, not scored.
         ignored += o.unknownKeyPaths(known: sourceKeys)
         var s = SourceSignals()
-        s.files = try o.optional("files")?.int(in: countRange)
-        s.linesCode = try o.optional("lines_code")?.int(in: countRange)
-        s.unsafeBlocks = try o.optional("unsafe_blocks")?.int(in: countRange)
-        s.unsafeFns = try o.optional("unsafe_fns")?.int(in: countRange)
-        s.unsafeImpls = try o.optional("unsafe_impls")?.int(in: countRange)
-        s.unsafeTraits = try o.optional("unsafe_traits")?.int(in: countRange)
-        s.forbidsUnsafe = try o.optional("forbids_unsafe")?.bool()
-        s.buildScript = try o.optional("build_script")?.bool()
-        s.procMacro = try o.optional("proc_macro")?.bool()
-        if let caps = o.optional("capabilities") {
-            let list = try caps.strings()
-            for (i, c) in list.enumerated() where !Capability.known.contains(c) {
-                throw NerqError(.invalidValue, "unknown capability \"\(c)\"; capabilities are \(Capability.known.joined(separator: ", "))",
-                                path: "\(caps.path)[\(i)]")
-            }
-            s.capabilities = list
-        }
-        s.tests = try o.optional("tests")?.int(in: countRange)
-        s.testFns = try o.optional("test_fns")?.int(in: countRange)
-        s.examples = try o.optional("examples")?.int(in: countRange)
-        s.hasReadme = try o.optional("has_readme")?.bool()
-        s.licenseFiles = try o.optional("license_files")?.int(in: countRange)
-        s.licenseMatches = try o.optional("license_matches")?.bool()
-        s.docCoverage = try o.optional("doc_coverage")?.number(in: 0...1)
-        if let e = o.optional("evidence") {
-            // Kept as given (file, line, snippet per item): findings cite it.
-            for (kind, _) in try e.object().object.entries {
-                if let items = try e.object().optional(kind) { s.evidence.append((kind, try items.array().map(\.value))) }
+        for field in SourceSignals.fields {
+            guard let r = o.optional(field.key) else { continue }
+            switch field {
+            case .text(_, let p): s[keyPath: p] = try r.string()
+            case .count(_, let p): s[keyPath: p] = try r.int(in: countRange)
+            case .flag(_, let p): s[keyPath: p] = try r.bool()
+            case .names(_, let p): s[keyPath: p] = try r.strings()
+            case .share(_, let p): s[keyPath: p] = try r.number(in: 0...1)
+            case .tally(_, let p):
+                let t = try r.object()
+                var counts: [(key: String, count: Int64)] = []
+                for (key, _) in t.object.entries {
+                    if let v = t.optional(key) { counts.append((key, try v.int(in: countRange))) }
+                }
+                s[keyPath: p] = counts
+            case .capabilities:
+                let list = try r.strings()
+                for (i, c) in list.enumerated() where !Capability.known.contains(c) {
+                    throw NerqError(.invalidValue, "unknown capability \"\(c)\"; capabilities are \(Capability.known.joined(separator: ", "))",
+                                    path: "\(r.path)[\(i)]")
+                }
+                s.capabilities = list
+            case .evidence:
+                // Kept as given (file, line, snippet per item): findings cite it.
+                let e = try r.object()
+                var evidence: [(kind: String, items: [JSONValue])] = []
+                for (kind, _) in e.object.entries {
+                    if let items = e.optional(kind) { evidence.append((kind, try items.array().map(\.value))) }
+                }
+                s.evidence = evidence
             }
         }
         return s

@@ -114,38 +114,26 @@ extension Engine {
 
         let included = graph.nodes.indices.filter { req.includeDev || !graph.nodes[$0].devOnly }
         var notes: [String] = []
-        let scans = req.scanSources ? LocalSources.scan(included.map { i in
+        @Sendable func context(_ node: ProjectGraph.Node) -> PackageContext {
+            PackageContext(manifestPath: node.manifestPath, manifest: node.manifest, lockfileChecksum: node.hasRegistryChecksum,
+                           fromRegistry: node.source == .cratesIO, targetOS: req.targetOS, targetArch: req.targetArch,
+                           vendorDirs: req.vendorDirs)
+        }
+        // Every package's source is found and scanned first, on many threads (the files may not be
+        // in the page cache); each package is then collected and scored like a single one.
+        let scans: [LocalSources.Found?] = req.scanSources ? scanCache.scan(included.map { i in
             let node = graph.nodes[i]
             return LocalSources.Wanted(name: node.name, version: node.version, manifestPath: node.manifestPath,
                                        license: node.manifest?.license)
         }, vendorDirs: req.vendorDirs, cargoHome: environment.cargoHome) : []
-        let found = scans.compactMap { $0 }.count
         if req.scanSources {
-            notes.append("source scanned for \(found) of \(included.count) packages (found on disk: manifest paths, vendor directories, ~/.cargo/registry/src, /usr/share/cargo/registry)")
+            notes.append("source scanned for \(scans.compactMap { $0 }.count) of \(included.count) packages (found on disk: manifest paths, vendor directories, ~/.cargo/registry/src, /usr/share/cargo/registry)")
         }
         let scored: [ScoredPackage] = parallelMap(Array(included.enumerated())) { k, i in
             let node = graph.nodes[i]
-            var signals = Signals(package: PackageID(name: node.name, version: node.version))
-            if let db = database, node.source == .cratesIO {
-                if let version = try? Version.parse(node.version) {
-                    signals.advisories = db.matching(package: node.name, version: version, os: req.targetOS, arch: req.targetArch)
-                        .map(\.signal)
-                }
-            }
-            if let a = signals.advisories { signals.raw.set("advisories", .array(a.map(\.json))) }
-            let local = k < scans.count ? scans[k] : nil
-            // cargo metadata's manifest, else the crate's own Cargo.toml found on disk, else what
-            // the registry published for that version.
-            let record = node.source == .cratesIO ? (try? self.registry?.record(name: node.name, version: node.version)) ?? nil : nil
-            if let m = node.manifest ?? local?.manifest ?? record?.manifest {
-                signals.manifest = m
-                signals.raw.append("manifest", m.json)
-            }
-            if let record {
-                signals.registry = record.signals
-                signals.raw.set("registry", record.json)
-            }
-            if let local { local.apply(to: &signals) }
+            let local: LocalSources.Found?? = .some(k < scans.count ? scans[k] : nil)
+            let signals = self.collect(Signals(package: PackageID(name: node.name, version: node.version)),
+                                       context: context(node), local: local, now: now)
             return ScoredPackage(Methodology.score(signals, policy: policy, now: now), keepReport: req.reports)
         }
         if database == nil {

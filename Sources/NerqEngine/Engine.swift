@@ -25,6 +25,8 @@ public final class Engine: Sendable {
     /// an engine built in code): every default location comes from here, never from the process
     /// environment at call time.
     public let environment: Environment
+    /// Crate sources scanned so far (reused while their files are unchanged).
+    let scanCache = ScanCache()
 
     public static let configKeys = ["advisory_db", "registry", "registry_store", "now", "policy", "scan_sources"]
 
@@ -45,27 +47,35 @@ public final class Engine: Sendable {
     }
 
     /// Builds an engine from its JSON configuration (`nil` = defaults). Unknown keys are errors.
+    /// Builds an engine from its JSON configuration; nil is exactly `{}` (all defaults, the
+    /// advisory database found where it is usually kept).
     public convenience init(config: JSONValue?, environment: Environment = Environment.process()) throws(NerqError) {
-        guard let config else {
-            self.init(policy: Policy(), now: nil, advisorySource: nil, scanSources: true, registry: nil, environment: environment)
-            return
-        }
-        let o = try JSONReader(config).object()
+        let o = try JSONReader(config ?? .object(JSONObject())).object()
         try o.rejectUnknownKeys(known: Engine.configKeys)
         let policy = try o.optional("policy").map { r throws(NerqError) in try Policy.read(r) } ?? Policy()
         let now = try o.optional("now")?.timestamp()
         // An advisory_db that is named must exist; otherwise the default locations are tried.
-        // Found now (errors are creation errors), read on first use.
+        // Found and probed now (a database where nothing loads is a creation error), read in
+        // full on first use.
         var database: AdvisoryDatabase.Found?
         if let db = o.optional("advisory_db") {
             let path = try db.nonEmptyString()
             do {
+                try Files.checkPath(path)
                 database = try AdvisoryDatabase.find(path: path)
+                try database?.probe()
             } catch {
                 throw NerqError(error.code, "advisory_db: \(error.message)", path: db.path)
             }
         } else if let path = AdvisoryDatabase.defaultLocation(configured: nil, environment: { environment[$0] }) {
-            database = try AdvisoryDatabase.find(path: path)
+            do {
+                try Files.checkPath(path)
+                database = try AdvisoryDatabase.find(path: path)
+                try database?.probe()
+            } catch {
+                throw NerqError(error.code, "advisory database \(path) (found through NERQ_ADVISORY_DB or ~/.cargo/advisory-db): \(error.message)",
+                                path: path)
+            }
         }
         var registry: RegistryStore?
         if let r = o.optional("registry") {
@@ -92,35 +102,12 @@ public final class Engine: Sendable {
 
     /// `nerq_score`: a `nerq.signals` document in, a `nerq.report` out.
     public func score(_ request: JSONValue) throws(NerqError) -> JSONValue {
-        let signals = collect(try SignalsReader.read(request))
-        let now = resolveNow(signals.now)
-        let report = Methodology.score(signals, policy: policy, now: now)
+        let given = try SignalsReader.read(request)
+        let now = resolveNow(given.now)
+        let report = Methodology.score(collect(given, now: now), policy: policy, now: now)
         guard let alternatives = alternatives(for: report, now: now), case .object(var o) = report.json else { return report.json }
         o.append("alternatives", alternatives)
         return .object(o)
-    }
-
-    /// Adds what the engine's data knows to signals the request did not give (given ones win).
-    func collect(_ given: Signals) -> Signals {
-        var s = given
-        collectRegistry(&s)
-        if s.advisories == nil, let db = advisories, s.package.ecosystem == "crates.io",
-           let v = s.package.version, let version = try? Version.parse(v) {
-            let found = db.matching(package: s.package.name, version: version).map(\.signal)
-            s.advisories = found
-            s.raw.set("advisories", .array(found.map(\.json)))
-        }
-        // The crate's own source and Cargo.toml, when it is on this machine.
-        if scanSources, s.source == nil || s.manifest == nil, s.package.ecosystem == "crates.io", let v = s.package.version,
-           let found = LocalSources.scan([LocalSources.Wanted(name: s.package.name, version: v, manifestPath: nil,
-                                                              license: s.manifest?.license)], cargoHome: environment.cargoHome).first ?? nil {
-            if s.manifest == nil, let m = found.manifest {
-                s.manifest = m
-                s.raw.set("manifest", m.json)
-            }
-            found.apply(to: &s)
-        }
-        return s
     }
 
     /// `nerq_preflight`: `{"target": "name@version", ...signal groups}` in, `nerq.preflight` out.
@@ -137,9 +124,9 @@ public final class Engine: Sendable {
         var doc = JSONObject()
         doc.append("package", package.json)
         for (k, v) in o.object.entries where k != "target" && k != "kind" && k != "version" { doc.append(k, v) }
-        let signals = collect(try SignalsReader.read(.object(doc)))
-        let now = resolveNow(signals.now)
-        let report = Methodology.score(signals, policy: policy, now: now)
+        let given = try SignalsReader.read(.object(doc))
+        let now = resolveNow(given.now)
+        let report = Methodology.score(collect(given, now: now), policy: policy, now: now)
         guard let alternatives = alternatives(for: report, now: now), case .object(var o) = Preflight.document(target: target, report: report) else {
             return Preflight.document(target: target, report: report)
         }

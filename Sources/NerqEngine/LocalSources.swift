@@ -19,44 +19,43 @@ enum LocalSources {
     struct Found: Sendable {
         var scan: CrateScan
         var manifest: ManifestSignals?
-
-        /// Adds the scanner's `source` group to signals that have none.
-        func apply(to signals: inout Signals) {
-            guard signals.source == nil else { return }
-            let group = scan.sourceGroup
-            if let object = group.objectValue, let source = try? SignalsReader.readSource(ObjectReader(object: object, path: "$.source")) {
-                signals.source = source
-                signals.raw.set("source", group)
-            }
-        }
+        /// The crate's name as its own Cargo.toml spells it.
+        var name: String?
     }
 
-    /// One result per wanted crate (nil where it is not on disk or could not be scanned), in order;
-    /// the scans run on `fileReaderThreads` threads.
-    static func scan(_ wanted: [Wanted], vendorDirs: [String] = [], cargoHome: String?) -> [Found?] {
-        var requests: [ScanRequest] = []
-        var owners: [Int] = []
-        for (k, w) in wanted.enumerated() {
-            let manifestDir = w.manifestPath.map { path -> String in
-                guard let slash = path.lastIndex(of: "/") else { return "." }
-                return String(path[..<slash])
-            }
+    /// Where a wanted crate's source is, and what to scan it with.
+    struct Location: Sendable {
+        var path: String
+        var options: ScanOptions
+        /// What a cached scan is kept under: the directory and what the scan is asked to check.
+        var key: String { path + "\u{0}" + (options.licenseExpression ?? "") }
+    }
+
+    /// Where each wanted crate's source is on disk (nil where it is not), in order.
+    static func locate(_ wanted: [Wanted], vendorDirs: [String], cargoHome: String?) -> [Location?] {
+        wanted.map { w in
+            let manifestDir = w.manifestPath.map { Files.directory(of: $0) }
             let locator = CrateLocator(manifestDirectory: manifestDir, vendorDirectories: vendorDirs, cargoHome: cargoHome)
-            guard let location = locator.locate(name: w.name, version: w.version) else { continue }
-            requests.append(ScanRequest(directory: location.path, options: ScanOptions(licenseExpression: w.license)))
-            owners.append(k)
+            guard let location = locator.locate(name: w.name, version: w.version) else { return nil }
+            return Location(path: location.path, options: ScanOptions(licenseExpression: w.license))
         }
-        var out = [Found?](repeating: nil, count: wanted.count)
-        for (k, scan) in zip(owners, CrateScanner.scan(requests: requests)) where scan.error == nil {
-            out[k] = Found(scan: scan, manifest: manifest(in: scan.directory))
-        }
-        return out
     }
 
-    /// The manifest signals of the crate in `directory`, or nil when its Cargo.toml is missing,
-    /// unreadable or a link out of the crate.
-    static func manifest(in directory: String) -> ManifestSignals? {
+    /// Scans each location (on `fileReaderThreads` threads) and reads its Cargo.toml; nil where
+    /// the directory could not be scanned.
+    static func scan(_ locations: [Location]) -> [Found?] {
+        let scans = CrateScanner.scan(requests: locations.map { ScanRequest(directory: $0.path, options: $0.options) })
+        return scans.map { scan in
+            guard scan.error == nil else { return nil }
+            let manifest = cargoManifest(in: scan.directory)
+            return Found(scan: scan, manifest: manifest?.signals, name: manifest?.name)
+        }
+    }
+
+    /// The Cargo.toml of the crate in `directory`, or nil when it is missing, unreadable, not
+    /// valid or a link out of the crate.
+    static func cargoManifest(in directory: String) -> CargoManifest? {
         guard let bytes = Walk.readInside(directory, "Cargo.toml", limit: 4 << 20) else { return nil }
-        return try? CargoManifest.signals(bytes, file: Files.join(directory, "Cargo.toml"))
+        return try? CargoManifest.parse(bytes, file: Files.join(directory, "Cargo.toml"))
     }
 }

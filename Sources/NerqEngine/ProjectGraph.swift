@@ -14,6 +14,8 @@ struct ProjectGraph: Sendable {
         var isMember = false
         /// Reachable from the workspace members only through dev-dependencies.
         var devOnly = false
+        /// Cargo.lock records a crates.io checksum (64 hex digits) for it: cargo fetched it.
+        var hasRegistryChecksum = false
 
         var label: String { "\(name) \(version)" }
     }
@@ -35,7 +37,9 @@ struct ProjectGraph: Sendable {
             for p in lockfile.packages {
                 // Keys only matter for merging cargo metadata in.
                 if metadata != nil { indexByKey[key(p.name, p.version, p.source.raw)] = nodes.count }
-                nodes.append(Node(name: p.name, version: p.version, source: p.source, lockfileLine: p.line))
+                var node = Node(name: p.name, version: p.version, source: p.source, lockfileLine: p.line)
+                node.hasRegistryChecksum = p.source == .cratesIO && Self.isChecksum(p.checksum)
+                nodes.append(node)
             }
             edges = lockfile.dependencies.map { $0.map { (to: $0, dev: false) } }
             issues = lockfile.issues
@@ -84,6 +88,12 @@ struct ProjectGraph: Sendable {
         }
         markDevOnly(&nodes, edges: edges, roots: roots)
         return ProjectGraph(nodes: nodes, edges: edges, roots: roots, issues: issues)
+    }
+
+    /// A SHA-256 in hex, as cargo writes it (Debian's "Could not get crate checksum" is not one).
+    static func isChecksum(_ text: String?) -> Bool {
+        guard let b = text?.utf8, b.count == 64 else { return false }
+        return b.allSatisfy { ($0 >= 0x30 && $0 <= 0x39) || ($0 >= 0x61 && $0 <= 0x66) }
     }
 
     /// A package is dev-only when every route from a workspace member passes a dev edge.

@@ -30,35 +30,38 @@ extension Engine {
         return base + "/registry-" + String(name) + ".sqlite"
     }
 
-    /// The registry group (and, when nothing better is known, the manifest) for a crate: from the
-    /// dump's store when the engine has one, else from cargo's local index cache
-    /// (`~/.cargo/registry/index/*/.cache`: versions, yanked flags, publish times).
-    func collectRegistry(_ s: inout Signals) {
-        guard s.registry == nil, s.package.ecosystem == "crates.io" else { return }
-        guard let store = registry, let record = try? store.record(name: s.package.name, version: s.package.version) else {
-            collectIndexCache(&s)
-            return
-        }
-        s.registry = record.signals
-        s.raw.set("registry", record.json)
-        // A request that names no version is about the crate's default (current) version.
-        if s.package.version == nil, let v = record.version { s.package.version = v }
-        if s.manifest == nil {
-            s.manifest = record.manifest
-            s.raw.set("manifest", record.manifest.json)
-        }
+    /// What the registry data says of a package.
+    enum RegistryLookup {
+        /// Listed: its registry group, its name as published, the version the group describes
+        /// (the default one when none was asked for), what it published of its manifest, and
+        /// where the data came from.
+        case found(RegistrySignals, name: String, version: String?, manifest: ManifestSignals?, via: String)
+        /// Not listed in data that lists every crate (the database dump).
+        case missing(via: String)
+        /// No registry data that could say.
+        case unknown
     }
 
-    func collectIndexCache(_ s: inout Signals) {
-        for path in CargoIndexCache.locate(name: s.package.name, cargoHome: environment.cargoHome) {
-            guard let file = try? CargoIndexCache.read(path: path), !file.entries.isEmpty else { continue }
-            let signals = CargoIndexCache.signals(file, version: s.package.version)
-            s.registry = signals
-            var group = signals.registryJSON
-            group.set("source", .string("cargo index cache \(path)"))
-            s.raw.set("registry", .object(group))
-            return
+    /// The registry data for a crate: the dump's store when the engine has one (which lists every
+    /// crate as of its snapshot, so a crate it lacks is reported missing), else cargo's local
+    /// index cache (`~/.cargo/registry/index/*/.cache`: versions, yanked flags, publish times; a
+    /// crate it lacks may simply never have been fetched).
+    func lookUpRegistry(_ package: PackageID) -> RegistryLookup {
+        if let store = registry {
+            guard let record = try? store.record(name: package.name, version: package.version) else {
+                return .missing(via: store.source)
+            }
+            guard record.versionFound else { return .missing(via: "\(store.source) (\(record.name) has no version \(package.version ?? ""))") }
+            return .found(record.signals, name: record.name, version: record.version, manifest: record.manifest, via: store.source)
         }
+        for path in CargoIndexCache.locate(name: package.name, cargoHome: environment.cargoHome) {
+            guard let file = try? CargoIndexCache.read(path: path), !file.entries.isEmpty else { continue }
+            var signals = CargoIndexCache.signals(file, version: package.version)
+            let via = "cargo index cache \(path)"
+            signals.source = via
+            return .found(signals, name: file.name ?? package.name, version: package.version ?? signals.latestVersion, manifest: nil, via: via)
+        }
+        return .unknown
     }
 
     /// Up to five crates from the same categories and keywords that score better, for a package

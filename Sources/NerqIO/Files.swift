@@ -139,8 +139,11 @@ public enum Files {
             bytes.removeLast(chunk - n)
             if n == 0 { break }
             if bytes.count > limit { return .failure(.tooLarge(limit: limit)) }
-            // A full chunk: more may follow. A short one is usually the end: probe with a page.
-            chunk = n == chunk ? min(chunk * 2, 1 << 22) : 4096
+            // A regular file that fstat gave a size returns less than asked for only at its end
+            // (Linux file systems do not split reads of regular files): no read that returns 0.
+            // Files that report no size (/proc) are read until a read returns nothing.
+            if st.size > 0 && n < chunk { break }
+            chunk = min(chunk * 2, 1 << 22)
         }
         return .success(bytes)
     }
@@ -207,7 +210,19 @@ public enum Files {
     /// `path` with every symlink resolved, when that lies inside `root` (itself resolved): what a
     /// collector may read of a tree it was given. nil when it resolves outside, or does not exist.
     public static func confined(_ path: String, to root: String) -> String? {
-        guard let realRoot = realPath(root), let real = realPath(path) else { return nil }
+        guard let realRoot = realPath(root) else { return nil }
+        return confined(path, toReal: realRoot)
+    }
+
+    /// As `confined(_:to:)` for a root that is already resolved. An entry of the root itself that
+    /// is no symlink needs no resolving (realpath costs a readlink per path component).
+    public static func confined(_ path: String, toReal realRoot: String) -> String? {
+        let prefix = realRoot.hasSuffix("/") ? realRoot : realRoot + "/"
+        if path.hasPrefix(prefix), !path.utf8.dropFirst(prefix.utf8.count).contains(0x2F),
+           let i = info(path, followLinks: false), i.kind != .symlink {
+            return path
+        }
+        guard let real = realPath(path) else { return nil }
         return isInside(real, realRoot) ? real : nil
     }
 

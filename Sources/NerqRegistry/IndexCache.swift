@@ -63,8 +63,14 @@ public enum CargoIndexCache {
         guard let home = cargoHome, isCrateName(name) else { return [] }
         let index = home + "/registry/index"
         guard let registries = try? Files.list(index) else { return [] }
-        let relative = relativePath(for: name)
-        return registries.map { "\(index)/\($0)/.cache/\(relative)" }.filter { Files.kind($0) == .file }
+        // As cargo does: the name as given, then with `-` and `_` swapped (crates.io treats them
+        // as the same name; the cache keeps the published spelling).
+        for candidate in [name, name.replacingAll("-", with: "_"), name.replacingAll("_", with: "-")] {
+            let relative = relativePath(for: candidate)
+            let found = registries.map { "\(index)/\($0)/.cache/\(relative)" }.filter { Files.kind($0) == .file }
+            if !found.isEmpty { return found }
+        }
+        return []
     }
 
     /// What crates.io accepts as a crate name: ASCII letters, digits, `-` and `_`, 1 to 64 bytes.
@@ -185,3 +191,10 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+
+extension String {
+    /// Every `old` character replaced by `new` (ASCII names only).
+    func replacingAll(_ old: Character, with new: Character) -> String {
+        String(map { $0 == old ? new : $0 })
+    }
+}

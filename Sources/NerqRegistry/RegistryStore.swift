@@ -27,15 +27,9 @@ public struct RegistryRecord: Sendable, Equatable {
     public var manifest: ManifestSignals
     /// The repository URL the crate declares (for a repository collector).
     public var repositoryURL: String?
-    /// Where the data came from: `crates.io database dump 2026-11-20-020004`.
+    /// Where the data came from: `crates.io database dump 2026-11-20-020004` (also in
+    /// `signals.source`, which the `registry` group echoes).
     public var source: String
-
-    /// The `registry` group of `nerq.signals`.
-    public var json: JSONValue {
-        var o = signals.registryJSON
-        o.append("source", .string(source))
-        return .object(o)
-    }
 }
 
 /// A crate that could replace another: same categories or keywords, ranked by a popularity and
@@ -215,6 +209,7 @@ public final class RegistryStore: @unchecked Sendable {
         r.repository = c.text(3) != nil
         r.documentation = c.text(4) != nil
         r.homepage = c.text(5) != nil
+        r.source = source
         var m = ManifestSignals()
         m.description = c.text(2)
         m.repository = c.text(3)

@@ -38,8 +38,22 @@ public struct CrateLocator: Sendable {
         self.debianRegistry = debianRegistry
     }
 
+    /// The crate's directory. crates.io treats names that differ only in case or in `-` versus
+    /// `_` as one name, so after the name as given, its lower-case spellings are tried too (the
+    /// directory's own Cargo.toml must then name the same crate).
     public func locate(name: String, version: String) -> Location? {
         guard CrateLocator.isSafeComponent(name), CrateLocator.isSafeComponent(version) else { return nil }
+        if let found = locateExactly(name: name, version: version) { return found }
+        let lower = name.lowercased()
+        var tried: Set<String> = [name]
+        for variant in [lower, String(lower.map { $0 == "_" ? "-" : $0 }), String(lower.map { $0 == "-" ? "_" : $0 })]
+        where tried.insert(variant).inserted {
+            if let found = locateExactly(name: variant, version: version) { return found }
+        }
+        return nil
+    }
+
+    private func locateExactly(name: String, version: String) -> Location? {
         let dirName = name + "-" + version
         if let m = manifestDirectory, CrateLocator.manifestAgrees(dir: m, name: name, version: version, requireVersion: false) {
             return Location(path: m, source: .manifest)

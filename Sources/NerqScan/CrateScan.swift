@@ -1,5 +1,8 @@
+import NerqCore
+import NerqJSON
+
 /// One piece of evidence: where something was found.
-public struct Evidence: Codable, Sendable, Equatable {
+public struct Evidence: Sendable, Equatable {
     /// Crate-relative path, "/"-separated.
     public var file: String
     /// 1-based line.
@@ -23,7 +26,7 @@ public struct Evidence: Codable, Sendable, Equatable {
 
 /// A string-keyed map whose iteration and encoding order is always sorted by
 /// key (Dictionary order never reaches a result).
-public struct SortedMap<Value: Codable & Sendable & Equatable>: Codable, Sendable, Equatable {
+public struct SortedMap<Value: Sendable & Equatable>: Sendable, Equatable {
     public private(set) var keys: [String] = []
     public private(set) var values: [Value] = []
 
@@ -70,26 +73,9 @@ public struct SortedMap<Value: Codable & Sendable & Equatable>: Codable, Sendabl
         let p = insertionPoint(key)
         return (p < keys.count && keys[p] == key) ? p : nil
     }
-
-    struct Key: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { return nil }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: Key.self)
-        for (k, v) in zip(keys, values) { try c.encode(v, forKey: Key(stringValue: k)) }
-    }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: Key.self)
-        for k in c.allKeys { self[k.stringValue] = try c.decode(Value.self, forKey: k) }
-    }
 }
 
-public struct SkippedFiles: Codable, Sendable, Equatable {
+public struct SkippedFiles: Sendable, Equatable {
     /// .rs files containing a NUL byte.
     public var binary = 0
     /// .rs files larger than `ScanOptions.maxFileSize`.
@@ -102,7 +88,7 @@ public struct SkippedFiles: Codable, Sendable, Equatable {
     public init() {}
 }
 
-public struct LexErrorEntry: Codable, Sendable, Equatable {
+public struct LexErrorEntry: Sendable, Equatable {
     public var file: String
     public var line: Int
     public var kind: String
@@ -130,7 +116,7 @@ public struct LexErrorEntry: Codable, Sendable, Equatable {
 ///   like any other code, because that is real unsafe code the macro emits.
 ///   `unsafe fn $name` in a transcriber counts as an unsafe fn.
 ///   `pub` items inside `macro_rules!` bodies are not counted for doc coverage.
-public struct CrateScan: Codable, Sendable, Equatable {
+public struct CrateScan: Sendable, Equatable {
     public var directory: String = ""
     /// Set when the directory could not be scanned at all.
     public var error: String?
@@ -215,54 +201,48 @@ public struct CrateScan: Codable, Sendable, Equatable {
 
     public init() {}
 
-    enum CodingKeys: String, CodingKey {
-        case directory, error, files, bytes, lines_code, lines_comment, lines_blank
-        case unsafe_blocks, unsafe_fns, unsafe_impls, unsafe_traits, unsafe_externs
-        case forbids_unsafe, denies_unsafe, crate_root, build_script, proc_macro
-        case capabilities, evidence, evidence_counts, tests, test_fns, examples, benches
-        case has_readme, license_files, licenses_detected, license_expression, license_matches
-        case license_missing, doc_coverage, pub_items, documented_pub_items, skipped_files
-        case lex_errors, lex_error_count
-    }
-
-    /// Encodes optionals as explicit nulls so every report has the same keys.
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(directory, forKey: .directory)
-        try c.encode(error, forKey: .error)
-        try c.encode(files, forKey: .files)
-        try c.encode(bytes, forKey: .bytes)
-        try c.encode(lines_code, forKey: .lines_code)
-        try c.encode(lines_comment, forKey: .lines_comment)
-        try c.encode(lines_blank, forKey: .lines_blank)
-        try c.encode(unsafe_blocks, forKey: .unsafe_blocks)
-        try c.encode(unsafe_fns, forKey: .unsafe_fns)
-        try c.encode(unsafe_impls, forKey: .unsafe_impls)
-        try c.encode(unsafe_traits, forKey: .unsafe_traits)
-        try c.encode(unsafe_externs, forKey: .unsafe_externs)
-        try c.encode(forbids_unsafe, forKey: .forbids_unsafe)
-        try c.encode(denies_unsafe, forKey: .denies_unsafe)
-        try c.encode(crate_root, forKey: .crate_root)
-        try c.encode(build_script, forKey: .build_script)
-        try c.encode(proc_macro, forKey: .proc_macro)
-        try c.encode(capabilities, forKey: .capabilities)
-        try c.encode(evidence, forKey: .evidence)
-        try c.encode(evidence_counts, forKey: .evidence_counts)
-        try c.encode(tests, forKey: .tests)
-        try c.encode(test_fns, forKey: .test_fns)
-        try c.encode(examples, forKey: .examples)
-        try c.encode(benches, forKey: .benches)
-        try c.encode(has_readme, forKey: .has_readme)
-        try c.encode(license_files, forKey: .license_files)
-        try c.encode(licenses_detected, forKey: .licenses_detected)
-        try c.encode(license_expression, forKey: .license_expression)
-        try c.encode(license_matches, forKey: .license_matches)
-        try c.encode(license_missing, forKey: .license_missing)
-        try c.encode(doc_coverage, forKey: .doc_coverage)
-        try c.encode(pub_items, forKey: .pub_items)
-        try c.encode(documented_pub_items, forKey: .documented_pub_items)
-        try c.encode(skipped_files, forKey: .skipped_files)
-        try c.encode(lex_errors, forKey: .lex_errors)
-        try c.encode(lex_error_count, forKey: .lex_error_count)
+    /// The `source` signal group: what the report ships of this scan (the one conversion; its
+    /// JSON form is `SourceSignals.json`).
+    public var signals: SourceSignals {
+        var s = SourceSignals()
+        func n(_ v: Int) -> Int64 { Int64(v) }
+        s.path = directory
+        s.error = error
+        s.files = n(files)
+        s.linesCode = n(lines_code)
+        s.linesComment = n(lines_comment)
+        s.linesBlank = n(lines_blank)
+        s.unsafeBlocks = n(unsafe_blocks)
+        s.unsafeFns = n(unsafe_fns)
+        s.unsafeImpls = n(unsafe_impls)
+        s.unsafeTraits = n(unsafe_traits)
+        s.unsafeExterns = n(unsafe_externs)
+        s.forbidsUnsafe = forbids_unsafe
+        s.deniesUnsafe = denies_unsafe
+        s.buildScript = build_script
+        s.procMacro = proc_macro
+        s.capabilities = capabilities
+        s.tests = n(tests)
+        s.testFns = n(test_fns)
+        s.examples = n(examples)
+        s.benches = n(benches)
+        s.hasReadme = has_readme
+        s.licenseFiles = n(license_files.count)
+        s.licenseFileNames = license_files
+        s.licensesDetected = licenses_detected
+        s.licenseMatches = license_matches
+        s.docCoverage = doc_coverage.map { roundTenth($0 * 1000) / 1000 }
+        s.pubItems = n(pub_items)
+        s.documentedPubItems = n(documented_pub_items)
+        s.evidence = evidence.entries.map { kind, items in
+            (kind, items.map { e in
+                JSONValue.object(JSONObject([("file", .string(e.file)), ("line", .int(Int64(e.line))), ("snippet", .string(e.snippet))]))
+            })
+        }
+        s.evidenceCounts = evidence_counts.entries.map { ($0.key, n($0.value)) }
+        s.skippedFiles = [("binary", n(skipped_files.binary)), ("huge", n(skipped_files.huge)),
+                          ("unreadable", n(skipped_files.unreadable)), ("symlink_outside", n(skipped_files.symlink_outside))]
+        s.lexErrorCount = n(lex_error_count)
+        return s
     }
 }

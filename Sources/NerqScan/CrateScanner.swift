@@ -79,7 +79,7 @@ public enum CrateScanner {
         /// A crate-root entry we may read: a regular file, or a symlink that resolves inside the
         /// crate. Returns the path to open.
         func rootFile(_ name: String) -> String? {
-            guard let t = Files.confined(Files.join(real, name), to: real), Files.kind(t) == .file else { return nil }
+            guard let t = Files.confined(Files.join(real, name), toReal: real), Files.kind(t) == .file else { return nil }
             return t
         }
 

@@ -52,7 +52,8 @@ func score(_ s: Signals, policy: Policy = Policy()) -> Report {
         #expect(r.dimensions.count == 8)
         #expect(r.dimensions.allSatisfy { $0.score == nil })
         #expect(r.verdict.level.rawValue == "unknown")
-        #expect(r.verdict.recommendation.rawValue == "CAUTION")
+        // v2: not knowing is its own answer, never PROCEED and not a softened CAUTION either.
+        #expect(r.verdict.recommendation.rawValue == "UNKNOWN")
         #expect(r.strongest == nil && r.weakest == nil)
         #expect(r.summary.contains("0 of 8 dimensions"))
     }
@@ -65,10 +66,10 @@ func score(_ s: Signals, policy: Policy = Policy()) -> Report {
 
     @Test func weightedMeanOverScoredDimensionsOnly() {
         let r = score(signals { $0.dimensions = [.security: 80, .popularity: 40] })
-        // (0.25*80 + 0.10*40) / 0.35 = 68.571... -> 68.6
-        #expect(r.trustScore == 68.6)
-        #expect(r.coverage == 0.35)
-        #expect(r.confidence == "low")
+        // v2 weights: (0.55*80 + 0.10*40) / 0.65 = 73.846... -> 73.8
+        #expect(r.trustScore == 73.8)
+        #expect(r.coverage == 0.65)
+        #expect(r.confidence == "medium")
         #expect(r.strongest == .security && r.weakest == .popularity)
         #expect(r.summary.contains("2 of 8 dimensions"))
     }
@@ -77,19 +78,25 @@ func score(_ s: Signals, policy: Policy = Policy()) -> Report {
         var dims: [Dimension: Double] = [:]
         for d in Dimension.allCases where d != .privacy && d != .reliability { dims[d] = 90 }
         let r = score(signals { $0.dimensions = dims })
-        #expect(r.coverage == 0.9)
+        // v2 weights: reliability 0.05 missing (privacy weighs nothing).
+        #expect(r.coverage == 0.95)
         #expect(r.confidence == "high")
         #expect(r.trustScore == 90)
         #expect(r.grade?.rawValue == "A+")
     }
 
-    @Test func emptyAdvisoryListIsASignal() {
+    /// v2: an empty advisory list says the database was checked, and the report says so, but
+    /// finding nothing is no evidence of safety: no dimension is scored from it alone.
+    @Test func emptyAdvisoryListIsCheckedButScoresNothing() {
         let r = score(signals { $0.advisories = [] })
-        let scored = r.dimensions.filter { $0.score != nil }.map(\.dimension)
-        #expect(scored == [.security, .maintenance, .reliability])
-        #expect(r.trustScore == 100)
-        #expect(r.coverage == 0.5)
-        #expect(!r.verified)  // coverage below 0.6
+        #expect(r.dimensions.allSatisfy { $0.score == nil })
+        #expect(r.trustScore == nil)
+        #expect(r.coverage == 0)
+        #expect(r.verdict.level == .unknown)
+        #expect(!r.verified)
+        #expect(!r.findings.contains { $0.kind == .advisoriesNotChecked })
+        let security = r.dimensions.first { $0.dimension == .security }
+        #expect(security?.contributions.map(\.signal) == ["advisories"])
     }
 
     func capped(_ advisory: Advisory) -> Report {
@@ -159,7 +166,10 @@ func score(_ s: Signals, policy: Policy = Policy()) -> Report {
     @Test func withdrawnAndIgnoredAdvisoriesNeverCount() {
         let withdrawn = Advisory(id: "R1", kind: .vulnerability, severity: .critical, withdrawn: "2024-01-01")
         let ignored = Advisory(id: "R2", kind: .vulnerability, severity: .critical, aliases: ["CVE-2024-1"])
-        let r = score(signals { $0.advisories = [withdrawn, ignored] }, policy: Policy(ignore: ["CVE-2024-1"]))
+        let r = score(signals {
+            $0.advisories = [withdrawn, ignored]
+            $0.dimensions = [.popularity: 100]
+        }, policy: Policy(ignore: ["CVE-2024-1"]))
         #expect(r.trustScore == 100)
         #expect(r.caps.isEmpty)
         #expect(r.findings.isEmpty)
@@ -169,12 +179,22 @@ func score(_ s: Signals, policy: Policy = Policy()) -> Report {
     @Test func verifiedNeedsScoreCoverageAndNoBlockingFinding() {
         var dims: [Dimension: Double] = [:]
         for d in Dimension.allCases { dims[d] = 80 }
+        // v2: verified also needs the package known to exist and its advisories checked.
+        let known = Existence(known: true, via: "test")
+        func signals(_ build: (inout Signals) -> Void) -> Signals {
+            NerqCoreTests.signals {
+                $0.existence = known
+                $0.advisories = []
+                build(&$0)
+            }
+        }
         #expect(score(signals { $0.dimensions = dims }).verified)
+        #expect(!score(NerqCoreTests.signals { $0.dimensions = dims }).verified)
         // Score just below the threshold.
         for d in Dimension.allCases { dims[d] = 69.9 }
         #expect(!score(signals { $0.dimensions = dims }).verified)
-        // Coverage below 0.6 (security 0.25 + maintenance 0.2 = 0.45).
-        #expect(!score(signals { $0.dimensions = [.security: 100, .maintenance: 100] }).verified)
+        // Coverage below 0.6 (maintenance 0.2 + popularity 0.1 = 0.3).
+        #expect(!score(signals { $0.dimensions = [.maintenance: 100, .popularity: 100] }).verified)
         // An unsound finding blocks it even when the score stays high.
         for d in Dimension.allCases { dims[d] = 100 }
         let unsound = score(signals {

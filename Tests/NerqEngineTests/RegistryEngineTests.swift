@@ -104,8 +104,7 @@ import NerqJSON
         }
         try Data(bytes).write(to: URL(fileURLWithPath: folder + "/demo"))
         let engine = Engine(environment: Environment([("CARGO_HOME", home)]))
-        var s = Signals(package: PackageID(name: "demo", version: "1.0.0"))
-        engine.collectIndexCache(&s)
+        let s = engine.collect(Signals(package: PackageID(name: "demo", version: "1.0.0")), now: Timestamp(seconds: 0))
         #expect(s.registry?.versions == 3)
         #expect(s.registry?.yankedVersions == 1)
         #expect(s.registry?.yanked == true)

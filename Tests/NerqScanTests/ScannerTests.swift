@@ -1,4 +1,6 @@
 import Foundation
+import NerqCore
+import NerqJSON
 import Testing
 @testable import NerqScan
 
@@ -419,21 +421,19 @@ import Testing
         let size = (try FileManager.default.attributesOfItem(atPath: p)[.size] as? Int) ?? 0
         #expect(size > 100_000_000)
 
-        let clock = ContinuousClock()
-        var r = CrateScan()
-        let skipTime = clock.measure { r = c.scan() }
+        // No timing assertions here (a shared machine makes them flaky): how the cost grows is
+        // measured by bench/bench_scaling.py.
+        var r = c.scan()
         #expect(r.skipped_files.huge == 1)
         #expect(r.files == 1)
-        #expect(skipTime < .seconds(5))
 
         var o = ScanOptions()
         o.maxFileSize = 128 << 20
-        let scanTime = clock.measure { r = c.scan(o) }
+        r = c.scan(o)
         #expect(r.skipped_files.huge == 0)
         #expect(r.files == 2)
         #expect(r.unsafe_blocks == 100)
         #expect(r.lines_code == 101)
-        #expect(scanTime < .seconds(60))  // debug build; release scans it in well under a second
     }
 
     @Test func notADirectory() {
@@ -460,10 +460,9 @@ import Testing
         #expect(par == par2)
         #expect(par.map(\.unsafe_blocks) == [1, 2, 3, 4, 5, 6, 7])
         #expect(par.map(\.directory) == dirs)
-        let enc = JSONEncoder()
-        enc.outputFormatting = [.sortedKeys]
-        let a = try enc.encode(seq)
-        let b = try enc.encode(par)
+        // The shipped serialization (the report's `source` group) is the same too.
+        let a = seq.map { JSONText.string(.object($0.signals.json)) }
+        let b = par.map { JSONText.string(.object($0.signals.json)) }
         #expect(a == b)
         // evidence in sorted file order
         #expect(seq[0].evidence["filesystem_write"]?.first?.file == "src/a.rs")
@@ -471,20 +470,26 @@ import Testing
         #expect(CrateScanner.scan(directories: []).isEmpty)
     }
 
+    /// The `source` group as reports ship it: every key present, evidence items with file, line
+    /// and snippet, and a round trip through the signals reader gives the same signals.
     @Test func jsonShape() throws {
         let c = TempCrate("json")
         c.manifest()
         c.write("src/lib.rs", "use std::net::TcpStream;")
         let r = c.scan()
-        let data = try JSONEncoder().encode(r)
+        let group = r.signals.json
+        let data = Data(JSONText.string(.object(group)).utf8)
         let obj = try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any])
         for key in ["files", "lines_code", "lines_comment", "lines_blank", "unsafe_blocks", "unsafe_fns", "unsafe_impls",
                     "unsafe_traits", "forbids_unsafe", "denies_unsafe", "build_script", "proc_macro", "capabilities",
                     "evidence", "tests", "test_fns", "examples", "benches", "has_readme", "license_files",
-                    "license_matches", "doc_coverage", "pub_items", "documented_pub_items", "skipped_files", "lex_errors"] {
+                    "pub_items", "documented_pub_items", "skipped_files", "lex_error_count"] {
             #expect(obj[key] != nil, "missing \(key)")
         }
-        #expect(obj["license_matches"] is NSNull)
+        // No license expression to check license files against, and no public item to document:
+        // neither has a value, and the group says nothing rather than null.
+        #expect(obj["license_matches"] == nil)
+        #expect(obj["doc_coverage"] == nil)
         let ev = try #require(obj["evidence"] as? [String: Any])
         let net = try #require(ev["network"] as? [[String: Any]])
         #expect(net.first?["file"] as? String == "src/lib.rs")
@@ -492,7 +497,7 @@ import Testing
         #expect(net.first?["snippet"] as? String == "use std::net::TcpStream;")
         let skipped = try #require(obj["skipped_files"] as? [String: Any])
         #expect(Set(skipped.keys) == ["binary", "huge", "unreadable", "symlink_outside"])
-        let back = try JSONDecoder().decode(CrateScan.self, from: data)
-        #expect(back == r)
+        let back = try SignalsReader.readSource(ObjectReader(object: group, path: "$.source"))
+        #expect(back == r.signals)
     }
 }

@@ -141,7 +141,7 @@ func show(_ store: String, _ name: String, _ version: String?) -> Int32 {
             print("\(name): not in the registry")
             return 1
         }
-        print(JSONText.string(r.json))
+        print(JSONText.string(.object(r.signals.json)))
         for a in try s.alternatives(for: name, limit: 5) {
             print("  alternative \(a.name) rank \(a.rank) proxy \(a.proxy) relevance \(a.relevance) categories \(a.sharedCategories) keywords \(a.sharedKeywords)")
         }
