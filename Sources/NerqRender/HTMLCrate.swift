@@ -322,8 +322,9 @@ extension HTML {
         for (key, value) in r.methodologyExtra {
             s += "<p class=\"small\"><strong>\(HTML.h(Words.capitalized(Words.humanize(key))))</strong>: \(HTML.h(displayText(value)))</p>"
         }
-        s += "<p class=\"muted small\">Weights are the ones this report was scored with; grade, verdict and cap values are methodology "
-            + "v1's published defaults (an engine's policy can change them). The full text is docs/methodology.md in nerq's repository.</p>"
+        s += "<p class=\"muted small\">Weights are the ones this report was scored with; grade, verdict and cap values are the "
+            + "published defaults of nerq's methodology (an engine's policy can change them). The full text is docs/methodology.md in "
+            + "nerq's repository.</p>"
         return s + "</section>\n"
     }
 
@@ -343,6 +344,9 @@ extension HTML {
     func sourcesSection(_ r: Report) -> String {
         var rows: [(String, String)] = []
         rows.append(("Report date", r.now.map(HTML.h) ?? "not given"))
+        if let e = r.exists {
+            rows.append(("Known to exist", e ? "yes (registry data or its source)" : "<strong>no</strong>: nothing shows that this crate exists"))
+        }
         if let db = r.database {
             rows.append(("Advisory database", HTML.h(Words.database(db))))
         } else if r.advisoriesChecked == false {

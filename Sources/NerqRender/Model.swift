@@ -249,6 +249,8 @@ struct Report {
     /// Whether advisories were checked at all (methodology v2; absent means not said).
     var advisoriesChecked: Bool?
     var advisoriesGiven: Bool
+    /// Whether the package is known to exist (methodology v2; absent means not said).
+    var exists: Bool?
     var alternatives: [Alternative] = []
     var database: DatabaseInfo?
     var ignoredKeys: [String] = []
@@ -305,6 +307,7 @@ struct Report {
         r.manifest = try group(signals["manifest"])
         r.advisoriesGiven = !(try signals["advisories"]).isAbsent
         r.advisoriesChecked = try n["advisories_checked"].bool()
+        r.exists = try n["exists"].bool()
         r.alternatives = try Alternative.list(n["alternatives"])
         r.database = try DatabaseInfo.read(n["database"])
         r.ignoredKeys = try n["ignored_keys"].strings()

@@ -242,7 +242,7 @@ def test_crate_page_shows_what_the_report_holds(rendered, all_documents):
     for cap in source["capabilities"]:
         assert says[cap] in page
     for section in ("Does it use unsafe code?", "What does it reach?", "Maintenance, popularity and owners",
-                    "Verify it yourself", "Methodology v1", "Data sources", "Disclaimer"):
+                    "Verify it yourself", f"Methodology v{report['methodology']['version']}", "Data sources", "Disclaimer"):
         assert section in page
     assert "cargo tree -i nix@0.26.1" in page and "grep -rn" in page
     assert report["database"]["path"] in page
