@@ -23,7 +23,7 @@ from typing import Dict, List, Tuple
 import pytest
 
 import nerq
-from conftest import CRATES, LOCKFILES, REPO_ROOT, out_dir, vnu_jar
+from render_support import CRATES, LOCKFILES, REPO_ROOT, out_dir, vnu_jar
 from sarif_schema import assert_valid
 
 REAL = ["demo"] + [f"lockfile-{n}" for n in LOCKFILES] + [f"crate-{c.split('@')[0]}" for c in CRATES] + ["preflight-atty"]

@@ -14,9 +14,9 @@ import pytest
 
 import nerq
 from browser import Browser, chromium_binary, png_size
-from conftest import REPO_ROOT
+from render_support import REPO_ROOT
 
-PAGES = {"crate": "crate-nix", "project": "demo", "hostile-crate": "hostile-report", "hostile-project": "hostile-assessment"}
+PAGES = {"crate": "crate-atty", "project": "demo", "hostile-crate": "hostile-report", "hostile-project": "hostile-assessment"}
 WIDTHS = (1280, 390)
 
 # Measured in the page: its width against the viewport's, and each chart's size and alternative.
