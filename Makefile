@@ -26,7 +26,7 @@ VALGRIND := valgrind --quiet --error-exitcode=3 --leak-check=full --errors-for-l
 
 .PHONY: deps build static test test-swift test-c test-symbols bench install clean demo demo-signals \
 	python test-python test-cargo test-render test-pkgconfig bench-cargo demo-project bench-registry \
-	test-bad-input test-concurrency test-soak fuzz fuzz-build fuzz-smoke sanitize sanitize-asan sanitize-tsan soak
+	test-bad-input test-concurrency test-soak bench-render fuzz fuzz-build fuzz-smoke sanitize sanitize-asan sanitize-tsan soak
 
 deps:
 	@scripts/deps.sh
@@ -147,13 +147,21 @@ $(OUT)/nerq_assess_cli_static: bench/nerq_assess_cli.c include/nerq.h | static $
 	$(CC) -std=c11 -O2 -Iinclude $(shell pkg-config --cflags jansson) $< -o $@ \
 		-L.build-static/release -Wl,-rpath,$(CURDIR)/.build-static/release -lnerq $(shell pkg-config --libs jansson)
 
-bench: build $(OUT)/bench_score $(OUT)/nerq_assess_cli $(OUT)/nerq_assess_cli_static
+$(OUT)/bench_render: bench/bench_render.c include/nerq.h $(LIB) | $(OUT)
+	$(CC) -std=c11 -O2 -Iinclude $(shell pkg-config --cflags jansson) $< -o $@ $(LDLIBS_TEST)
+
+# Rendering every format of deno's 1,128-package assessment against printing its JSON (jansson).
+bench-render: build $(OUT)/bench_render
+	$(OUT)/bench_render ../shared/data/advisory-db ../shared/data/lockfiles/deno.Cargo.lock
+
+bench: build $(OUT)/bench_score $(OUT)/nerq_assess_cli $(OUT)/nerq_assess_cli_static $(OUT)/bench_render
 	$(OUT)/bench_score examples/signals/nix-0.22.1.json
 	bench/bench_score_instructions.sh $(OUT)/bench_score examples/signals/nix-0.22.1.json
 	python3 bench/bench_assess.py $(OUT)/nerq_assess_cli $(OUT)/nerq_assess_cli_static
 	$(SWIFT) build -c release --product nerq-scan-bench
 	.build/release/nerq-scan-bench /usr/share/cargo/registry --runs 5
 	bench/bench_registry.sh
+	$(OUT)/bench_render ../shared/data/advisory-db ../shared/data/lockfiles/deno.Cargo.lock
 
 # The registry collector alone: ingest of a full-size generated crates.io dump, lookups.
 bench-registry:

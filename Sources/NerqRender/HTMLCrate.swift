@@ -56,16 +56,16 @@ extension HTML {
         s += "<p>Each dimension scores 0–100 from the signals listed with it; the Trust Score is their weighted mean (weights below), "
             + "then any cap. A dimension without data is left out, not counted as zero.</p>"
         if !r.caps.isEmpty {
+            s += "<div class=\"callout v-\(HTML.level(r.level))\">"
             for c in r.caps {
-                s += "<p class=\"callout v-\(HTML.level(r.level))\"><strong>Capped at \(c.max.map(Numbers.general) ?? "?")</strong>: "
-                    + "\(HTML.h(c.reason ?? c.id ?? "a cap applies"))."
-                if let u = r.uncappedScore { s += " Without caps the score would be \(Numbers.fixed(u, 1))." }
-                s += "</p>"
+                s += "<p><strong>Capped at \(c.max.map(Numbers.general) ?? "?")</strong>: \(HTML.h(c.reason ?? c.id ?? "a cap applies")).</p>"
             }
+            if let u = r.uncappedScore { s += "<p class=\"small\">Without caps the score would be \(Numbers.fixed(u, 1)).</p>" }
+            s += "</div>"
         }
         let bars = r.dimensions.map { d in
             SVG.Bar(label: HTML.label(Words.capitalized(d.name)), value: d.score, display: d.score.map { Numbers.fixed($0, 1) } ?? "no data",
-                    cls: HTML.band(d.score), note: "weight \(Numbers.general(d.weight ?? 0))")
+                    cls: HTML.band(d.score), note: d.weight == 0 ? "weight 0 · not counted" : "weight \(Numbers.general(d.weight ?? 0))")
         }
         let desc = r.dimensions.map { "\($0.name): \($0.score.map { Numbers.fixed($0, 1) } ?? "no data")" }.joined(separator: "; ")
         s += "<div class=\"grid2\"><figure>" + SVG.bars(id: "dims", title: "Scores of the eight dimensions", desc: HTML.h(desc), rows: bars, maximum: 100, width: 440)

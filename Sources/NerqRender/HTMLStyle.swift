@@ -90,7 +90,7 @@ enum HTMLStyle {
     .finding .head>*{min-width:0}table.fixed{table-layout:fixed}
     dl.facts{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:3px 14px;margin:6px 0 0;font-size:14px}
     dl.facts dt{color:var(--muted)}dl.facts dd{margin:0}
-    .callout{border-radius:10px;padding:10px 14px;margin:0 0 12px;background:var(--soft)}
+    .callout{border-radius:10px;padding:10px 14px;margin:0 0 12px;background:var(--soft)}.callout p{margin:2px 0}
     .callout.v-avoid{background:var(--avoid-bg)}.callout.v-caution{background:var(--caution-bg)}.callout.v-warning{background:var(--warning-bg)}
     code,pre{font-family:ui-monospace,SFMono-Regular,"SF Mono",Menlo,Consolas,"Liberation Mono",monospace;font-size:13px}
     code{background:var(--code);border:1px solid var(--line);border-radius:5px;padding:0 4px}
