@@ -21,34 +21,32 @@ public enum Renderer {
             var bytes = JSONOut.compact(document)
             bytes.append(0x0A)
             return WorkflowGuard.apply(bytes, style: .json)
-        case .human:
-            let h = Human(options: options)
-            switch doc {
-            case .report(let r): return h.report(r)
-            case .assessment(let a): return h.assessment(a)
-            case .preflight(let p): return h.preflight(p)
-            }
-        case .markdown:
-            let m = Markdown(options: options, version: version)
-            switch doc {
-            case .report(let r): return m.report(r)
-            case .assessment(let a): return m.assessment(a)
-            case .preflight(let p): return m.preflight(p)
-            }
-        case .sarif:
-            let s = SARIF(options: options, version: version)
-            switch doc {
-            case .report(let r): return s.report(r)
-            case .assessment(let a): return s.assessment(a)
-            case .preflight(let p): return s.preflight(p)
-            }
-        case .html:
-            let page = HTML(options: options, version: version)
-            switch doc {
-            case .report(let r): return page.report(r)
-            case .assessment(let a): return page.assessment(a)
-            case .preflight(let p): return page.preflight(p)
-            }
+        case .human: return Human(options: options).render(doc)
+        case .markdown: return Markdown(options: options, version: version).render(doc)
+        case .sarif: return SARIF(options: options, version: version).render(doc)
+        case .html: return HTML(options: options, version: version).render(doc)
         }
     }
 }
+
+/// A format: one function per kind of document.
+protocol DocumentRenderer {
+    func report(_ r: Report) -> [UInt8]
+    func assessment(_ a: Assessment) -> [UInt8]
+    func preflight(_ p: Preflight) -> [UInt8]
+}
+
+extension DocumentRenderer {
+    func render(_ doc: Document) -> [UInt8] {
+        switch doc {
+        case .report(let r): return report(r)
+        case .assessment(let a): return assessment(a)
+        case .preflight(let p): return preflight(p)
+        }
+    }
+}
+
+extension Human: DocumentRenderer {}
+extension Markdown: DocumentRenderer {}
+extension SARIF: DocumentRenderer {}
+extension HTML: DocumentRenderer {}

@@ -6,7 +6,6 @@ land in out/screenshots/ (docs/ keeps two of them, for the README)."""
 from __future__ import annotations
 
 import json
-import os
 import tempfile
 from pathlib import Path
 
@@ -14,7 +13,7 @@ import pytest
 
 import nerq
 from browser import Browser, chromium_binary, png_size
-from render_support import REPO_ROOT
+from render_support import REPO_ROOT, missing
 
 PAGES = {"crate": "crate-atty", "project": "demo", "hostile-crate": "hostile-report", "hostile-project": "hostile-assessment"}
 WIDTHS = (1280, 390)
@@ -37,10 +36,7 @@ MEASURE = """JSON.stringify({
 def browser_or_skip():
     binary = chromium_binary()
     if not binary:
-        message = "headless Chromium is needed for the page tests (apt-get install chromium)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        missing("headless Chromium is needed for the page tests (apt-get install chromium)")
     return binary
 
 
