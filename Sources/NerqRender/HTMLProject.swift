@@ -24,10 +24,7 @@ extension HTML {
         let packages = sortWorstFirst(doc.packages)
         var anchors: [String: String] = [:]
         for (i, p) in packages.enumerated() where anchors[p.package.label] == nil { anchors[p.package.label] = HTML.anchor(i, p.package) }
-        var pathsByFinding: [String: [[String]]] = [:]
-        for f in doc.findings where !f.paths.isEmpty {
-            pathsByFinding["\(f.id ?? "")\u{0}\(f.package ?? "")\u{0}\(f.version ?? "")"] = f.paths
-        }
+        let paths = Assessment.DependencyPaths(doc.findings)
         let attention = packages.filter(\.needsAttention).count
         let title = HTML.h(doc.title)
         var s = "<section class=\"card\"><p class=\"eyebrow\">dependency trust report</p><h1>\(title): \(Words.plural(doc.total, "package")), \(attention) need\(attention == 1 ? "s" : "") attention</h1>"
@@ -56,7 +53,7 @@ extension HTML {
         s += advisoriesSection(doc, anchors: anchors)
         s += packagesTable(doc, packages: packages)
         s += "<section id=\"details\"><h2 class=\"part\">Package details</h2>\n"
-        for (i, p) in packages.enumerated() { s += packageSection(p, anchor: HTML.anchor(i, p.package), paths: pathsByFinding) }
+        for (i, p) in packages.enumerated() { s += packageSection(p, anchor: HTML.anchor(i, p.package), paths: paths) }
         s += "</section>\n"
         s += projectSources(doc)
         s += "<section class=\"card small muted\" id=\"disclaimer\"><h2>Disclaimer</h2><p>" + HTML.disclaimer + "</p></section>\n"
@@ -172,7 +169,7 @@ extension HTML {
         return s + "</tbody></table></div></section>\n"
     }
 
-    func packageSection(_ p: Report, anchor: String, paths: [String: [[String]]]) -> String {
+    func packageSection(_ p: Report, anchor: String, paths: Assessment.DependencyPaths) -> String {
         var s = "<section class=\"card pkg\" id=\"\(anchor)\"><h3>\(HTML.h(p.package.name)) <span class=\"muted\">\(HTML.h(p.package.version ?? ""))</span></h3>"
         s += "<p class=\"badges\">\(HTML.badge(p.level, p.label ?? Words.label(p.level)))<span class=\"chip\">\(Numbers.score(p.score))/100</span>"
         if let g = p.grade { s += "<span class=\"chip\">Grade \(HTML.h(g))</span>" }
@@ -183,8 +180,7 @@ extension HTML {
         s += "</p>"
         if let summary = p.summary { s += "<p>\(HTML.h(summary))</p>" }
         for f in p.notable {
-            s += HTML.findingCard(f, package: p.package,
-                                  paths: paths["\(f.id ?? "")\u{0}\(p.package.name)\u{0}\(p.package.version ?? "")"] ?? [])
+            s += HTML.findingCard(f, package: p.package, paths: paths.of(f, in: p))
         }
         if let src = p.source {
             var line = "<p class=\"small\"><strong>Unsafe code:</strong> "

@@ -68,18 +68,14 @@ struct Markdown {
         if doc.advisoriesChecked == false {
             out += ["> **Advisories were not checked**: no finding below does not mean none.", ""]
         }
-        // The dependency paths are on the top-level findings: look them up by advisory and package.
-        var pathsByFinding: [String: [[String]]] = [:]
-        for f in doc.findings where !f.paths.isEmpty {
-            pathsByFinding["\(f.id ?? "")\u{0}\(f.package ?? "")\u{0}\(f.version ?? "")"] = f.paths
-        }
+        let paths = Assessment.DependencyPaths(doc.findings)
         if !affected.isEmpty {
             out.append("| Package | Version | Score | Grade | Verdict | Findings |")
             out.append("|---|---|---:|---|---|---|")
             for p in affected {
                 let shown = p.notable
                 var findings = shown.map { f in
-                    Markdown.finding(f, paths: pathsByFinding["\(f.id ?? "")\u{0}\(p.package.name)\u{0}\(p.package.version ?? "")"] ?? [])
+                    Markdown.finding(f, paths: paths.of(f, in: p))
                 }.joined(separator: "<br>")
                 if findings.isEmpty { findings = "–" }
                 let info = p.findings.count - shown.count

@@ -407,6 +407,26 @@ struct Assessment {
         return a
     }
 
+    /// The dependency paths of each advisory finding, by advisory and package: a package's own
+    /// findings do not carry them, the top-level list does.
+    struct DependencyPaths {
+        var byFinding: [String: [[String]]] = [:]
+
+        init(_ findings: [Finding]) {
+            for f in findings where !f.paths.isEmpty {
+                byFinding[DependencyPaths.key(f.id, f.package, f.version)] = f.paths
+            }
+        }
+
+        static func key(_ id: String?, _ package: String?, _ version: String?) -> String {
+            "\(id ?? "")\u{0}\(package ?? "")\u{0}\(version ?? "")"
+        }
+
+        func of(_ f: Finding, in p: Report) -> [[String]] {
+            byFinding[DependencyPaths.key(f.id, p.package.name, p.package.version)] ?? []
+        }
+    }
+
     /// The packages counted: the summary's number, else the reports present.
     var total: Int64 { summary.packages ?? Int64(packages.count) }
 
