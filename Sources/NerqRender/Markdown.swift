@@ -34,13 +34,14 @@ struct Markdown {
     /// One finding: its advisory as a link, kind, severity, title, the fix and the path that pulls
     /// the package in when it is indirect.
     static func finding(_ f: Finding, paths: [[String]] = []) -> String {
-        let head: String
-        if let id = f.id, let url = Words.advisoryLink(f) {
-            head = link(id, url)
+        var text: String
+        if let id = f.id {
+            text = "\(link(id, Words.advisoryLink(f))) \(e(Words.humanize(f.kind ?? "finding"))) (\(e(f.severity ?? "-"))): "
+                + e(f.title ?? f.message ?? "")
         } else {
-            head = e(f.id ?? f.kind ?? "")
+            // Something nerq observed (unsafe code, a capability, not found): no advisory to link.
+            text = "\(e(Words.humanize(f.kind ?? "finding"))) (\(e(f.severity ?? "-"))): \(e(f.message ?? f.title ?? ""))"
         }
-        var text = "\(head) \(e(f.kind ?? "-")) (\(e(f.severity ?? "-"))): \(e(f.title ?? f.message ?? ""))"
         if let up = f.upgradeTo { text += " — upgrade to \(e(up))" }
         let via = f.paths.isEmpty ? paths : f.paths
         if let first = via.first, first.count > 2 {
@@ -105,7 +106,8 @@ struct Markdown {
         for issue in doc.issues { out += ["- issue: \(Markdown.e(issue))"] }
         for note in doc.notes { out += ["- note: \(Markdown.e(note))"] }
         if !doc.issues.isEmpty || !doc.notes.isEmpty { out.append("") }
-        out.append("<sub>Advisory database: \(Markdown.e(Words.database(doc.database))) · methodology v1 · "
+        let methodology = doc.packages.first?.methodologyVersion ?? "1"
+        out.append("<sub>Advisory database: \(Markdown.e(Words.database(doc.database))) · methodology v\(Markdown.e(methodology)) · "
                    + "nerq \(Markdown.e(version)) · \(Markdown.e(doc.now ?? ""))</sub>")
         return Markdown.finish(out)
     }
