@@ -83,7 +83,9 @@ make -s fuzz-build > out/fuzz-build.log 2>&1 || { tail -20 out/fuzz-build.log; e
 [ -x .build-fuzz/debug/nerq-fuzz ] && { Tests/fuzz/run.sh smoke || status=1; }
 
 step "Schemas (every emitted document)"
-python3 scripts/validate-schemas.py out/docs.ndjson out/run1.json $( [ -s out/assessments.ndjson ] && echo out/assessments.ndjson ) || status=1
+# ... and the json format of the rendering tests (one document per file, as nerq_render wrote it)
+python3 scripts/validate-schemas.py out/docs.ndjson out/run1.json $( [ -s out/assessments.ndjson ] && echo out/assessments.ndjson ) \
+  $(ls out/render/demo.json out/render/lockfile-*.json out/render/crate-*.json out/render/preflight-*.json 2>/dev/null) || status=1
 
 echo
 if [ "$status" -eq 0 ]; then echo "ALL TESTS PASSED"; else echo "SOME TESTS FAILED"; fi

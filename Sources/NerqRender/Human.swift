@@ -128,9 +128,11 @@ struct Human {
     /// Verdicts of the packages not listed. With `reports: "flagged"` the packages without a report
     /// are known only from the summary: its counts less those listed.
     func hiddenLevels(_ doc: Assessment, shown: [Report]) -> String {
+        // In document order; the index keeps each add O(1) however many levels a document names.
         var levels: [(key: String, count: Int64)] = []
+        var index: [String: Int] = [:]
         func add(_ key: String, _ n: Int64) {
-            if let i = levels.firstIndex(where: { $0.key == key }) { levels[i].count += n } else { levels.append((key, n)) }
+            if let i = index[key] { levels[i].count += n } else { index[key] = levels.count; levels.append((key, n)) }
         }
         if Int64(doc.packages.count) < doc.total {
             for (k, n) in doc.summary.byVerdict { add(k, n) }

@@ -156,6 +156,9 @@ struct SourceInfo {
     /// Per evidence kind, the full count (the lists are capped).
     var evidenceCounts: [(key: String, count: Int64)] = []
     var skipped: [(key: String, count: Int64)] = []
+    /// First position of each kind in `evidence` and `evidenceCounts` (lookups stay O(1)).
+    var evidenceIndex: [String: Int] = [:]
+    var countIndex: [String: Int] = [:]
 
     static let unsafeKeys = ["unsafe_blocks", "unsafe_fns", "unsafe_impls", "unsafe_traits", "unsafe_externs"]
 
@@ -173,8 +176,12 @@ struct SourceInfo {
         s.buildScript = try n["build_script"].bool()
         s.procMacro = try n["proc_macro"].bool()
         s.capabilities = try n["capabilities"].strings()
-        for (kind, items) in try n["evidence"].entries() { s.evidence.append((kind, try Evidence.list(items))) }
+        for (kind, items) in try n["evidence"].entries() {
+            if s.evidenceIndex[kind] == nil { s.evidenceIndex[kind] = s.evidence.count }
+            s.evidence.append((kind, try Evidence.list(items)))
+        }
         s.evidenceCounts = try n["evidence_counts"].counts()
+        for (i, c) in s.evidenceCounts.enumerated() where s.countIndex[c.key] == nil { s.countIndex[c.key] = i }
         s.skipped = try n["skipped_files"].counts()
         return s
     }
@@ -185,11 +192,11 @@ struct SourceInfo {
         return unsafeCounts.reduce(Int64(0)) { $0 + $1.count }
     }
 
-    func evidence(_ kind: String) -> [Evidence] { evidence.first { $0.kind == kind }?.items ?? [] }
+    func evidence(_ kind: String) -> [Evidence] { evidenceIndex[kind].map { evidence[$0].items } ?? [] }
 
     /// The full count for an evidence kind: `evidence_counts`, else the items listed.
     func count(_ kind: String) -> Int64 {
-        if let c = evidenceCounts.first(where: { $0.key == kind }) { return c.count }
+        if let i = countIndex[kind] { return evidenceCounts[i].count }
         return Int64(evidence(kind).count)
     }
 }

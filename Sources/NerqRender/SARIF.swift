@@ -76,10 +76,12 @@ struct SARIF {
     /// kind the results use, in order of first use.
     static func rules(for findings: [Finding]) -> (rules: [JSONValue], index: [String: Int]) {
         var kinds = known.map(\.kind)
+        var seen = Set(kinds)
         var extra: [(String, String?)] = []
         for f in findings {
             let k = ruleKind(f.kind)
-            if !kinds.contains(k) {
+            if !seen.contains(k) {
+                seen.insert(k)
                 kinds.append(k)
                 extra.append((k, f.severity))
             }
@@ -170,7 +172,16 @@ struct SARIF {
     func assessment(_ doc: Assessment) -> [UInt8] {
         let (rules, ruleIndex) = SARIF.rules(for: doc.findings)
         var byPackage: [String: Int] = [:]
-        for (i, p) in doc.packages.enumerated() where byPackage[p.package.label] == nil { byPackage[p.package.label] = i }
+        // A package's own record of an advisory (CVSS, aliases, patched), by package and advisory id.
+        var details: [String: Finding] = [:]
+        for (i, p) in doc.packages.enumerated() where byPackage[p.package.label] == nil {
+            byPackage[p.package.label] = i
+            for f in p.findings {
+                guard let id = f.id else { continue }
+                let key = p.package.label + "\u{0}" + id
+                if details[key] == nil { details[key] = f }
+            }
+        }
         let (artifact, baseIDs) = self.artifact(doc.lockfile, base: options.base ?? doc.workspaceRoot)
         var results: [JSONValue] = []
         for f in doc.findings {
@@ -178,7 +189,7 @@ struct SARIF {
             let package = f.package ?? "?"
             let label = f.version.map { "\(package) \($0)" } ?? package
             let report = byPackage[label].map { doc.packages[$0] }
-            let detail = report?.findings.first { $0.id != nil && $0.id == f.id } ?? f
+            let detail = f.id.flatMap { details[label + "\u{0}" + $0] } ?? f
             var physical = JSONObject()
             physical.append("artifactLocation", .object(artifact))
             if let line = report?.lockfileLine, line >= 1 { physical.append("region", ["startLine": .int(line)]) }

@@ -79,15 +79,24 @@ enum TextWidth {
                 lineWidth = of(rest)
                 empty = true
             }
-            // A word that does not fit an empty line is cut into pieces that do.
-            while empty && lineWidth + w > width && width - lineWidth > 1 {
-                let room = width - lineWidth
-                let (head, tail) = split(word, at: room)
-                lines.append(line + head)
-                line = rest
-                lineWidth = of(rest)
-                word = tail
-                w = of(word)
+            // A word that does not fit an empty line is cut into pieces that do, in one pass over it.
+            if empty && lineWidth + w > width && width - lineWidth > 1 {
+                var piece = String.UnicodeScalarView()
+                var used = lineWidth
+                for scalar in word.unicodeScalars {
+                    let sw = of(scalar)
+                    if used + sw > width && !piece.isEmpty {
+                        lines.append(line + String(piece))
+                        line = rest
+                        lineWidth = of(rest)
+                        used = lineWidth
+                        piece = String.UnicodeScalarView()
+                    }
+                    piece.append(scalar)
+                    used += sw
+                }
+                word = String(piece)
+                w = used - lineWidth
             }
             if !empty {
                 line += " "
@@ -99,24 +108,5 @@ enum TextWidth {
         }
         lines.append(line)
         return lines
-    }
-
-    /// The longest prefix of `s` that fits `width` columns, and the rest.
-    static func split(_ s: String, at width: Int) -> (String, String) {
-        var head = String.UnicodeScalarView()
-        var tail = String.UnicodeScalarView()
-        var used = 0
-        var cut = false
-        for scalar in s.unicodeScalars {
-            let w = of(scalar)
-            if !cut && used + w <= width {
-                head.append(scalar)
-                used += w
-            } else {
-                cut = true
-                tail.append(scalar)
-            }
-        }
-        return (String(head), String(tail))
     }
 }

@@ -85,31 +85,27 @@ enum WorkflowGuard {
         return out
     }
 
-    /// Whether any line could be a command: a quick scan for "::" and "##[" (most outputs have
-    /// neither at a line start, and then the bytes are returned as they are).
+    /// Whether any line could be a command: one forward scan for "##[", and for "::" with nothing
+    /// but whitespace (or non-ASCII bytes, left to the full pass) before it on its line. Most outputs
+    /// have neither, and then the bytes are returned as they are.
     static func needsWork(_ bytes: [UInt8]) -> Bool {
         var i = 0
         let n = bytes.count
+        var blankSoFar = true  // only whitespace since the line began
         while i + 1 < n {
             let b = bytes[i]
-            if b == UInt8(ascii: ":") && bytes[i + 1] == UInt8(ascii: ":") && startsLine(bytes, before: i) { return true }
-            if b == UInt8(ascii: "#") && bytes[i + 1] == UInt8(ascii: "#") && i + 2 < n && bytes[i + 2] == UInt8(ascii: "[") { return true }
+            if b == 0x0A || b == 0x0D {
+                blankSoFar = true
+            } else if b == UInt8(ascii: ":") && bytes[i + 1] == UInt8(ascii: ":") && blankSoFar {
+                return true
+            } else if b == UInt8(ascii: "#") && bytes[i + 1] == UInt8(ascii: "#") && i + 2 < n && bytes[i + 2] == UInt8(ascii: "[") {
+                return true
+            } else if !(b == 0x20 || b == 0x09 || b == 0x0B || b == 0x0C || b >= 0x80) {
+                blankSoFar = false
+            }
             i += 1
         }
         return false
-    }
-
-    /// Whether only runner whitespace stands between the line's start and `index`.
-    static func startsLine(_ bytes: [UInt8], before index: Int) -> Bool {
-        var j = index
-        while j > 0 {
-            let b = bytes[j - 1]
-            if b == 0x0A || b == 0x0D { return true }
-            if b == 0x20 || b == 0x09 || b == 0x0B || b == 0x0C { j -= 1; continue }
-            if b < 0x80 { return false }
-            return true  // non-ASCII before it: let the full pass decide (rare)
-        }
-        return true
     }
 
     /// The scalar starting at `i` and its length in bytes (output is valid UTF-8; a stray byte

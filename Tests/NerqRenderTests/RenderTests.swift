@@ -164,6 +164,39 @@ import Testing
         #expect(try JSONParser.parse(out) == .object(odd))
     }
 
+    /// Inputs shaped to make a quadratic step show (every such step was made linear): a 1 MB word
+    /// wrapped at 40 columns, 2 MB of "::" in one value, 20,000 distinct finding kinds,
+    /// capabilities and evidence kinds, 4,000 verdict levels. No time is asserted: a quadratic
+    /// renderer would take hours here, a linear one seconds.
+    @Test func adversarialSizesStayLinear() throws {
+        var doc = Self.report.objectValue!
+        doc.set("verdict", ["level": "caution", "summary": .string(String(repeating: "w", count: 1 << 20))])
+        doc.set("grade", .string(String(repeating: ":", count: 2 << 20)))
+        let kinds = (0..<20_000).map { "kind\($0)" }
+        doc.set("findings", .array(kinds.map { ["kind": .string($0), "severity": "medium", "id": .string("ID-\($0)"), "message": "m"] }))
+        var evidence = JSONObject()
+        for k in kinds { evidence.append(k, [["file": "a.rs", "line": 1]]) }
+        doc.set("signals", ["source": ["capabilities": .strings(kinds), "evidence": .object(evidence)]])
+        for format in RenderOptions.Format.allCases {
+            let out = try render(.object(doc), ["format": .string(format.rawValue), "width": 40, "evidence": true])
+            #expect(out.count > 1 << 20)
+        }
+        var packages: [JSONValue] = []
+        var byVerdict = JSONObject()
+        for i in 0..<4_000 {
+            var r = Self.report.objectValue!
+            r.set("package", ["name": .string("p\(i)"), "version": "1.0.0"])
+            r.set("verdict", ["level": .string("level\(i)")])
+            packages.append(.object(r))
+            byVerdict.append("level\(i)", 1)
+        }
+        var assessment = Self.assessment(packages: packages).objectValue!
+        assessment.set("summary", ["packages": 8_000, "by_verdict": .object(byVerdict)])
+        for format in RenderOptions.Format.allCases {
+            #expect(try render(.object(assessment), ["format": .string(format.rawValue)]).count > 1000)
+        }
+    }
+
     /// Random values at every key of real documents: each render either works or throws
     /// NerqError — a trap would end this test process.
     @Test func randomDocumentsNeverTrap() {

@@ -248,6 +248,18 @@ def test_crate_page_shows_what_the_report_holds(rendered, all_documents):
     assert report["database"]["path"] in page
 
 
+def test_crate_page_shows_registry_data_when_known(engine):
+    """With registry, repository and manifest signals (the example request gives them), the page shows
+    maintenance, popularity and owners: downloads with separators, owners, the repository link."""
+    signals = json.loads((REPO_ROOT / "examples" / "signals" / "nix-0.22.1.json").read_text())
+    page = nerq.render(engine.call("score", signals), "html")
+    registry = signals["registry"]
+    assert f"<dt>Downloads (all time)</dt><dd>{registry['downloads']:,}</dd>" in page
+    assert "<dt>Owners (people)</dt>" in page and "No registry data in this report" not in page
+    url = signals["repository"]["url"]
+    assert f'<a href="{url}" rel="nofollow noopener noreferrer">{url}</a>' in page
+
+
 def test_project_page_links_every_package_and_finding(rendered, all_documents):
     doc = json.loads(all_documents["demo"])
     page = rendered[("demo", "html")]
