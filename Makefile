@@ -11,6 +11,7 @@
 #   make python    pip install the Python binding with the self-contained library bundled
 #   make demo      cargo nerq on the bundled demo project (examples/demo, resolved offline from Debian crates)
 #   make test-render  every render format checked by outside tools, pages screenshotted in headless Chromium
+#   make validity  the validity study: every Debian crate scored, against RustSec (docs/validity.md; long)
 
 PREFIX ?= /usr/local
 SHELL := /bin/bash
@@ -24,9 +25,10 @@ CFLAGS_TEST := -std=c11 -Wall -Wextra -Werror -pedantic -O1 -g -Iinclude $(shell
 LDLIBS_TEST := -L.build/release -Wl,-rpath,$(CURDIR)/.build/release -lnerq $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson) -lpthread
 VALGRIND := valgrind --quiet --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite
 
-.PHONY: deps build static test test-swift test-c test-symbols bench install clean demo demo-signals \
+.PHONY: deps build static test test-swift test-c test-symbols bench bench-scaling bench-render install clean demo demo-signals \
 	python test-python test-cargo test-render test-pkgconfig bench-cargo demo-project bench-registry \
-	test-bad-input test-concurrency test-soak bench-render fuzz fuzz-build fuzz-smoke sanitize sanitize-asan sanitize-tsan soak
+	test-bad-input test-concurrency test-soak fuzz fuzz-build fuzz-smoke sanitize sanitize-asan sanitize-tsan soak \
+	validity
 
 deps:
 	@scripts/deps.sh
@@ -139,6 +141,9 @@ sanitize-tsan: | $(OUT)
 $(OUT)/bench_score: bench/bench_score.c include/nerq.h $(LIB) | $(OUT)
 	$(CC) -std=c11 -O2 -Iinclude $(shell pkg-config --cflags jansson) bench/bench_score.c -o $@ $(LDLIBS_TEST)
 
+$(OUT)/bench_score_source: bench/bench_score_source.c include/nerq.h $(LIB) | $(OUT)
+	$(CC) -std=c11 -O2 -Iinclude $(shell pkg-config --cflags jansson) $< -o $@ $(LDLIBS_TEST)
+
 $(OUT)/nerq_assess_cli: bench/nerq_assess_cli.c include/nerq.h $(LIB) | $(OUT)
 	$(CC) -std=c11 -O2 -Iinclude $(shell pkg-config --cflags jansson) $< -o $@ $(LDLIBS_TEST)
 
@@ -154,14 +159,19 @@ $(OUT)/bench_render: bench/bench_render.c include/nerq.h $(LIB) | $(OUT)
 bench-render: build $(OUT)/bench_render
 	$(OUT)/bench_render ../shared/data/advisory-db ../shared/data/lockfiles/deno.Cargo.lock
 
-bench: build $(OUT)/bench_score $(OUT)/nerq_assess_cli $(OUT)/nerq_assess_cli_static $(OUT)/bench_render
+bench: build $(OUT)/bench_score $(OUT)/bench_score_source $(OUT)/nerq_assess_cli $(OUT)/nerq_assess_cli_static $(OUT)/bench_render
 	$(OUT)/bench_score examples/signals/nix-0.22.1.json
+	$(OUT)/bench_score_source nix 0.26.1
 	bench/bench_score_instructions.sh $(OUT)/bench_score examples/signals/nix-0.22.1.json
 	python3 bench/bench_assess.py $(OUT)/nerq_assess_cli $(OUT)/nerq_assess_cli_static
 	$(SWIFT) build -c release --product nerq-scan-bench
 	.build/release/nerq-scan-bench /usr/share/cargo/registry --runs 5
 	bench/bench_registry.sh
 	$(OUT)/bench_render ../shared/data/advisory-db ../shared/data/lockfiles/deno.Cargo.lock
+
+# How assess's cost grows with hostile lockfile shapes (1x..8x): dependency paths, reference resolution.
+bench-scaling: build $(OUT)/nerq_assess_cli
+	python3 bench/bench_scaling.py $(OUT)/nerq_assess_cli ../shared/data/advisory-db
 
 # The registry collector alone: ingest of a full-size generated crates.io dump, lookups.
 bench-registry:
@@ -171,7 +181,8 @@ install: build
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
 	install -m 0755 $(LIB) $(DESTDIR)$(PREFIX)/lib/libnerq.so
 	install -m 0644 include/nerq.h $(DESTDIR)$(PREFIX)/include/nerq.h
-	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(shell sed -n 's/^#define NERQ_VERSION "\(.*\)"/\1/p' include/nerq.h)|' \
+	install -m 0644 include/nerq_version.h $(DESTDIR)$(PREFIX)/include/nerq_version.h
+	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(shell sed -n 's/^#define NERQ_VERSION "\(.*\)"/\1/p' include/nerq_version.h)|' \
 		nerq.pc.in > $(DESTDIR)$(PREFIX)/lib/pkgconfig/nerq.pc
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/nerq/python/nerq
 	install -m 0644 bindings/python/nerq/__init__.py bindings/python/nerq/_engine.py bindings/python/nerq/_ffi.py \
@@ -186,6 +197,7 @@ python: static | $(OUT)
 	cp -R bindings/python/pyproject.toml bindings/python/setup.py bindings/python/README.md bindings/python/nerq $(OUT)/python/
 	rm -rf $(OUT)/python/nerq/__pycache__
 	cp $(STATIC_LIB) $(OUT)/python/nerq/libnerq.so
+	cp include/nerq_version.h $(OUT)/python/nerq/nerq_version.h
 	python3 -m pip install $(OUT)/python
 
 test-python: build
@@ -224,3 +236,15 @@ DEMO_DB ?= $(firstword $(NERQ_ADVISORY_DB) $(wildcard ../shared/data/advisory-db
 
 demo: build demo-project
 	cd examples/demo && PATH="$(CURDIR)/bindings/cargo:$$PATH" cargo nerq --advisory-db $(abspath $(DEMO_DB)) --now 2026-11-21T00:00:00Z
+
+# --- Validity study (docs/validity.md, tools/validity) ----------------------------------------------
+# Every librust-*-dev crate of Debian bookworm scored from its source by this tree's library, against
+# its RustSec history; rewrites docs/validity.md. Long (downloads ~85 MB once), so not in `make test`.
+# NERQ_VALIDITY_DIR holds what the run writes; VALIDITY_CACHE the .debs and their unpacked tree (point
+# it at an existing cache to skip the download).
+NERQ_VALIDITY_DIR ?= $(OUT)/validity
+VALIDITY_CACHE ?= $(NERQ_VALIDITY_DIR)/cache
+VALIDITY_ADVISORY_DB ?= ../shared/data/advisory-db
+
+validity: build
+	tools/validity/run.sh "$(VALIDITY_CACHE)" "$(NERQ_VALIDITY_DIR)" "$(VALIDITY_ADVISORY_DB)" $(LIB)

@@ -21,8 +21,9 @@ let package = Package(
                        providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
-        // System calls Swift's Glibc module does not declare (getdents64).
-        .target(name: "CNerqSys"),
+        // System calls Swift's Glibc module does not declare (getdents64), and the version of
+        // include/nerq_version.h.
+        .target(name: "CNerqSys", cSettings: [.headerSearchPath("../../include")]),
 
         // MARK: - Foundations (pure Swift, no Foundation, no I/O)
         // JSON values, parser, writer and typed reader; NerqError, the one error model.
@@ -62,7 +63,7 @@ let package = Package(
         .target(name: "NerqRender", dependencies: ["NerqJSON", "NerqCore"]),
 
         // MARK: - The C API: json_t <-> model, errors, engine handles. The only C-aware target.
-        .target(name: "NerqABI", dependencies: ["NerqEngine", "NerqRender", "NerqCore", "NerqJSON", "CJansson"]),
+        .target(name: "NerqABI", dependencies: ["NerqEngine", "NerqRender", "NerqCore", "NerqJSON", "CJansson", "CNerqSys"]),
 
         // MARK: - Benchmarks and the fuzz harness (not part of the library)
         .executableTarget(name: "nerq-registry-bench", dependencies: ["NerqRegistry", "NerqCore", "NerqJSON", "CSQLite"],

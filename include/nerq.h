@@ -29,11 +29,14 @@
  *     parse_error          a file (TOML, Cargo.lock, advisory) could not be parsed (path: file:line:column)
  *     out_of_memory        an allocation failed while building an error (rare: usually the result is NULL)
  *     internal_error       a bug in nerq; please report it with the request
- * New codes may be added in a minor version; no code is ever renamed.
+ * New codes may be added in a minor version; no code is ever renamed. Each is also a named constant
+ * (NERQ_ERR_NULL_ARGUMENT is "null_argument", ...), so a host can compare without typing strings.
  *
  * Threads. Every function may be called from any thread at any time. An engine is immutable after
- * nerq_engine_new returns and may be shared by any number of threads; free it only once no call
- * using it is running. nerq keeps no mutable global state.
+ * nerq_engine_new returns (the calls take it as const nerq_engine *) and may be shared by any number
+ * of threads; free it only once no call using it is running. What an engine keeps to answer faster
+ * (its advisory database, read on first use; crate sources it scanned) is filled in under a lock and
+ * never changes an answer. nerq keeps no mutable global state.
  *
  * Loading. The library is linked with -z nodelete: dlclose() does not unload it (the Swift runtime
  * keeps pointers into a loaded image). Only nerq_* symbols are exported.
@@ -49,13 +52,25 @@
 extern "C" {
 #endif
 
-/* Compile-time version of this header. Compare with nerq_version() / nerq_abi_version() at run time. */
-#define NERQ_VERSION_MAJOR 0
-#define NERQ_VERSION_MINOR 1
-#define NERQ_VERSION_PATCH 0
-#define NERQ_VERSION "0.1.0"
-/* Bumped only when an exported signature or a document's meaning changes incompatibly. */
-#define NERQ_ABI_VERSION 1
+/* Compile-time version of this header: NERQ_VERSION_MAJOR/MINOR/PATCH, NERQ_VERSION ("0.2.0"),
+ * NERQ_VERSION_NUMBER (MAJOR * 10000 + MINOR * 100 + PATCH) and NERQ_ABI_VERSION, kept in
+ * nerq_version.h. Compare with nerq_version() / nerq_abi_version() at run time. */
+#include "nerq_version.h"
+
+/* The error codes above as constants, for comparing with an error document's "code" (strcmp). */
+#define NERQ_ERR_NULL_ARGUMENT "null_argument"
+#define NERQ_ERR_INVALID_JSON "invalid_json"
+#define NERQ_ERR_INVALID_TYPE "invalid_type"
+#define NERQ_ERR_INVALID_VALUE "invalid_value"
+#define NERQ_ERR_MISSING_FIELD "missing_field"
+#define NERQ_ERR_UNKNOWN_KEY "unknown_key"
+#define NERQ_ERR_UNSUPPORTED_VERSION "unsupported_version"
+#define NERQ_ERR_TOO_DEEP "too_deep"
+#define NERQ_ERR_NOT_FOUND "not_found"
+#define NERQ_ERR_IO_ERROR "io_error"
+#define NERQ_ERR_PARSE_ERROR "parse_error"
+#define NERQ_ERR_OUT_OF_MEMORY "out_of_memory"
+#define NERQ_ERR_INTERNAL_ERROR "internal_error"
 
 /* The library's version, "MAJOR.MINOR.PATCH". Static storage: never free it. Thread-safe. */
 const char *nerq_version(void);
@@ -68,35 +83,42 @@ int nerq_abi_version(void);
 typedef struct nerq_engine nerq_engine;
 
 /*
- * Creates an engine from a configuration object (BORROWED; NULL means all defaults):
- *     {"advisory_db": "/path/to/advisory-db",   RustSec advisory-db directory (default: $NERQ_ADVISORY_DB,
- *                                               then ~/.cargo/advisory-db; absent = no advisory data)
+ * Creates an engine from a configuration object (BORROWED; NULL is exactly {}: all defaults):
+ *     {"advisory_db": "/path/to/advisory-db",   RustSec advisory-db directory or OSV records (default:
+ *                                               $NERQ_ADVISORY_DB, then $CARGO_HOME/advisory-db or
+ *                                               ~/.cargo/advisory-db; none = advisories not checked,
+ *                                               which every result says, and nothing is then "safe")
  *      "registry": "/path/to/dump-or-store",    crates.io database dump (folder or .tar.gz) or nerq's store
  *                                               built from it; a dump is ingested once into the store
- *      "registry_store": "/path/store.sqlite",  where that store is kept (default ~/.cache/nerq/...)
- *      "now": "2026-11-21T00:00:00Z",           the moment reports speak of (default: the clock, per call)
- *      "scan_sources": true,                    nerq_score/nerq_preflight read a crate's source and
- *                                               Cargo.toml when they are on this machine (default true)
- *      "policy": {"weights": {"security": 0.25, ...},      per-dimension weights (>= 0)
+ *      "registry_store": "/path/store.sqlite",  where that store is kept (default $NERQ_CACHE_DIR, else
+ *                                               $XDG_CACHE_HOME/nerq or ~/.cache/nerq)
+ *      "now": "2026-11-21T00:00:00Z",           the moment reports speak of (default: the clock, per call);
+ *                                               advisories published after it do not count
+ *      "scan_sources": true,                    read a crate's source and Cargo.toml when they are on this
+ *                                               machine (default true); each crate is scanned once per
+ *                                               engine while its files are unchanged
+ *      "policy": {"weights": {"security": 0.55, ...},      per-dimension weights (>= 0)
  *                 "caps": {"critical": 35, "high": 45, "vulnerability": 59, "unsound": 65,
  *                          "unmaintained": 65, "yanked": 50, "malicious": 0},
- *                 "thresholds": {"safe": 70, "caution": 55, "warning": 40,
- *                                "verified_score": 70, "verified_coverage": 0.6},
+ *                 "thresholds": {"safe": 70, "caution": 55, "warning": 40, "verified_score": 70,
+ *                                "verified_coverage": 0.6, "minimum_coverage": 0.5},
  *                 "ignore": ["RUSTSEC-2020-0071", "CVE-2020-26235"]}}
- * Unknown keys are an error (unknown_key, naming them). The advisory database is found here (a
- * missing or empty one is a creation error) and read on first use: the first nerq_assess reads it
- * on other threads while it parses the project's lockfile, and other threads calling meanwhile wait
- * for that one read. Reading files (the database, crate sources) runs on up to max(16, cores)
- * threads the library starts and joins within the call: files not in the page cache are read in
- * parallel. Malformed advisory files are never creation errors: they are listed in each
- * assessment's database.errors.
+ * Unknown keys are an error (unknown_key, naming them). The environment variables nerq reads (HOME,
+ * CARGO_HOME, XDG_CACHE_HOME, NERQ_*) are read here, once: the engine never reads them again. The
+ * advisory database is found and checked here (a missing one, one without advisory files, or one
+ * where no advisory loads is a creation error naming the path and the first errors) and read on
+ * first use: the first nerq_assess reads it on other threads while it parses the project's
+ * lockfile, and other threads calling meanwhile wait for that one read. Reading files (the
+ * database, crate sources) runs on up to max(16, cores) threads the library starts and joins
+ * within the call: files not in the page cache are read in parallel. Malformed advisory files
+ * among good ones are not creation errors: they are listed in each assessment's database.errors.
  * Returns a new engine (free with nerq_engine_free), or NULL on failure. On failure, if error is not
  * NULL, *error receives a NEW reference to an {"error": ...} document (NULL if memory ran out); on
  * success *error is set to NULL. Thread-safe.
  */
 nerq_engine *nerq_engine_new(const json_t *config, json_t **error);
 
-/* As nerq_engine_new, with the configuration as JSON text (NULL = defaults). On failure *error
+/* As nerq_engine_new, with the configuration as JSON text (NULL is exactly "{}"). On failure *error
  * receives a heap string (free with nerq_free). */
 nerq_engine *nerq_engine_new_str(const char *config_json, char **error);
 
@@ -109,9 +131,10 @@ void nerq_engine_free(nerq_engine *engine);
  *      "now": "...", "advisories": [...], "registry": {...}, "repository": {...},
  *      "source": {...}, "manifest": {...}, "dimensions": {"security": 90}}
  * Returns a NEW reference to a nerq.report document or an error document; NULL only when memory ran
- * out. engine may be NULL: default policy, no loaded data. Thread-safe.
+ * out. engine may be NULL: default policy and no data at all: no file is read and no environment
+ * variable consulted; the report is computed from the request alone. Thread-safe.
  */
-json_t *nerq_score(nerq_engine *engine, const json_t *request);
+json_t *nerq_score(const nerq_engine *engine, const json_t *request);
 
 /*
  * Assesses a project: request (BORROWED) is {"lockfile": "path/Cargo.lock"} or
@@ -119,22 +142,25 @@ json_t *nerq_score(nerq_engine *engine, const json_t *request);
  * "options". Returns a NEW reference to a nerq.assessment document or an error document. engine must
  * not be NULL (null_argument). Thread-safe.
  */
-json_t *nerq_assess(nerq_engine *engine, const json_t *request);
+json_t *nerq_assess(const nerq_engine *engine, const json_t *request);
 
 /*
  * Preflight check of one dependency: request (BORROWED) is {"target": "nix@0.26.1"} (a bare name is
  * allowed), optionally with signal groups as in nerq_score. Returns a NEW reference to a
  * nerq.preflight document (target, trust_score, trust_grade, recommendation, risk_flags, known_cves,
- * license, checked_at, ttl) or an error document. engine must not be NULL. Thread-safe.
+ * license, checked_at, ttl) or an error document. recommendation is PROCEED, CAUTION, DENY or
+ * UNKNOWN: UNKNOWN when nerq cannot tell (the crate is not known to exist, its advisories were not
+ * checked, or too little is known); never treat UNKNOWN as PROCEED. engine must not be NULL.
+ * Thread-safe.
  */
-json_t *nerq_preflight(nerq_engine *engine, const json_t *request);
+json_t *nerq_preflight(const nerq_engine *engine, const json_t *request);
 
 /* The same three calls with JSON text in and out. request_json is NUL-terminated UTF-8 (BORROWED);
  * invalid JSON or invalid UTF-8 gives an invalid_json error document. The result is compact JSON text
  * in a heap string (free with nerq_free); NULL only when memory ran out. Thread-safe. */
-char *nerq_score_str(nerq_engine *engine, const char *request_json);
-char *nerq_assess_str(nerq_engine *engine, const char *request_json);
-char *nerq_preflight_str(nerq_engine *engine, const char *request_json);
+char *nerq_score_str(const nerq_engine *engine, const char *request_json);
+char *nerq_assess_str(const nerq_engine *engine, const char *request_json);
+char *nerq_preflight_str(const nerq_engine *engine, const char *request_json);
 
 /*
  * Renders a document nerq emitted — a nerq.report (one crate), a nerq.assessment (a project) or a

@@ -2,6 +2,7 @@
 import Glibc
 #endif
 import CJansson
+import CNerqSys
 import NerqCore
 import NerqEngine
 import NerqJSON
@@ -11,10 +12,10 @@ import NerqRender
 // the engine inside one do/catch, and hand back a new reference (or heap string) holding either the
 // result or an {"error": ...} document. Nothing here may trap: a trap would kill the host.
 
-/// The library's version; keep in step with NERQ_VERSION_* in include/nerq.h.
-let nerqVersion: StaticString = "0.1.0"
-/// Keep in step with NERQ_ABI_VERSION in include/nerq.h.
-let nerqABIVersion: Int32 = 1
+/// The library's version and ABI version: those of include/nerq_version.h (through CNerqSys).
+let nerqABIVersion: Int32 = cnerqsys_abi_version()
+/// The same version as text, for what the library writes (SARIF's tool, the pages' footers).
+let nerqVersionText = String(cString: cnerqsys_version())
 
 /// The engine used when a host passes NULL to nerq_score: default policy, no data, and no file
 /// access at all (no environment, no source scan): the report is computed from the request alone.
@@ -22,7 +23,7 @@ let defaultEngine = Engine(scanSources: false)
 
 @_cdecl("nerq_version")
 public func nerq_version() -> UnsafePointer<CChar> {
-    UnsafeRawPointer(nerqVersion.utf8Start).assumingMemoryBound(to: CChar.self)
+    cnerqsys_version()
 }
 
 @_cdecl("nerq_abi_version")
@@ -162,7 +163,7 @@ enum Rendering {
         do throws(NerqError) { doc = try document() } catch { throw error.under(".document") }
         let opts: JSONValue?
         do throws(NerqError) { opts = try options() } catch { throw error.under(".options") }
-        let bytes = try Renderer.render(doc, options: opts, version: nerqVersion.description)
+        let bytes = try Renderer.render(doc, options: opts, version: nerqVersionText)
         guard let text = malloc(bytes.count + 1)?.assumingMemoryBound(to: UInt8.self) else {
             throw NerqError(.outOfMemory, "no memory for \(bytes.count) bytes of rendered text", path: nil)
         }

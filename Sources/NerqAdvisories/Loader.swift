@@ -45,60 +45,69 @@ extension AdvisoryDatabase {
     }
 
     static func find(path: String, filter: Set<String>?) throws(NerqError) -> Found {
-        try Files.checkPath(path)
-        guard let kind = Files.kind(path) else {
-            throw NerqError(.notFound, "advisory database not found: \(path)", path: path)
-        }
-        var items: [WorkItem] = []
-        var dirFDs: [Int32] = []
-        switch kind {
-        case .file:
-            let name = Files.lastComponent(path)
-            items.append(.file(dir: AT_FDCWD, name: path, rel: name, type: name.hasSuffix(".md") ? .rustsec(.crates) : .osv))
-        case .directory:
-            do throws(NerqError) {
-                try collect(root: path, filter: filter, into: &items, dirFDs: &dirFDs)
-            } catch {
-                for fd in dirFDs { close(fd) }
-                throw error
-            }
-        case .other, .symlink:
-            throw NerqError(.notFound, "not a file or directory: \(path)", path: path)
-        }
-        let found = Found(path: path, filter: filter, items: items, dirFDs: dirFDs)
-        if items.isEmpty && filter == nil {
+        let listing = try Listing(path: path, filter: filter)
+        if listing.items.isEmpty && filter == nil {
             throw NerqError(.notFound,
                             "no advisories under \(path) (expected crates/<crate>/*.md, rust/<package>/*.md or *.json files)",
                             path: path)
         }
-        return found
+        return Found(path: path, filter: filter)
     }
 
-    /// A database found but not read yet: its advisory files, and the directories they are read
-    /// through (kept open until `read`, or until this is dropped).
-    public final class Found: @unchecked Sendable {  // immutable; `read` may run on any thread
-        let path: String
-        let filter: Set<String>?
+    /// The advisory files of a database and the directories they are read through, open for as
+    /// long as this lives (a found database holds no descriptor until it is read).
+    final class Listing {
         let items: [WorkItem]
-        let dirFDs: [Int32]
+        private let dirFDs: [Int32]
 
-        init(path: String, filter: Set<String>?, items: [WorkItem], dirFDs: [Int32]) {
-            self.path = path
-            self.filter = filter
+        init(path: String, filter: Set<String>?) throws(NerqError) {
+            try Files.checkPath(path)
+            guard let kind = Files.kind(path) else {
+                throw NerqError(.notFound, "advisory database not found: \(path)", path: path)
+            }
+            var items: [WorkItem] = []
+            var dirFDs: [Int32] = []
+            switch kind {
+            case .file:
+                let name = Files.lastComponent(path)
+                items.append(.file(dir: AT_FDCWD, name: path, rel: name, type: name.hasSuffix(".md") ? .rustsec(.crates) : .osv))
+            case .directory:
+                do throws(NerqError) {
+                    try AdvisoryDatabase.collect(root: path, filter: filter, into: &items, dirFDs: &dirFDs)
+                } catch {
+                    for fd in dirFDs { close(fd) }
+                    throw error
+                }
+            case .other, .symlink:
+                throw NerqError(.notFound, "not a file or directory: \(path)", path: path)
+            }
             self.items = items
             self.dirFDs = dirFDs
         }
 
         deinit { for fd in dirFDs { close(fd) } }
+    }
+
+    /// A database found but not read yet: where it is (its files are listed again when it is
+    /// read, so an engine that was never used holds no file open).
+    public final class Found: Sendable {
+        let path: String
+        let filter: Set<String>?
+
+        init(path: String, filter: Set<String>?) {
+            self.path = path
+            self.filter = filter
+        }
 
         /// Checks that at least one advisory loads, reading as few files as that takes (one, in a
         /// healthy database): a directory where nothing loads (a wrong path that happens to hold
         /// some `.json` files, a folder of broken advisories) must never pass for an empty
         /// database. Throws `parse_error` naming the path and the first errors.
         public func probe() throws(NerqError) {
+            let listing = try Listing(path: path, filter: filter)
             var buffer: [UInt8] = []
             var errors: [AdvisoryLoadError] = []
-            for item in items {
+            for item in listing.items {
                 for outcome in AdvisoryDatabase.process(item, buffer: &buffer) {
                     switch outcome {
                     case .record: return
@@ -112,9 +121,16 @@ extension AdvisoryDatabase {
                             path: path)
         }
 
-        /// Reads and parses every advisory file in parallel (`run`). Call once.
+        /// Lists, reads and parses every advisory file in parallel (`run`). Call once. A database
+        /// that can no longer be listed reads as empty, with the reason as its one error.
         public func read() -> AdvisoryDatabase {
-            AdvisoryDatabase.assemble(path: path, outcomes: AdvisoryDatabase.run(items), filter: filter)
+            let listing: Listing
+            do {
+                listing = try Listing(path: path, filter: filter)
+            } catch {
+                return AdvisoryDatabase(path: path, advisories: [], errors: [AdvisoryLoadError(file: path, line: nil, message: error.message)])
+            }
+            return AdvisoryDatabase.assemble(path: path, outcomes: AdvisoryDatabase.run(listing.items), filter: filter)
         }
     }
 

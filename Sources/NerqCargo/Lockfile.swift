@@ -143,6 +143,16 @@ public struct Lockfile: Sendable {
                     deps.append(s)
                 }
             }
+            // A source that is not a string would read as "no source", turning a registry package
+            // into a workspace member that is never checked: refuse it.
+            if let sv = sourceValue, sv.stringValue == nil {
+                throw NerqError(.parseError, "\(file):\(t.line(forKey: "source") ?? t.line): source of \(name) must be a string, found \(sv.typeName)",
+                                path: "\(file):\(t.line(forKey: "source") ?? t.line)")
+            }
+            if let cv = checksumValue, cv.stringValue == nil {
+                throw NerqError(.parseError, "\(file):\(t.line(forKey: "checksum") ?? t.line): checksum of \(name) must be a string, found \(cv.typeName)",
+                                path: "\(file):\(t.line(forKey: "checksum") ?? t.line)")
+            }
             let checksum = checksumValue?.stringValue
             if checksum != nil { hasInlineChecksums = true }
             packages.append(LockedPackage(name: name, version: version, source: PackageSource(sourceValue?.stringValue),
@@ -183,12 +193,38 @@ public struct Lockfile: Sendable {
 
     /// Resolves `name`, `name version` and `name version (source)` references to indices.
     /// References are cut and compared on their UTF-8 bytes, and packages are found by a hash of
-    /// their name's bytes (then compared byte for byte, as cargo compares): no String is built or
-    /// hashed per reference, and a lockfile has thousands of them.
+    /// their name and version bytes (then compared byte for byte, as cargo compares): no String is
+    /// built or hashed per reference, and a lockfile has thousands of them. A reference with a
+    /// version looks only at the packages of that name and version, and a name-only reference at a
+    /// summary of its name, so the cost stays linear however many versions one name has.
     static func resolve(_ packages: [LockedPackage], file: String) -> ([[Int]], [String]) {
-        var byName: [UInt64: [Int]] = [:]
+        // Packages by name and version (candidates for a versioned reference).
+        var byVersion: [UInt64: [Int]] = [:]
+        byVersion.reserveCapacity(packages.count)
+        // Per distinct name: how many packages have it, the first, and its path packages.
+        struct Named {
+            var first: Int
+            var count = 0
+            var paths = 0
+            var lastPath = -1
+        }
+        var byName: [UInt64: [Named]] = [:]
         byName.reserveCapacity(packages.count)
-        for (i, p) in packages.enumerated() { byName[Bytes.hash(p.name), default: []].append(i) }
+        for (i, p) in packages.enumerated() {
+            let nameHash = Bytes.hash(p.name)
+            byVersion[Bytes.hash(name: nameHash, version: p.version.utf8), default: []].append(i)
+            var group = byName[nameHash] ?? []
+            let k = group.firstIndex { packages[$0.first].name.utf8.elementsEqual(p.name.utf8) } ?? {
+                group.append(Named(first: i))
+                return group.count - 1
+            }()
+            group[k].count += 1
+            if p.source == .path {
+                group[k].paths += 1
+                group[k].lastPath = i
+            }
+            byName[nameHash] = group
+        }
         var edges = [[Int]](repeating: [], count: packages.count)
         var issues: [String] = []
         for (i, p) in packages.enumerated() {
@@ -197,15 +233,25 @@ public struct Lockfile: Sendable {
                 var text = ref
                 let (found, count) = text.withUTF8 { bytes -> (Int, Int) in
                     let parts = Reference(bytes)
-                    let candidates = byName[Bytes.hash(parts.name)] ?? []
+                    let nameHash = Bytes.hash(parts.name)
+                    guard let version = parts.version else {
+                        // A name alone: the one package of that name, or with several, the one
+                        // path package (path dependencies never list a source), as cargo's
+                        // lockfile decoder does.
+                        guard let named = byName[nameHash]?.first(where: { Bytes.equal(packages[$0.first].name, parts.name) }) else {
+                            return (-1, 0)
+                        }
+                        if named.count == 1 { return (named.first, 1) }
+                        return named.paths == 1 ? (named.lastPath, 1) : (-1, named.count)
+                    }
+                    let candidates = byVersion[Bytes.hash(name: nameHash, version: version)] ?? []
                     var found = -1, count = 0
                     for c in candidates where parts.accepts(packages[c]) {
                         if count == 0 { found = c }
                         count += 1
                     }
                     if count > 1 && parts.source == nil {
-                        // No source written: cargo takes the one path package of that name and version
-                        // (path dependencies never list a source), as its lockfile decoder does.
+                        // No source written: the one path package of that name and version.
                         var paths = 0
                         for c in candidates where parts.accepts(packages[c]) && packages[c].source == .path {
                             found = c
@@ -267,15 +313,21 @@ public struct Lockfile: Sendable {
 
     /// Byte-level hashing and comparison of strings against slices of another string's bytes.
     enum Bytes {
-        /// FNV-1a of the bytes (deterministic; collisions are told apart by `equal`).
-        static func hash<C: Collection<UInt8>>(_ bytes: C) -> UInt64 {
-            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        /// FNV-1a of the bytes, continuing from `seed` (deterministic; collisions are told apart
+        /// by `equal`).
+        static func hash<C: Collection<UInt8>>(_ bytes: C, seed: UInt64 = 0xcbf2_9ce4_8422_2325) -> UInt64 {
+            var h = seed
             for c in bytes { h = (h ^ UInt64(c)) &* 0x100_0000_01b3 }
             return h
         }
 
-        static func hash(_ s: String) -> UInt64 {
-            s.utf8.withContiguousStorageIfAvailable { hash($0) } ?? hash(s.utf8)
+        /// The hash of a name and a version, with a space between them (as a reference has it).
+        static func hash(name: UInt64, version: some Collection<UInt8>) -> UInt64 {
+            hash(version, seed: hash(CollectionOfOne(UInt8(ascii: " ")), seed: name))
+        }
+
+        static func hash(_ s: String, seed: UInt64 = 0xcbf2_9ce4_8422_2325) -> UInt64 {
+            s.utf8.withContiguousStorageIfAvailable { hash($0, seed: seed) } ?? hash(s.utf8, seed: seed)
         }
 
         /// Whether `s` (cut at its first `stop` byte, when given) has exactly the bytes of `b`.

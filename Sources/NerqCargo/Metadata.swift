@@ -26,6 +26,9 @@ public struct CargoMetadata: Sendable {
     public var workspaceRoot: String?
     /// Resolved graph: package id → its dependencies (nil when metadata was taken with --no-deps).
     public var resolve: [String: [Edge]]?
+    /// What could not be used as given: duplicate package ids and resolve nodes (the first is
+    /// kept), each with its JSON path.
+    public var issues: [String] = []
 
     public static func read(_ value: JSONValue, path: String = "$") throws(NerqError) -> CargoMetadata {
         let o = try JSONReader(value, path: path).object()
@@ -36,9 +39,15 @@ public struct CargoMetadata: Sendable {
             }
         }
         var packages: [Package] = []
+        var issues: [String] = []
+        var ids = Set<String>()
         for p in try o.required("packages").array() {
             let po = try p.object()
             let id = try po.required("id").string()
+            guard ids.insert(id).inserted else {
+                issues.append("\(p.path): duplicate package id \"\(id)\"; the first is kept")
+                continue
+            }
             var m = ManifestSignals()
             m.license = try po.optional("license")?.string()
             if let e = po.optional("edition") {
@@ -69,6 +78,10 @@ public struct CargoMetadata: Sendable {
             for node in try r.object().required("nodes").array() {
                 let no = try node.object()
                 let id = try no.required("id").string()
+                guard graph[id] == nil else {
+                    issues.append("\(node.path): duplicate resolve node \"\(id)\"; the first is kept")
+                    continue
+                }
                 var edges: [Edge] = []
                 if let deps = no.optional("deps") {
                     for d in try deps.array() {
@@ -87,6 +100,6 @@ public struct CargoMetadata: Sendable {
             resolve = graph
         }
         return CargoMetadata(packages: packages, workspaceMembers: members,
-                             workspaceRoot: try o.optional("workspace_root")?.string(), resolve: resolve)
+                             workspaceRoot: try o.optional("workspace_root")?.string(), resolve: resolve, issues: issues)
     }
 }

@@ -87,7 +87,13 @@ enum DimensionScorer {
         }
         guard let result else { return DimensionScore(dimension: d, score: nil, base: nil, contributions: []) }
         // What was checked and found nothing is listed, but scores nothing on its own.
-        guard result.evidence else { return DimensionScore(dimension: d, score: nil, base: nil, contributions: result.parts) }
+        guard result.evidence else {
+            // Listed for what they say, but with nothing to adjust they carry no points.
+            let listed = result.parts.map { c in
+                c.points == 0 ? c : Contribution(c.signal, c.value, 0, c.reason + " (no points: the dimension has no other evidence)")
+            }
+            return DimensionScore(dimension: d, score: nil, base: nil, contributions: listed)
+        }
         let total = result.parts.reduce(result.base) { $0 + $1.points }
         return DimensionScore(dimension: d, score: roundTenth(min(100, max(0, total))), base: result.base, contributions: result.parts)
     }
@@ -121,6 +127,9 @@ enum DimensionScorer {
     static let unsafeImplsPerDecade = -11.0
     static let sizePerDecade = -7.5
 
+    /// Scored from the crate's own source, or from a vulnerability or malicious advisory that
+    /// affects this version. Notices and the crate's earlier advisories adjust the score but do
+    /// not make it on their own (base 100 would then stand for code nobody looked at).
     static func security(_ s: Signals, _ adv: CountedAdvisories?) -> Scored? {
         var parts: [Contribution] = []
         var evidence = false
@@ -132,11 +141,13 @@ enum DimensionScorer {
             for a in adv.of(.malicious) {
                 parts.append(Contribution("advisory", .string(a.id), -100, "the crate is malicious"))
             }
+            // A vulnerability or a malicious crate is evidence about security on its own; a notice
+            // (like the history below) only adjusts a dimension that other evidence scores.
+            evidence = !parts.isEmpty
             for a in adv.of(.notice) {
                 parts.append(Contribution("advisory", .string(a.id), -5, "informational notice"))
             }
-            evidence = !parts.isEmpty
-            if !evidence {
+            if parts.isEmpty {
                 parts.append(Contribution("advisories", .int(0), 0, "no known vulnerability affects this version (not evidence of safety by itself)"))
             }
         }
@@ -145,7 +156,6 @@ enum DimensionScorer {
             let points = -roundTenth(5 * log2(1 + Double(h.ids.count)))
             parts.append(Contribution("advisory_history", .int(Int64(h.ids.count)), points,
                                       "\(h.ids.count) earlier advisor\(h.ids.count == 1 ? "y" : "ies") for other versions of the crate"))
-            evidence = true
         }
         if let src = s.source, src.error == nil {
             let items = src.forbidsUnsafe == true ? 0 : (src.unsafeItems ?? 0)

@@ -42,7 +42,7 @@ struct AssessRequest {
         try o.checkHeader(kind: "nerq.assess_request", version: 1)
         try o.rejectUnknownKeys(known: keys)
         var r = AssessRequest()
-        r.lockfilePath = try o.optional("lockfile")?.nonEmptyString()
+        r.lockfilePath = try o.optional("lockfile").map { v throws(NerqError) in try Files.path(v) }
         r.lockfileText = try o.optional("lockfile_text")?.string()
         if r.lockfilePath != nil, r.lockfileText != nil {
             throw NerqError(.invalidValue, "give either \"lockfile\" or \"lockfile_text\", not both", path: o.childPath("lockfile_text"))
@@ -51,7 +51,7 @@ struct AssessRequest {
             _ = try m.object()
             r.metadata = m.value
         }
-        r.metadataPath = try o.optional("metadata_path")?.nonEmptyString()
+        r.metadataPath = try o.optional("metadata_path").map { v throws(NerqError) in try Files.path(v) }
         guard r.lockfilePath != nil || r.lockfileText != nil || r.metadata != nil || r.metadataPath != nil else {
             throw NerqError(.missingField, "an assess request needs \"lockfile\", \"lockfile_text\", \"metadata\" or \"metadata_path\"", path: "$")
         }
@@ -65,7 +65,9 @@ struct AssessRequest {
             r.ignore = try oo.optional("ignore")?.strings() ?? []
             r.maxPaths = Int(try oo.optional("max_paths")?.int(in: 1...50) ?? 3)
             r.scanSources = try oo.optional("scan_sources")?.bool() ?? true
-            r.vendorDirs = try oo.optional("vendor_dirs")?.strings() ?? []
+            if let dirs = oo.optional("vendor_dirs") {
+                r.vendorDirs = try dirs.array().map { v throws(NerqError) in try Files.path(v) }
+            }
             if let scope = oo.optional("reports") {
                 let name = try scope.string()
                 guard let parsed = ReportScope(rawValue: name) else {
@@ -153,17 +155,17 @@ extension Engine {
         let reported = scored.indices.filter { scored[$0].report != nil }
         let packageDocs: [JSONValue] = parallelMap(reported) { k in
             guard let report = scored[k].report else { return .null }
-            let doc = Self.packageDocument(report, graph.nodes[included[k]], paths: paths[included[k]] ?? [])
+            let doc = Self.packageDocument(report, graph.nodes[included[k]], paths: paths[included[k]])
             // Safer crates for the packages an advisory keeps from being verified (with a registry).
             guard withAdvisories.contains(included[k]), let alternatives = self.alternatives(for: report, now: now),
                   case .object(var o) = doc else { return doc }
             o.append("alternatives", alternatives)
             return .object(o)
         }
-        var findings: [(Finding, ProjectGraph.Node, [[String]])] = []
+        var findings: [(Finding, ProjectGraph.Node, ProjectGraph.Paths?)] = []
         for (k, p) in scored.enumerated() {
             let node = graph.nodes[included[k]]
-            for f in p.advisoryFindings { findings.append((f, node, paths[included[k]] ?? [])) }
+            for f in p.advisoryFindings { findings.append((f, node, paths[included[k]])) }
         }
         findings.sort { a, b in
             (a.0.severity.rank, a.0.id ?? "", a.1.name, a.1.version) < (b.0.severity.rank, b.0.id ?? "", b.1.name, b.1.version)
@@ -197,7 +199,7 @@ extension Engine {
             o.append("version", .string(node.version))
             o.append("message", .string(f.message))
             if let u = f.details["upgrade_to"] { o.append("upgrade_to", u) }
-            o.append("paths", .array(nodePaths.map { .strings($0) }))
+            Self.appendPaths(nodePaths, to: &o)
             return .object(o)
         }))
         doc.append("packages", .array(packageDocs))
@@ -208,7 +210,14 @@ extension Engine {
 
     /// A package's `nerq.report` inside an assessment: where it comes from, and the dependency
     /// paths that pull in each advisory finding.
-    static func packageDocument(_ report: Report, _ node: ProjectGraph.Node, paths nodePaths: [[String]]) -> JSONValue {
+    /// `paths` (at most `max_paths`, shortest first) and `paths_total`: how many workspace members
+    /// pull the package in, so a capped list still says how many there were.
+    static func appendPaths(_ paths: ProjectGraph.Paths?, to o: inout JSONObject) {
+        o.append("paths", .array((paths?.kept ?? []).map { .strings($0) }))
+        o.append("paths_total", .int(Int64(paths?.members ?? 0)))
+    }
+
+    static func packageDocument(_ report: Report, _ node: ProjectGraph.Node, paths nodePaths: ProjectGraph.Paths?) -> JSONValue {
         guard case .object(var o) = report.json else { return report.json }
         var src = JSONObject(capacity: 2)
         src.append("kind", .string(node.source.kind))
@@ -217,10 +226,10 @@ extension Engine {
         if let line = node.lockfileLine { o.append("lockfile_line", .int(Int64(line))) }
         o.append("workspace_member", .bool(node.isMember))
         o.append("dev_only", .bool(node.devOnly))
-        if !nodePaths.isEmpty, case .array(var fs)? = o["findings"] {
+        if let nodePaths, !nodePaths.kept.isEmpty, case .array(var fs)? = o["findings"] {
             for j in fs.indices where j < report.findings.count && report.findings[j].isAdvisory {
                 if case .object(var f) = fs[j] {
-                    f.append("paths", .array(nodePaths.map { .strings($0) }))
+                    appendPaths(nodePaths, to: &f)
                     fs[j] = .object(f)
                 }
             }

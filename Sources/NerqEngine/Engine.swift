@@ -15,7 +15,12 @@ public final class Engine: Sendable {
     /// The configured `now`; nil means the clock at each call.
     public let now: Timestamp?
     /// The advisory database (read on first use; see `AdvisorySource`); nil when there is none.
-    public var advisories: AdvisoryDatabase? { advisorySource?.database }
+    /// A database that no advisory could be read from (it was probed at creation; its files may
+    /// have gone since) is no database: nothing can be said to have been checked against it.
+    public var advisories: AdvisoryDatabase? {
+        guard let db = advisorySource?.database, !db.advisories.isEmpty else { return nil }
+        return db
+    }
     let advisorySource: AdvisorySource?
     /// Whether `score`/`preflight` read a crate's source (and Cargo.toml) when it is on disk.
     public let scanSources: Bool
@@ -59,9 +64,8 @@ public final class Engine: Sendable {
         // full on first use.
         var database: AdvisoryDatabase.Found?
         if let db = o.optional("advisory_db") {
-            let path = try db.nonEmptyString()
+            let path = try Files.path(db)
             do {
-                try Files.checkPath(path)
                 database = try AdvisoryDatabase.find(path: path)
                 try database?.probe()
             } catch {
@@ -79,9 +83,10 @@ public final class Engine: Sendable {
         }
         var registry: RegistryStore?
         if let r = o.optional("registry") {
-            let storePath = try o.optional("registry_store")?.nonEmptyString()
+            let storePath = try o.optional("registry_store").map { v throws(NerqError) in try Files.path(v) }
+            let dump = try Files.path(r)
             do {
-                registry = try Engine.openRegistry(try r.nonEmptyString(), storePath: storePath, environment: environment)
+                registry = try Engine.openRegistry(dump, storePath: storePath, environment: environment)
             } catch {
                 throw NerqError(error.code, "registry: \(error.message)", path: r.path)
             }

@@ -62,8 +62,11 @@ struct ProjectGraph: Sendable {
                 nodes[index].manifest = p.manifest
                 nodes[index].manifestPath = p.manifestPath
             }
+            issues += metadata.issues
             for id in metadata.workspaceMembers {
-                if let i = idToIndex[id] { nodes[i].isMember = true }
+                if let i = idToIndex[id] { nodes[i].isMember = true } else {
+                    issues.append("cargo metadata: workspace member \"\(id)\" is not among its packages; ignored")
+                }
             }
             // The resolved graph knows dependency kinds; it replaces the lockfile's kind-less edges.
             if let resolve = metadata.resolve {
@@ -71,7 +74,10 @@ struct ProjectGraph: Sendable {
                 for p in metadata.packages {
                     guard let from = idToIndex[p.id] else { continue }
                     for e in resolve[p.id] ?? [] {
-                        guard let to = idToIndex[e.to] else { continue }
+                        guard let to = idToIndex[e.to] else {
+                            issues.append("cargo metadata: \(p.id) depends on \"\(e.to)\", which is not among its packages; edge ignored")
+                            continue
+                        }
                         edges[from].append((to: to, dev: e.kinds.allSatisfy { $0 == "dev" }))
                     }
                 }
@@ -126,38 +132,57 @@ struct ProjectGraph: Sendable {
         for i in nodes.indices { nodes[i].devOnly = reachable[i] && !normal[i] }
     }
 
-    /// Up to `limit` shortest dependency paths from workspace members to each of `targets`
-    /// (one per member that reaches it, shortest first), as package labels.
-    func paths(to targets: Set<Int>, limit: Int) -> [Int: [[String]]] {
-        var found: [Int: [[Int]]] = [:]
+    /// The dependency paths to one package: up to `limit` of them, one per workspace member that
+    /// reaches it, shortest first, and how many members reach it in all.
+    struct Paths: Sendable {
+        var kept: [[String]]
+        var members: Int
+    }
+
+    /// For each of `targets`, its paths from the workspace members. One breadth-first search per
+    /// target over the reversed edges (O(packages + edges) each, one shared buffer): the members
+    /// come out nearest first, each with a shortest path to the target. Only `limit` paths are
+    /// built; the count of members is complete.
+    func paths(to targets: Set<Int>, limit: Int) -> [Int: Paths] {
         guard !targets.isEmpty else { return [:] }
-        for root in roots {
-            var parent = [Int](repeating: -1, count: nodes.count)
-            parent[root] = root
-            var queue = [root]
+        var reverse = [[Int]](repeating: [], count: nodes.count)
+        for (from, list) in edges.enumerated() {
+            for e in list where e.to >= 0 && e.to < nodes.count { reverse[e.to].append(from) }
+        }
+        var isRoot = [Bool](repeating: false, count: nodes.count)
+        for r in roots where r >= 0 && r < nodes.count { isRoot[r] = true }
+        // next[n]: the neighbour one step closer to the target; stamp[n]: which search saw n.
+        var next = [Int](repeating: -1, count: nodes.count)
+        var stamp = [Int](repeating: -1, count: nodes.count)
+        var out: [Int: Paths] = [:]
+        for (search, target) in targets.sorted().enumerated() where target >= 0 && target < nodes.count {
+            stamp[target] = search
+            next[target] = target
+            var queue = [target]
             var head = 0
+            var reached: [Int] = []
             while head < queue.count {
                 let n = queue[head]
                 head += 1
-                for e in edges[n] where parent[e.to] == -1 {
-                    parent[e.to] = n
-                    queue.append(e.to)
+                if isRoot[n] { reached.append(n) }
+                for from in reverse[n] where stamp[from] != search {
+                    stamp[from] = search
+                    next[from] = n
+                    queue.append(from)
                 }
             }
-            for t in targets.sorted() where parent[t] != -1 {
-                var path = [t]
-                var cur = t
-                while cur != root, path.count <= nodes.count {
-                    cur = parent[cur]
+            var built: [[Int]] = []
+            for root in reached.prefix(limit) {
+                var path = [root]
+                var cur = root
+                while cur != target, path.count <= nodes.count {
+                    cur = next[cur]
                     path.append(cur)
                 }
-                found[t, default: []].append(path.reversed())
+                built.append(path)
             }
-        }
-        var out: [Int: [[String]]] = [:]
-        for (t, list) in found {
-            let best = list.sorted { $0.count != $1.count ? $0.count < $1.count : $0.lexicographicallyPrecedes($1) }.prefix(limit)
-            out[t] = best.map { $0.map { nodes[$0].label } }
+            built.sort { $0.count != $1.count ? $0.count < $1.count : $0.lexicographicallyPrecedes($1) }
+            out[target] = Paths(kept: built.map { $0.map { nodes[$0].label } }, members: reached.count)
         }
         return out
     }

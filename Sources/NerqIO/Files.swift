@@ -63,6 +63,14 @@ public enum Files {
         }
     }
 
+    /// A path given in a JSON document: a non-empty string without a NUL byte (the error names
+    /// its JSON path).
+    public static func path(_ reader: JSONReader) throws(NerqError) -> String {
+        let p = try reader.nonEmptyString()
+        try checkPath(p, at: reader.path)
+        return p
+    }
+
     // MARK: - Reading
 
     /// Why a file was not read.

@@ -96,7 +96,8 @@ final class DumpBuilder {
     private var skipped: Set<String> = []
     private var ignoredColumns: [String: [String]] = [:]
     private var orphans: [String: Int] = [:]
-    private var notes: [String] = []
+    /// Set by the ingest too (what it skipped of the dump), before `finish`.
+    var notes: [String] = []
 
     // crates
     private var cIds: [Int32] = []

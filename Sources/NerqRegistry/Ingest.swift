@@ -160,6 +160,8 @@ public enum RegistryIngest {
         var metadata: [UInt8]?
         var metadataName = ""
         var top: String?
+        /// Files under another top-level folder than the first (skipped, and counted in the notes).
+        var outside = 0
 
         init(builder: DumpBuilder, tarball: String) {
             self.builder = builder
@@ -176,6 +178,11 @@ public enum RegistryIngest {
             if top == nil {
                 top = parts[0]
                 builder.snapshot = RegistryIngest.isSnapshotName(parts[0]) ? parts[0] : nil
+            }
+            // One dump is one folder: files under any other top-level folder are not read.
+            guard parts[0] == top else {
+                outside += 1
+                return
             }
             if parts.count == 2 && parts[1] == "metadata.json" {
                 guard size <= 1 << 20 else { throw NerqError(.parseError, "\(tarball): \(name) is too large for metadata", path: tarball) }
@@ -226,6 +233,9 @@ public enum RegistryIngest {
             guard decided else { throw NerqError(.parseError, "\(path): empty file", path: path) }
             try gzip?.finish()
             try tar.finish()
+            if consumer.outside > 0 {
+                builder.notes.append("\(consumer.outside) file\(consumer.outside == 1 ? "" : "s") outside the dump's folder \(consumer.top ?? "") skipped")
+            }
         } catch {
             throw located(error, in: "\(path):\(consumer.top ?? "")")
         }

@@ -99,6 +99,26 @@ func score(_ s: Signals, policy: Policy = Policy()) -> Report {
         #expect(security?.contributions.map(\.signal) == ["advisories"])
     }
 
+    /// v2: a notice or the crate's earlier advisories adjust a security score that evidence about
+    /// the code made, but do not make one from base 100 on their own.
+    @Test func historyAndNoticesAloneScoreNothing() {
+        let r = score(signals {
+            $0.advisories = [Advisory(id: "N", kind: .notice)]
+            $0.history = AdvisoryHistory(ids: ["RUSTSEC-2020-0001", "RUSTSEC-2021-0001"])
+        })
+        #expect(r.dimensions.first { $0.dimension == .security }?.score == nil)
+        #expect(r.trustScore == nil)
+        var source = SourceSignals()
+        source.linesCode = 100
+        source.unsafeBlocks = 0
+        let withSource = score(signals {
+            $0.source = source
+            $0.history = AdvisoryHistory(ids: ["RUSTSEC-2020-0001"])
+        })
+        // 100 - 5 x log2(1 + 1) = 95; no unsafe code, 100 lines: no size points.
+        #expect(withSource.dimensions.first { $0.dimension == .security }?.score == 95)
+    }
+
     func capped(_ advisory: Advisory) -> Report {
         score(signals {
             $0.advisories = [advisory]

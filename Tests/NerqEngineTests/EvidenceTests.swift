@@ -116,6 +116,23 @@ import Testing
                 == JSONText.string(try byHome.preflight(["target": "atty@0.2.14", "now": Self.now])))
     }
 
+    /// `now` is the moment a report speaks of: an advisory published later was not known then, so
+    /// it neither affects the version nor counts in its history (what the prospective validity
+    /// study relies on).
+    @Test func advisoriesPublishedAfterNowDoNotCount() throws {
+        guard let db = SharedData.path("advisory-db") else {
+            #expect(!SharedData.isCI, "shared data missing under CI")
+            return
+        }
+        let engine = try Self.engine([("advisory_db", .string(db))])
+        let today = try engine.score(["package": ["name": "atty", "version": "0.2.14"]])
+        let before = try engine.score(["package": ["name": "atty", "version": "0.2.14"], "now": "2021-01-01T00:00:00Z"])
+        // RUSTSEC-2021-0145 (unsound) and RUSTSEC-2024-0375 (unmaintained) came later.
+        #expect(JSONText.string(today).contains("RUSTSEC-2021-0145"))
+        #expect(!JSONText.string(before).contains("RUSTSEC-2021-0145"))
+        #expect(!JSONText.string(before).contains("RUSTSEC-2024-0375"))
+    }
+
     @Test func noDatabaseMeansNotCheckedAndNeverProceed() throws {
         let engine = try Self.engine()  // no database anywhere: the environment is empty
         for target in ["atty@0.2.14", "nix@0.26.1", "libc@0.2.139", "cfg-if@1.0.0"] {

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "check.h"
 
@@ -366,6 +367,43 @@ static void test_assess(nerq_engine *engine) {
     }
 }
 
+/* NULL configuration is exactly {}: the advisory database is found through NERQ_ADVISORY_DB (as
+   through ~/.cargo/advisory-db), so atty is never PROCEED from an engine made with no config. */
+static void test_null_config_finds_the_database(void) {
+    const char *db = getenv("NERQ_TEST_ADVISORY_DB");
+    if (!db) return;
+    const char *saved = getenv("NERQ_ADVISORY_DB");
+    char *keep = saved ? strdup(saved) : NULL;
+    setenv("NERQ_ADVISORY_DB", db, 1);
+    json_t *err = NULL;
+    nerq_engine *engine = nerq_engine_new(NULL, &err);
+    CHECK(engine != NULL, "engine from NULL with NERQ_ADVISORY_DB: %s", error_code(err));
+    json_decref(err);
+    char *text = nerq_preflight_str(engine, "{\"target\":\"atty@0.2.14\"}");
+    json_t *pf = take_text(text);
+    CHECK(!streq(json_string_value(json_object_get(pf, "recommendation")), "PROCEED"), "atty is not PROCEED");
+    CHECK(json_is_true(json_object_get(pf, "advisories_checked")), "advisories checked with a NULL config");
+    json_decref(pf);
+    nerq_engine_free(engine);
+    if (keep) {
+        setenv("NERQ_ADVISORY_DB", keep, 1);
+        free(keep);
+    } else {
+        unsetenv("NERQ_ADVISORY_DB");
+    }
+}
+
+/* nerq_score with a NULL engine reads no file: a crate whose source is on this machine gets no
+   source group, and (nothing known, nothing checked) is never PROCEED. */
+static void test_null_engine_reads_nothing(void) {
+    if (access("/usr/share/cargo/registry/nix-0.26.1/Cargo.toml", R_OK) != 0) return;
+    json_t *r = take_text(nerq_score_str(NULL, "{\"package\":{\"name\":\"nix\",\"version\":\"0.26.1\"}}"));
+    CHECK(r && error_code(r) == NULL, "engine-less score: %s", error_code(r));
+    CHECK(json_object_get(json_object_get(r, "signals"), "source") == NULL, "no source group without an engine");
+    CHECK(streq(json_string_value(json_object_get(r, "recommendation")), "UNKNOWN"), "engine-less: UNKNOWN");
+    json_decref(r);
+}
+
 /* Eight threads score the same request; every result must equal the single-threaded one. */
 struct thread_arg {
     nerq_engine *engine;
@@ -524,6 +562,8 @@ int main(int argc, char **argv) {
     test_score_text(engine);
     test_preflight(engine);
     test_assess(engine);
+    test_null_config_finds_the_database();
+    test_null_engine_reads_nothing();
     test_threads(engine);
     test_forms_agree(engine);
     test_render(engine);

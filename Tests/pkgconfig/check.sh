@@ -13,7 +13,7 @@ ok() { echo "ok: $*"; passed=$((passed + 1)); }
 bad() { echo "FAILED: $*"; failed=$((failed + 1)); }
 
 make -C "$root" -s install PREFIX="$prefix" >"$tmp/install.log" 2>&1 || { cat "$tmp/install.log"; echo "pkgconfig: 0 passed, 1 failed"; exit 1; }
-for f in lib/libnerq.so include/nerq.h lib/pkgconfig/nerq.pc; do
+for f in lib/libnerq.so include/nerq.h include/nerq_version.h lib/pkgconfig/nerq.pc; do
   [ -f "$prefix/$f" ] && ok "installed $f" || bad "missing $prefix/$f"
 done
 
@@ -23,7 +23,7 @@ cd "$tmp/user"
 export PKG_CONFIG_PATH=$prefix/lib/pkgconfig
 flags=$(pkg-config --cflags --libs nerq)
 version=$(pkg-config --modversion nerq)
-header_version=$(sed -n 's/^#define NERQ_VERSION "\(.*\)"/\1/p' "$root/include/nerq.h")
+header_version=$(sed -n 's/^#define NERQ_VERSION "\(.*\)"/\1/p' "$root/include/nerq_version.h")
 [ "$version" = "$header_version" ] && ok "pkg-config --modversion nerq = $version" || bad "modversion $version != $header_version"
 case " $flags " in *" -I$prefix/include "*) ok "cflags name the prefix" ;; *) bad "cflags: $flags" ;; esac
 

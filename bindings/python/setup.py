@@ -1,11 +1,23 @@
 """Marks the wheel platform-specific when it bundles libnerq.so (a ctypes library, so any Python 3)."""
 
+import re
 from pathlib import Path
 
 from setuptools import setup
 from setuptools.dist import Distribution
 
-BUNDLED = (Path(__file__).resolve().parent / "nerq" / "libnerq.so").exists()
+HERE = Path(__file__).resolve().parent
+BUNDLED = (HERE / "nerq" / "libnerq.so").exists()
+
+
+def version() -> str:
+    """NERQ_VERSION of include/nerq_version.h: the one place the version is kept."""
+    for header in (HERE.parents[1] / "include" / "nerq_version.h", HERE / "nerq" / "nerq_version.h"):
+        if header.exists():
+            m = re.search(r'#define NERQ_VERSION "([^"]+)"', header.read_text())
+            if m:
+                return m.group(1)
+    raise RuntimeError("include/nerq_version.h not found: build the Python package from the nerq repository")
 
 try:
     from setuptools.command.bdist_wheel import bdist_wheel as _bdist_wheel
@@ -35,4 +47,4 @@ if _bdist_wheel is not None:
 
     cmdclass["bdist_wheel"] = bdist_wheel
 
-setup(distclass=BinaryDistribution, cmdclass=cmdclass)
+setup(version=version(), distclass=BinaryDistribution, cmdclass=cmdclass)

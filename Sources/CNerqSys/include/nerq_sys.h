@@ -10,4 +10,9 @@
  * fdopendir/readdir it costs no fstat/fcntl calls per directory. */
 long cnerqsys_getdents64(int fd, void *buf, size_t size);
 
+/* NERQ_VERSION and NERQ_ABI_VERSION of include/nerq_version.h: the library reports the version its
+ * header declares (one place for the number). */
+const char *cnerqsys_version(void);
+int cnerqsys_abi_version(void);
+
 #endif

@@ -479,3 +479,27 @@ def test_no_scan_and_vendor_dir(demo_ready, advisory_db, demo_json, tmp_path):
     assert not any("source scanned" in n for n in doc["notes"])
     r = run(demo_args(advisory_db, "--format", "json", "--vendor-dir", tmp_path))
     assert r.returncode == 0, r.stderr
+
+
+# -- the database is found with no option at all ---------------------------------------------------
+
+def test_no_option_finds_the_database(demo_ready, advisory_db, tmp_path):
+    """`cargo nerq` with no option at all: the database comes from NERQ_ADVISORY_DB, else from
+    ~/.cargo/advisory-db (cargo-audit's), exactly as with --advisory-db."""
+    explicit = run(["--advisory-db", advisory_db, "--format", "json"]).stdout
+    # Another HOME, but the same Rust toolchain (rustup keeps it under the real one).
+    rustup = os.environ.get("RUSTUP_HOME", os.path.expanduser("~/.rustup"))
+    toolchain = {"RUSTUP_HOME": rustup} if os.path.isdir(rustup) else {}
+    by_variable = run(["--format", "json"], env=clean_env(NERQ_ADVISORY_DB=str(advisory_db), HOME=str(tmp_path), **toolchain))
+    assert by_variable.returncode in (0, 1), by_variable.stderr
+    (tmp_path / ".cargo").mkdir(exist_ok=True)  # cargo may have made it in the run above
+    (tmp_path / ".cargo" / "advisory-db").symlink_to(advisory_db)
+    home_env = {k: v for k, v in clean_env(HOME=str(tmp_path), **toolchain).items() if k != "CARGO_HOME"}
+    by_home = run(["--format", "json"], env=home_env)
+    assert by_home.returncode in (0, 1), by_home.stderr
+    for out in (by_variable.stdout, by_home.stdout):
+        doc = json.loads(out)
+        assert doc["database"]["advisories"] > 1000
+        ids = {(f["id"], f["package"]) for f in doc["findings"]}
+        assert ids == {(f["id"], f["package"]) for f in json.loads(explicit)["findings"]}
+        assert ("RUSTSEC-2024-0375", "atty") in ids

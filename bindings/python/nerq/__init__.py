@@ -19,4 +19,20 @@ from ._engine import FORMATS, Engine, NerqError, abi_version, render, version
 from ._ffi import ABI_VERSION, library_path
 
 __all__ = ["ABI_VERSION", "FORMATS", "Engine", "NerqError", "abi_version", "library_path", "render", "version"]
-__version__ = "0.1.0"
+
+
+def _package_version() -> str:
+    """The installed package's version (it is the library's, from include/nerq_version.h); in a
+    source tree that was not installed, the header's."""
+    try:
+        from importlib.metadata import PackageNotFoundError, version as _v
+        return _v("nerq")
+    except Exception:  # not installed (PackageNotFoundError), or no metadata
+        import re
+        from pathlib import Path
+        header = Path(__file__).resolve().parents[3] / "include" / "nerq_version.h"
+        m = re.search(r'#define NERQ_VERSION "([^"]+)"', header.read_text()) if header.exists() else None
+        return m.group(1) if m else "unknown"
+
+
+__version__ = _package_version()

@@ -25,7 +25,7 @@ def signals(name: str) -> dict:
 
 
 def run_python(code: str, env_extra: dict, cwd: Path = REPO_ROOT, path: Path = PYTHON_DIR) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k not in ("NERQ_LIBRARY", "PYTHONPATH")}
+    env = {k: v for k, v in os.environ.items() if k not in ("NERQ_LIBRARY", "PYTHONPATH", "NERQ_ADVISORY_DB", "CARGO_HOME")}
     env.update(env_extra)
     env["PYTHONPATH"] = str(path)
     return subprocess.run([sys.executable, "-c", code], cwd=cwd, env=env, capture_output=True, text=True)
@@ -34,7 +34,8 @@ def run_python(code: str, env_extra: dict, cwd: Path = REPO_ROOT, path: Path = P
 # -- loading --------------------------------------------------------------------------------------
 
 def test_version_and_abi():
-    assert nerq.version() == "0.1.0"
+    header = (REPO_ROOT / "include" / "nerq_version.h").read_text()
+    assert f'#define NERQ_VERSION "{nerq.version()}"' in header
     assert nerq.abi_version() == nerq.ABI_VERSION == 1
     assert os.path.isfile(nerq.library_path())
 
@@ -188,6 +189,33 @@ def test_preflight_with_the_advisory_db(advisory_db):
     assert "unmaintained" in answer["risk_flags"]
 
 
+def _preflight_in_fresh_process(env_extra: dict) -> dict:
+    """nerq.Engine() with no argument in a new process (the engine reads the environment once)."""
+    code = "import json, nerq\nwith nerq.Engine() as e: print(json.dumps(e.preflight('atty@0.2.14')))"
+    r = run_python(code, env_extra)
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout)
+
+
+def test_engine_with_no_argument_finds_the_database_like_an_empty_config(advisory_db, tmp_path):
+    """NULL config is exactly {}: the database is found through NERQ_ADVISORY_DB, else
+    ~/.cargo/advisory-db (cargo-audit's), and atty is never PROCEED."""
+    base = {"HOME": str(tmp_path), "NERQ_LIBRARY": nerq.library_path()}
+    by_variable = _preflight_in_fresh_process({**base, "NERQ_ADVISORY_DB": str(advisory_db)})
+    assert by_variable["recommendation"] != "PROCEED"
+    assert by_variable["advisories_checked"] is True and "unmaintained" in by_variable["risk_flags"]
+    (tmp_path / ".cargo").mkdir()
+    (tmp_path / ".cargo" / "advisory-db").symlink_to(advisory_db)
+    by_home = _preflight_in_fresh_process(base)
+    assert by_home["advisories_checked"] is True and "unmaintained" in by_home["risk_flags"]
+
+
+def test_no_database_is_never_proceed(tmp_path):
+    answer = _preflight_in_fresh_process({"HOME": str(tmp_path), "NERQ_LIBRARY": nerq.library_path()})
+    assert answer["recommendation"] != "PROCEED"
+    assert answer["advisories_checked"] is False and "advisories_not_checked" in answer["risk_flags"]
+
+
 # -- assess ----------------------------------------------------------------------------------------
 
 def test_assess_demo_lockfile(advisory_db):
@@ -300,6 +328,8 @@ def test_pip_install_bundles_the_library(tmp_path):
     src = tmp_path / "src"
     shutil.copytree(PYTHON_DIR, src, ignore=shutil.ignore_patterns("build", "*.egg-info", "__pycache__", "tests"))
     shutil.copy2(nerq.library_path(), src / "nerq" / "libnerq.so")
+    # Outside the repository the version comes with the package, as the library does.
+    shutil.copy2(REPO_ROOT / "include" / "nerq_version.h", src / "nerq" / "nerq_version.h")
     site = tmp_path / "site"
     r = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--target", str(site), str(src)],
                        capture_output=True, text=True)
