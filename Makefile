@@ -10,6 +10,7 @@
 #   make install PREFIX=/usr/local   (also cargo-nerq in PREFIX/bin, the Python binding in PREFIX/lib/nerq/python)
 #   make python    pip install the Python binding with the self-contained library bundled
 #   make demo      cargo nerq on the bundled demo project (examples/demo, resolved offline from Debian crates)
+#   make test-render  every render format checked by outside tools, pages screenshotted in headless Chromium
 #   make validity  the validity study: every Debian crate scored, against RustSec (docs/validity.md; long)
 
 PREFIX ?= /usr/local
@@ -24,8 +25,8 @@ CFLAGS_TEST := -std=c11 -Wall -Wextra -Werror -pedantic -O1 -g -Iinclude $(shell
 LDLIBS_TEST := -L.build/release -Wl,-rpath,$(CURDIR)/.build/release -lnerq $(shell pkg-config --libs jansson 2>/dev/null || echo -ljansson) -lpthread
 VALGRIND := valgrind --quiet --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite
 
-.PHONY: deps build static test test-swift test-c test-symbols bench bench-scaling install clean demo demo-signals \
-	python test-python test-cargo test-pkgconfig bench-cargo demo-project bench-registry \
+.PHONY: deps build static test test-swift test-c test-symbols bench bench-scaling bench-render install clean demo demo-signals \
+	python test-python test-cargo test-render test-pkgconfig bench-cargo demo-project bench-registry \
 	test-bad-input test-concurrency test-soak fuzz fuzz-build fuzz-smoke sanitize sanitize-asan sanitize-tsan soak \
 	validity
 
@@ -151,7 +152,14 @@ $(OUT)/nerq_assess_cli_static: bench/nerq_assess_cli.c include/nerq.h | static $
 	$(CC) -std=c11 -O2 -Iinclude $(shell pkg-config --cflags jansson) $< -o $@ \
 		-L.build-static/release -Wl,-rpath,$(CURDIR)/.build-static/release -lnerq $(shell pkg-config --libs jansson)
 
-bench: build $(OUT)/bench_score $(OUT)/bench_score_source $(OUT)/nerq_assess_cli $(OUT)/nerq_assess_cli_static
+$(OUT)/bench_render: bench/bench_render.c include/nerq.h $(LIB) | $(OUT)
+	$(CC) -std=c11 -O2 -Iinclude $(shell pkg-config --cflags jansson) $< -o $@ $(LDLIBS_TEST)
+
+# Rendering every format of deno's 1,128-package assessment against printing its JSON (jansson).
+bench-render: build $(OUT)/bench_render
+	$(OUT)/bench_render ../shared/data/advisory-db ../shared/data/lockfiles/deno.Cargo.lock
+
+bench: build $(OUT)/bench_score $(OUT)/bench_score_source $(OUT)/nerq_assess_cli $(OUT)/nerq_assess_cli_static $(OUT)/bench_render
 	$(OUT)/bench_score examples/signals/nix-0.22.1.json
 	$(OUT)/bench_score_source nix 0.26.1
 	bench/bench_score_instructions.sh $(OUT)/bench_score examples/signals/nix-0.22.1.json
@@ -159,6 +167,7 @@ bench: build $(OUT)/bench_score $(OUT)/bench_score_source $(OUT)/nerq_assess_cli
 	$(SWIFT) build -c release --product nerq-scan-bench
 	.build/release/nerq-scan-bench /usr/share/cargo/registry --runs 5
 	bench/bench_registry.sh
+	$(OUT)/bench_render ../shared/data/advisory-db ../shared/data/lockfiles/deno.Cargo.lock
 
 # How assess's cost grows with hostile lockfile shapes (1x..8x): dependency paths, reference resolution.
 bench-scaling: build $(OUT)/nerq_assess_cli
@@ -199,6 +208,11 @@ demo-project:
 
 test-cargo: build demo-project
 	python3 -m pytest -q bindings/cargo/tests
+
+# Every render format checked by outside tools (SARIF schema, Nu HTML Checker, markdown-it), and the
+# pages in headless Chromium at 1280 and 390 px (screenshots in out/screenshots).
+test-render: build
+	python3 -m pytest -q Tests/render
 
 test-pkgconfig:
 	Tests/pkgconfig/check.sh

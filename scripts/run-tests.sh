@@ -31,7 +31,10 @@ make -s test-soak || status=1
 step "Same input, same bytes across runs"
 out/test_api --dump > out/run1.json
 out/test_api --dump > out/run2.json
-if cmp -s out/run1.json out/run2.json; then echo "determinism: 1 passed, 0 failed"; else echo "determinism: outputs differ"; status=1; fi
+out/test_api --dump-rendered > out/rendered1.txt
+out/test_api --dump-rendered > out/rendered2.txt
+if cmp -s out/run1.json out/run2.json && cmp -s out/rendered1.txt out/rendered2.txt; then echo "determinism: 2 passed, 0 failed"
+else echo "determinism: outputs differ"; status=1; fi
 
 step "Python ctypes loads the library"
 python3 Tests/ctypes_smoke.py .build/release/libnerq.so examples/signals/nix-0.22.1.json || status=1
@@ -42,6 +45,9 @@ python3 -m pytest -q bindings/python/tests || status=1
 step "cargo nerq (pytest bindings/cargo/tests; examples/demo resolved offline from Debian crates)"
 examples/demo/setup.sh || status=1
 python3 -m pytest -q bindings/cargo/tests || status=1
+
+step "Rendering: every format for the demo, the shared lockfiles and three crates; pages in headless Chromium (pytest Tests/render)"
+python3 -m pytest -q Tests/render || status=1
 
 step "The installed library through pkg-config (Tests/pkgconfig/check.sh)"
 Tests/pkgconfig/check.sh || status=1
@@ -77,7 +83,9 @@ make -s fuzz-build > out/fuzz-build.log 2>&1 || { tail -20 out/fuzz-build.log; e
 [ -x .build-fuzz/debug/nerq-fuzz ] && { Tests/fuzz/run.sh smoke || status=1; }
 
 step "Schemas (every emitted document)"
-python3 scripts/validate-schemas.py out/docs.ndjson out/run1.json $( [ -s out/assessments.ndjson ] && echo out/assessments.ndjson ) || status=1
+# ... and the json format of the rendering tests (one document per file, as nerq_render wrote it)
+python3 scripts/validate-schemas.py out/docs.ndjson out/run1.json $( [ -s out/assessments.ndjson ] && echo out/assessments.ndjson ) \
+  $(ls out/render/demo.json out/render/lockfile-*.json out/render/crate-*.json out/render/preflight-*.json 2>/dev/null) || status=1
 
 echo
 if [ "$status" -eq 0 ]; then echo "ALL TESTS PASSED"; else echo "SOME TESTS FAILED"; fi

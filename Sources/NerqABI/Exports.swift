@@ -8,6 +8,7 @@ import NerqEngine
 import NerqFetch
 import NerqIO
 import NerqJSON
+import NerqRender
 
 // The C API. Every function has the same shape: check pointers, convert the borrowed input, call
 // the engine inside one do/catch, and hand back a new reference (or heap string) holding either the
@@ -15,6 +16,8 @@ import NerqJSON
 
 /// The library's version and ABI version: those of include/nerq_version.h (through CNerqSys).
 let nerqABIVersion: Int32 = cnerqsys_abi_version()
+/// The same version as text, for what the library writes (SARIF's tool, the pages' footers).
+let nerqVersionText = String(cString: cnerqsys_version())
 
 /// The engine used when a host passes NULL to nerq_score: default policy, no data, and no file
 /// access at all (no environment, no source scan): the report is computed from the request alone.
@@ -180,6 +183,63 @@ public func nerq_fetch_str(_ request: UnsafePointer<CChar>?) -> UnsafeMutablePoi
         result = error.document
     }
     return JSONText.cString(result)
+
+}
+
+// MARK: rendering
+
+/// nerq_render's two arguments, read and rendered; errors name `$.document...` or `$.options...`.
+enum Rendering {
+    static func run(_ document: () throws(NerqError) -> JSONValue,
+                    _ options: () throws(NerqError) -> JSONValue?) throws(NerqError) -> UnsafeMutablePointer<CChar> {
+        let doc: JSONValue
+        do throws(NerqError) { doc = try document() } catch { throw error.under(".document") }
+        let opts: JSONValue?
+        do throws(NerqError) { opts = try options() } catch { throw error.under(".options") }
+        let bytes = try Renderer.render(doc, options: opts, version: nerqVersionText)
+        guard let text = malloc(bytes.count + 1)?.assumingMemoryBound(to: UInt8.self) else {
+            throw NerqError(.outOfMemory, "no memory for \(bytes.count) bytes of rendered text", path: nil)
+        }
+        bytes.withUnsafeBufferPointer { buf in
+            if let base = buf.baseAddress { text.update(from: base, count: buf.count) }
+        }
+        text[bytes.count] = 0
+        return UnsafeMutableRawPointer(text).assumingMemoryBound(to: CChar.self)
+    }
+}
+
+@_cdecl("nerq_render")
+public func nerq_render(_ document: UnsafePointer<json_t>?, _ options: UnsafePointer<json_t>?,
+                        _ errorOut: UnsafeMutablePointer<UnsafeMutablePointer<json_t>?>?) -> UnsafeMutablePointer<CChar>? {
+    errorOut?.pointee = nil
+    do throws(NerqError) {
+        return try Rendering.run({ () throws(NerqError) -> JSONValue in
+            guard let document else { throw NerqError(.nullArgument, "document is NULL", path: nil) }
+            return try JanssonBridge.value(UnsafeMutablePointer(mutating: document))
+        }, { () throws(NerqError) -> JSONValue? in
+            try options.map { o throws(NerqError) in try JanssonBridge.value(UnsafeMutablePointer(mutating: o)) }
+        })
+    } catch {
+        errorOut?.pointee = JanssonBridge.json(error.document)
+        return nil
+    }
+}
+
+@_cdecl("nerq_render_str")
+public func nerq_render_str(_ document: UnsafePointer<CChar>?, _ options: UnsafePointer<CChar>?,
+                            _ errorOut: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> UnsafeMutablePointer<CChar>? {
+    errorOut?.pointee = nil
+    do throws(NerqError) {
+        return try Rendering.run({ () throws(NerqError) -> JSONValue in
+            guard let document else { throw NerqError(.nullArgument, "document is NULL", path: nil) }
+            return try JanssonBridge.parse(document)
+        }, { () throws(NerqError) -> JSONValue? in
+            try options.map { o throws(NerqError) in try JanssonBridge.parse(o) }
+        })
+    } catch {
+        errorOut?.pointee = JSONText.cString(error.document)
+        return nil
+    }
 }
 
 @_cdecl("nerq_free")

@@ -23,10 +23,8 @@ import Testing
     }()
 
     func databases(_ test: String) -> (AdvisoryDatabase, AdvisoryDatabase)? {
-        guard let a = OSVExportTests.rustsec, let b = OSVExportTests.export else {
-            skip(test, "../shared/data/advisory-db or advisory-db-osv not found")
-            return nil
-        }
+        guard let a = required(OSVExportTests.rustsec, "\(test): the advisory-db snapshot, loaded"),
+              let b = required(OSVExportTests.export, "\(test): its OSV export, loaded") else { return nil }
         return (a, b)
     }
 

@@ -2,6 +2,7 @@ import Foundation
 import NerqAdvisories
 import NerqCore
 import NerqTOML
+import NerqTestSupport
 import Testing
 import NerqJSON
 import NerqSemver
@@ -11,9 +12,9 @@ import NerqCVSS
 /// cargo-audit 0.22.2's recorded results on 8 lockfiles (shared/data/lockfiles/expected).
 @Suite(.serialized) struct SnapshotTests {
     static let loaded: Result<AdvisoryDatabase, NerqError>? = {
-        guard let shared = sharedDataDirectory() else { return nil }
-        let path = shared + "/advisory-db"
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        guard let path = SharedData.directory.map({ $0 + "/advisory-db" }), FileManager.default.fileExists(atPath: path) else {
+            return nil
+        }
         do throws(NerqError) {
             return .success(try AdvisoryDatabase.load(path: path))
         } catch {
@@ -22,10 +23,7 @@ import NerqCVSS
     }()
 
     func database(_ test: String) -> AdvisoryDatabase? {
-        guard let loaded = SnapshotTests.loaded else {
-            skip(test, "shared/data/advisory-db not found (set NERQ_SHARED_DATA)")
-            return nil
-        }
+        guard let loaded = required(SnapshotTests.loaded, "shared data advisory-db (\(test))") else { return nil }
         switch loaded {
         case .success(let db): return db
         case .failure(let e):

@@ -2,32 +2,8 @@ import Foundation
 import NerqTestSupport
 import Testing
 
-/// The shared data directory (../shared/data beside the project; see NerqTestSupport).
-func sharedDataDirectory() -> String? { SharedData.directory }
-
-var isCI: Bool { SharedData.isCI }
-
-/// `shared/data/<sub>`, or nil after printing a skip message (recording an issue when CI=true).
-func sharedData(_ sub: String, for test: String) -> String? {
-    guard let shared = sharedDataDirectory() else {
-        skip(test, "shared data directory not found (set NERQ_SHARED_DATA)")
-        return nil
-    }
-    let path = shared + "/" + sub
-    guard FileManager.default.fileExists(atPath: path) else {
-        skip(test, "\(path) not found")
-        return nil
-    }
-    return path
-}
-
-func skip(_ test: String, _ why: String) {
-    if isCI {
-        Issue.record("\(test): \(why); required when CI=true")
-    } else {
-        print("\(test): skipping, \(why)")
-    }
-}
+/// `shared/data/<sub>`, or nil after the rule of NerqTestSupport's `required`.
+func sharedData(_ sub: String, for test: String) -> String? { SharedData.path(sub) }
 
 func readText(_ path: String) -> String? {
     guard let d = FileManager.default.contents(atPath: path) else { return nil }

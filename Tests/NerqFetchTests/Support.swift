@@ -17,7 +17,6 @@ final class FetchServer: @unchecked Sendable {
 
     static let shared: FetchServer? = {
         guard let data = SharedData.directory, Files.isDirectory(data + "/advisory-db"), Files.isDirectory(data + "/advisory-db-osv") else {
-            print("shared data not found (../shared/data): the fetch tests that need the local server are skipped")
             return nil
         }
         do {
@@ -81,11 +80,10 @@ final class FetchServer: @unchecked Sendable {
     }
 }
 
-/// The server, or nil after recording a failure under CI.
-func requireServer() -> FetchServer? {
-    let server = FetchServer.shared
-    if server == nil && SharedData.isCI { Issue.record("the fetch test server is required under CI") }
-    return server
+/// The server, or nil after the rule of `required` (skip locally, fail under CI=true).
+func requireServer(sourceLocation: SourceLocation = #_sourceLocation) -> FetchServer? {
+    required(FetchServer.shared, "the local fetch test server (needs ../shared/data/advisory-db and advisory-db-osv, python3, git)",
+             sourceLocation: sourceLocation)
 }
 
 /// Network settings for tests: quick retries, short timeouts.

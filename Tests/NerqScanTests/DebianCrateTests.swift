@@ -1,4 +1,5 @@
 import Foundation
+import NerqTestSupport
 import Testing
 @testable import NerqScan
 
@@ -29,7 +30,7 @@ enum Debian {
     /// Enabled when the crates are installed, or always under CI=true (so a
     /// missing install fails there instead of silently skipping).
     static func condition(_ names: String...) -> Bool {
-        isCI || names.allSatisfy { FileManager.default.fileExists(atPath: dir($0) + "/Cargo.toml") }
+        SharedData.isCI || DebianCrates.installed(names)
     }
 
     static func scan(_ name: String, evidence: Int = 20) -> CrateScan {
@@ -65,10 +66,7 @@ let pins: [Pin] = [
     @Test(.enabled(if: pins.allSatisfy { Debian.condition($0.crate) }, "Debian crate sources not installed (apt-get install librust-regex-dev ...)"),
           arguments: pins)
     func pinnedCounts(_ p: Pin) {
-        guard Debian.installed(p.crate) else {
-            Issue.record("CI=true but \(Debian.dir(p.crate)) is missing: apt-get install the librust-*-dev packages")
-            return
-        }
+        guard DebianCrates.require(p.crate) else { return }
         let r = Debian.scan(p.crate)
         #expect(r.error == nil)
         #expect(r.unsafe_blocks == p.blocks)

@@ -51,7 +51,6 @@ final class TempCrate {
     }
 }
 
-let isCI = ProcessInfo.processInfo.environment["CI"] == "true"
 
 /// Short texts carrying each license's characteristic phrases.
 enum LicenseTexts {

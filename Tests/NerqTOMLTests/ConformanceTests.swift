@@ -1,24 +1,11 @@
 import Foundation
+import NerqTestSupport
 import Testing
 import NerqTOML
 
 @Suite struct ConformanceTests {
     @Test func tomlTest_1_0_0() throws {
-        guard let shared = sharedDataDirectory() else {
-            if isCI {
-                Issue.record("shared data directory not found (set NERQ_SHARED_DATA); required when CI=true")
-            } else {
-                print("toml-test 1.0: skipping, shared data directory not found (set NERQ_SHARED_DATA)")
-            }
-            return
-        }
-        let root = shared + "/toml-test/tests"
-        guard let listBytes = readBytes(root + "/files-toml-1.0.0") else {
-            if isCI {
-                Issue.record("toml-test list not found at \(root)/files-toml-1.0.0")
-            } else {
-                print("toml-test 1.0: skipping, \(root)/files-toml-1.0.0 not found")
-            }
+        guard let root = SharedData.path("toml-test/tests"), let listBytes = SharedData.bytes("toml-test/tests/files-toml-1.0.0") else {
             return
         }
         let list = String(decoding: listBytes, as: UTF8.self).split(separator: "\n").map(String.init)

@@ -1,16 +1,12 @@
 import Foundation
+import NerqTestSupport
 import Testing
 import NerqTOML
 
 @Suite struct CorpusTests {
     /// Every shared Cargo.lock parses, and every `[[package]]` header becomes one table.
     @Test func lockfiles() throws {
-        guard let shared = sharedDataDirectory() else {
-            print("lockfiles: skipping, shared data directory not found")
-            #expect(!isCI, "shared data directory required when CI=true")
-            return
-        }
-        let dir = shared + "/lockfiles"
+        guard let dir = SharedData.path("lockfiles") else { return }
         let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".Cargo.lock") }.sorted()
         #expect(!names.isEmpty)
         for name in names {
@@ -35,12 +31,7 @@ import NerqTOML
 
     /// The TOML front matter of every RustSec advisory parses.
     @Test func advisoryFrontMatter() throws {
-        guard let shared = sharedDataDirectory() else {
-            print("advisory-db: skipping, shared data directory not found")
-            #expect(!isCI, "shared data directory required when CI=true")
-            return
-        }
-        let root = shared + "/advisory-db"
+        guard let root = SharedData.path("advisory-db") else { return }
         guard let e = FileManager.default.enumerator(atPath: root) else { return }
         var parsed = 0
         while let rel = e.nextObject() as? String {
@@ -79,11 +70,7 @@ import NerqTOML
     }
 
     @Test func mutatedCorpusNeverTraps() throws {
-        guard let shared = sharedDataDirectory() else {
-            print("fuzz: skipping, shared data directory not found")
-            return
-        }
-        let root = shared + "/toml-test/tests"
+        guard let root = SharedData.path("toml-test/tests") else { return }
         guard let list = readBytes(root + "/files-toml-1.0.0") else { return }
         let files = String(decoding: list, as: UTF8.self).split(separator: "\n").filter { $0.hasSuffix(".toml") }
         var corpus: [[UInt8]] = files.compactMap { readBytes(root + "/" + $0) }

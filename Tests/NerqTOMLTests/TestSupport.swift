@@ -2,11 +2,6 @@ import Foundation
 import NerqTestSupport
 import NerqTOML
 
-/// The shared data directory (../shared/data beside the project; see NerqTestSupport).
-func sharedDataDirectory() -> String? { SharedData.directory }
-
-var isCI: Bool { SharedData.isCI }
-
 func readBytes(_ path: String) -> [UInt8]? {
     guard let d = FileManager.default.contents(atPath: path) else { return nil }
     return [UInt8](d)

@@ -1,7 +1,11 @@
 import Foundation
+import Testing
 
 /// The real data the tests run on (`../shared/data` beside the project): the advisory snapshot,
-/// lockfiles with cargo-audit's results, the TOML suite.
+/// lockfiles with cargo-audit's results, the TOML suite; and Debian's crate sources.
+///
+/// One rule for data a test needs (`required`): missing on a developer's machine, the test says so
+/// and skips; missing under CI=true, the test fails.
 public enum SharedData {
     /// `$NERQ_SHARED_DATA`, else the first `shared/data` found walking up from this file.
     public static let directory: String? = {
@@ -21,21 +25,45 @@ public enum SharedData {
 
     public static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }
 
-    /// The shared data path for `relative`, or nil (after saying so) when the data is absent.
-    /// Under CI the data must be there: its absence is recorded as a failure by the caller.
-    public static func path(_ relative: String) -> String? {
-        guard let dir = directory else {
-            print("shared data not found (../shared/data): skipping \(relative)")
-            return nil
-        }
-        return dir + "/" + relative
+    /// The shared data path for `relative` when it is there; else nil, after the rule above.
+    public static func path(_ relative: String, sourceLocation: SourceLocation = #_sourceLocation) -> String? {
+        let found = directory.map { $0 + "/" + relative }.flatMap { FileManager.default.fileExists(atPath: $0) ? $0 : nil }
+        return required(found, "shared data \(relative) (../shared/data, or NERQ_SHARED_DATA)", sourceLocation: sourceLocation)
     }
 
-    public static func bytes(_ relative: String) -> [UInt8]? {
-        guard let p = path(relative), let d = FileManager.default.contents(atPath: p) else { return nil }
-        return [UInt8](d)
+    public static func bytes(_ relative: String, sourceLocation: SourceLocation = #_sourceLocation) -> [UInt8]? {
+        guard let p = path(relative, sourceLocation: sourceLocation) else { return nil }
+        return required(FileManager.default.contents(atPath: p).map { [UInt8]($0) }, "readable \(p)", sourceLocation: sourceLocation)
     }
 
     public static let lockfiles = ["deno", "nushell", "tauri-2024-10", "zellij", "starship", "rust-analyzer",
                                    "mdbook-0.4.0", "nushell-0.4.0"]
+}
+
+/// Debian's crate sources (`librust-*-dev`, installed by scripts/deps.sh).
+public enum DebianCrates {
+    public static let registry = "/usr/share/cargo/registry"
+
+    public static func installed(_ dirs: [String]) -> Bool {
+        dirs.allSatisfy { FileManager.default.fileExists(atPath: registry + "/" + $0 + "/Cargo.toml") }
+    }
+
+    /// Whether the crates (`nix-0.26.1`, ...) are there, after the rule of `required`.
+    public static func require(_ dirs: String..., sourceLocation: SourceLocation = #_sourceLocation) -> Bool {
+        required(installed(dirs) ? true : nil, "Debian crate sources \(dirs.joined(separator: ", ")) (apt-get install librust-*-dev)",
+                 sourceLocation: sourceLocation) != nil
+    }
+}
+
+/// `value`, or nil after saying what is missing: a printed skip on a developer's machine, a
+/// recorded failure under CI=true (where every input must be present).
+public func required<T>(_ value: T?, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) -> T? {
+    if value == nil {
+        if SharedData.isCI {
+            Issue.record("\(what) is missing; required when CI=true", sourceLocation: sourceLocation)
+        } else {
+            print("skipping: \(what) is missing")
+        }
+    }
+    return value
 }

@@ -5,6 +5,7 @@
  *
  *   test_api            run the tests
  *   test_api --dump     print the reports of the fixed requests (to compare two runs byte for byte)
+ *   test_api --dump-rendered   print the fixed report in every render format (likewise)
  */
 #define _POSIX_C_SOURCE 200809L
 #include <nerq.h>
@@ -485,6 +486,81 @@ static void test_fetch(void) {
     rmdir(cache);
 }
 
+/* nerq_render: both forms, every format, and the errors that name the argument. */
+static const char *FORMATS[] = {"human", "markdown", "sarif", "html", "json"};
+
+static void expect_render_error(const char *document, const char *options, const char *code, const char *path,
+                                const char *what) {
+    char *err = NULL;
+    char *out = nerq_render_str(document, options, &err);
+    CHECK(out == NULL, "%s: NULL result", what);
+    nerq_free(out);
+    expect_error_text(err, code, path, what);
+}
+
+static void test_render(nerq_engine *engine) {
+    char *report = nerq_score_str(engine, SIGNALS);
+    char *preflight = nerq_preflight_str(engine, "{\"target\":\"nix@0.22.1\"}");
+    char *assessment = nerq_assess_str(engine, "{\"lockfile_text\":\"version = 3\\n[[package]]\\nname = \\\"demo\\\"\\n"
+                                               "version = \\\"0.1.0\\\"\\n\"}");
+    const char *docs[] = {report, preflight, assessment};
+    for (size_t d = 0; d < 3; d++) {
+        json_error_t jerr;
+        json_t *doc = json_loads(docs[d], 0, &jerr);
+        for (size_t f = 0; f < sizeof FORMATS / sizeof *FORMATS; f++) {
+            char options[64];
+            snprintf(options, sizeof options, "{\"format\":\"%s\"}", FORMATS[f]);
+            char *err = (char *)1;
+            char *text = nerq_render_str(docs[d], options, &err);
+            CHECK(text != NULL && err == NULL, "render_str %zu as %s", d, FORMATS[f]);
+            CHECK(text && strlen(text) > 20, "render_str %zu as %s: some text", d, FORMATS[f]);
+            json_t *opts = json_loads(options, 0, &jerr);
+            json_t *jerr_doc = NULL;
+            char *text2 = nerq_render(doc, opts, &jerr_doc);
+            CHECK(text && text2 && strcmp(text, text2) == 0, "json_t and text forms render the same %s", FORMATS[f]);
+            CHECK(jerr_doc == NULL, "no error document");
+            if (f == 4 && text) {  /* json: the same document back */
+                json_t *back = json_loads(text, 0, &jerr);
+                CHECK(back && json_equal(back, doc), "json format round-trips document %zu", d);
+                json_decref(back);
+            }
+            nerq_free(text);
+            nerq_free(text2);
+            json_decref(opts);
+        }
+        char *plain = nerq_render_str(docs[d], NULL, NULL); /* NULL options: human; NULL error pointer is allowed */
+        CHECK(plain != NULL, "default options");
+        nerq_free(plain);
+        json_decref(doc);
+    }
+    expect_render_error(NULL, NULL, "null_argument", "$.document", "render NULL document");
+    CHECK(nerq_render(NULL, NULL, NULL) == NULL, "render NULL document, NULL error pointer");
+    json_t *jerr_doc = NULL;
+    CHECK(nerq_render(NULL, NULL, &jerr_doc) == NULL && streq(error_code(jerr_doc), "null_argument"), "json_t NULL document");
+    json_decref(jerr_doc);
+    expect_render_error("{\"kind\":", NULL, "invalid_json", "$.document", "render truncated");
+    expect_render_error(report, "{\"format\":", "invalid_json", "$.options", "options truncated");
+    expect_render_error(report, "{\"format\":\"pdf\"}", "invalid_value", "$.options.format", "unknown format");
+    expect_render_error(report, "{\"format\":7}", "invalid_type", "$.options.format", "format type");
+    expect_render_error(report, "{\"width\":5}", "invalid_value", "$.options.width", "narrow width");
+    expect_render_error(report, "{\"colour\":true}", "unknown_key", "$.options.colour", "option typo");
+    expect_render_error(report, "[]", "invalid_type", "$.options", "options array");
+    expect_render_error("{\"kind\":\"nerq.signals\"}", NULL, "unsupported_version",
+                        "$.document.kind", "signals cannot be rendered");
+    expect_render_error("{\"package\":{}}", NULL, "missing_field", "$.document", "no kind");
+    expect_render_error("{\"error\":{\"code\":\"x\"}}", NULL, "invalid_value", "$.document",
+                        "error document");
+    expect_render_error("{\"kind\":\"nerq.report\",\"package\":{\"name\":\"a\"},\"trust_score\":\"high\"}",
+                        NULL, "invalid_type", "$.document.trust_score", "score of the wrong type");
+    expect_render_error("{\"kind\":\"nerq.assessment\",\"packages\":[{\"kind\":\"nerq.report\","
+                                        "\"package\":{\"name\":\"a\"},\"findings\":[{\"evidence\":[{\"line\":\"x\"}]}]}]}",
+                        NULL, "invalid_type", "$.document.packages[0].findings[0].evidence[0].line",
+                        "deep path");
+    nerq_free(report);
+    nerq_free(preflight);
+    nerq_free(assessment);
+}
+
 int main(int argc, char **argv) {
     nerq_engine *engine = nerq_engine_new_str("{\"now\":\"2026-11-21T00:00:00Z\"}", NULL);
     if (!engine) {
@@ -500,6 +576,19 @@ int main(int argc, char **argv) {
         nerq_engine_free(engine);
         return 0;
     }
+    if (argc > 1 && strcmp(argv[1], "--dump-rendered") == 0) {
+        char *out = nerq_score_str(engine, SIGNALS);
+        for (size_t f = 0; out && f < sizeof FORMATS / sizeof *FORMATS; f++) {
+            char options[64];
+            snprintf(options, sizeof options, "{\"format\":\"%s\"}", FORMATS[f]);
+            char *text = nerq_render_str(out, options, NULL);
+            printf("%s\n", text ? text : "(null)");
+            nerq_free(text);
+        }
+        nerq_free(out);
+        nerq_engine_free(engine);
+        return 0;
+    }
     test_versions();
     test_engine();
     test_score(engine);
@@ -511,6 +600,7 @@ int main(int argc, char **argv) {
     test_threads(engine);
     test_forms_agree(engine);
     test_fetch();
+    test_render(engine);
     nerq_engine_free(engine);
     printf("c-api: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;

@@ -723,6 +723,90 @@ static void rust_sources(nerq_engine *engine) {
     free(vendor);
 }
 
+/* nerq_render: hostile documents and options. Values must come out escaped (no ESC, no NUL, no
+ * line that is a workflow command); bad types and kinds are errors naming $.document/$.options. */
+static json_t *take_render_error(char *out, char *err, const char *what) {
+    CHECK(out == NULL, "%s: no text on failure", what);
+    nerq_free(out);
+    return take(err);
+}
+
+static char *render_json(json_t *doc, const char *format) {
+    json_t *opts = json_pack("{s:s}", "format", format);
+    json_t *err = NULL;
+    char *out = nerq_render(doc, opts, &err);
+    if (err) fprintf(stderr, "render error: %s\n", code_of(err));
+    json_decref(err);
+    json_decref(opts);
+    return out;
+}
+
+static void render_input(void) {
+    char *err = NULL;
+    char *out = nerq_render_str("{\"kind\":\"nerq.report\",\"package\":{\"name\":\"\xff\"}}", NULL, &err);
+    expect(take_render_error(out, err, "invalid UTF-8"), "invalid_json", "$.document", "UTF-8", "render invalid UTF-8");
+    char *deep = malloc(300);
+    if (!deep) abort();
+    memset(deep, '[', 129);
+    memset(deep + 129, ']', 129);
+    deep[258] = 0;
+    out = nerq_render_str(deep, NULL, &err);
+    expect(take_render_error(out, err, "nesting"), "invalid_json", "$.document", "nested deeper than 128", "render 129 levels");
+    free(deep);
+    /* json_t: 129 levels, invalid UTF-8 in a value, an embedded NUL */
+    json_t *nest = json_array();
+    for (int i = 0; i < 129; i++) {
+        json_t *outer = json_array();
+        json_array_append_new(outer, nest);
+        nest = outer;
+    }
+    json_t *jerr = NULL;
+    CHECK(nerq_render(nest, NULL, &jerr) == NULL, "render json_t 129 levels");
+    CHECK(streq(code_of(jerr), "too_deep") && startswith(path_of(jerr), "$.document["), "too_deep under $.document: %s", path_of(jerr));
+    json_decref(jerr);
+    json_decref(nest);
+    json_t *doc = json_pack("{s:s, s:{s:o}}", "kind", "nerq.report", "package", "name", json_stringn_nocheck("\xc0\x80", 2));
+    jerr = NULL;
+    CHECK(nerq_render(doc, NULL, &jerr) == NULL, "render json_t invalid UTF-8");
+    CHECK(streq(code_of(jerr), "invalid_value") && streq(path_of(jerr), "$.document.package.name"), "path %s", path_of(jerr));
+    json_decref(jerr);
+    json_decref(doc);
+    const char hostile[] = "a\0b\x1b[2J\r\n::set-output name=x::y\xe2\x80\xae";
+    doc = json_pack("{s:s, s:{s:o}, s:s}", "kind", "nerq.report", "package", "name",
+                    json_stringn(hostile, sizeof hostile - 1), "recommendation", "##[add-mask]secret");
+    const char *formats[] = {"human", "markdown", "sarif", "html", "json"};
+    for (size_t f = 0; f < 5; f++) {
+        out = render_json(doc, formats[f]);
+        CHECK(out != NULL, "hostile name renders as %s", formats[f]);
+        if (!out) continue;
+        CHECK(strchr(out, '\x1b') == NULL, "%s: no ESC", formats[f]);
+        CHECK(strchr(out, '\r') == NULL, "%s: no CR", formats[f]);
+        CHECK(strstr(out, "\xe2\x80\xae") == NULL, "%s: no bidi override", formats[f]);
+        CHECK(strstr(out, "##[") == NULL, "%s: no ##[", formats[f]);
+        for (const char *line = out; line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+            const char *p = line;
+            while (*p == ' ' || *p == '\t') p++;
+            CHECK(strncmp(p, "::", 2) != 0, "%s: a line starts with ::", formats[f]);
+        }
+        nerq_free(out);
+    }
+    json_decref(doc);
+    /* options */
+    out = nerq_render_str("{\"kind\":\"nerq.preflight\"}", "{\"width\":1e3}", &err);
+    expect(take_render_error(out, err, "real width"), "invalid_type", "$.options.width", "integer", "render width 1e3");
+    out = nerq_render_str("{\"kind\":\"nerq.preflight\"}", "{\"base\":\"relative/dir\"}", &err);
+    expect(take_render_error(out, err, "relative base"), "invalid_value", "$.options.base", "absolute", "render relative base");
+    out = nerq_render_str("{\"kind\":\"nerq.report\",\"version\":0,\"package\":{\"name\":\"a\"}}", NULL, &err);
+    expect(take_render_error(out, err, "version 0"), "unsupported_version", "$.document.version", NULL, "render version 0");
+    out = nerq_render_str("{\"kind\":\"nerq.report\"}", NULL, &err);
+    expect(take_render_error(out, err, "no package"), "missing_field", "$.document", "package", "render report without package");
+    out = nerq_render_str("{\"kind\":\"nerq.report\",\"package\":{\"name\":\"a\"},\"future_key\":[1,{}],"
+                          "\"verdict\":{\"level\":\"brand-new\"},\"findings\":[{\"kind\":\"not_found\",\"severity\":\"info\"}]}",
+                          "{\"format\":\"html\"}", &err);
+    CHECK(out != NULL && err == NULL, "unknown keys, levels and kinds render");
+    nerq_free(out);
+}
+
 static void remove_tree(const char *path) {
     char *cmd = fmt("rm -rf '%s'", path);
     if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", path);
@@ -752,6 +836,7 @@ int main(int argc, char **argv) {
     advisories();
     versions_and_cvss(engine);
     rust_sources(engine);
+    render_input();
     nerq_engine_free(engine);
     remove_tree(tmpdir);
     printf("bad-input: %d passed, %d failed\n", passed, failed);

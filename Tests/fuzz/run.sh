@@ -16,7 +16,7 @@ cd "$(dirname "$0")/../.."
 BIN=$(realpath -m "${FUZZ_BIN:-.build-fuzz/debug/nerq-fuzz}")
 MODE=${1:-smoke}
 shift || true
-ALL="json score preflight assess assess_lockfile engine_new toml lockfile rustsec osv scan semver cvss index_cache registry_csv zip tar"
+ALL="json score preflight assess assess_lockfile engine_new toml lockfile rustsec osv scan semver cvss index_cache registry_csv zip tar render"
 TARGETS=${*:-${FUZZ_TARGETS:-$ALL}}
 # Absolute paths throughout: the fuzzer works inside a sandbox directory (NERQ_FUZZ_SANDBOX).
 OUT=$PWD/out/fuzz
@@ -42,7 +42,7 @@ python3 Tests/fuzz/seeds.py "$seeds" --shared "$SHARED" $seedflag > "$OUT/logs/s
 dict_for() {
   case "$1" in
     json) echo json ;;
-    score|preflight|assess|engine_new) echo "json signals" ;;
+    score|preflight|assess|engine_new|render) echo "json signals" ;;
     osv) echo "json osv" ;;
     toml) echo toml ;;
     lockfile|assess_lockfile) echo "toml lockfile" ;;
@@ -58,7 +58,7 @@ dict_for() {
 
 max_len_for() {
   case "$1" in
-    lockfile|toml|assess) echo 65536 ;;
+    lockfile|toml|assess|render) echo 65536 ;;
     assess_lockfile|scan) echo 16384 ;;  # whole assessments, lexer+analyzer twice: slow per byte
     semver) echo 1024 ;;
     cvss) echo 512 ;;

@@ -16,7 +16,7 @@ import sys
 import tomllib
 
 TARGETS = ["json", "score", "preflight", "assess", "assess_lockfile", "engine_new", "toml", "lockfile",
-           "rustsec", "osv", "scan", "semver", "cvss", "index_cache", "registry_csv", "zip", "tar"]
+           "rustsec", "osv", "scan", "semver", "cvss", "index_cache", "registry_csv", "zip", "tar", "render"]
 NOW = "2026-11-21T00:00:00Z"
 
 
@@ -194,6 +194,28 @@ def main():
     c.add("score", '{"kind":"nerq.signals","version":1,"package":{"ecosystem":"crates.io","name":"x","version":"1.0.0-rc.1+b"},'
                    '"advisories":[{"id":"X","kind":"vulnerability","severity":"critical","patched":[">= 1.0.0"],'
                    '"cvss":"CVSS:3.1/AV:N/AC:L/PR:N/UI:N/S:U/C:H/I:H/A:H"}]}')
+
+    # render: the hand-built documents of the cargo nerq and rendering tests (an assessment with
+    # unscored packages and pipes, a crate report; hostile values in every field), and pieces of them.
+    sys.path.insert(0, os.path.join(repo, "bindings", "cargo", "tests"))
+    from cargo_nerq_fixtures import assessment  # noqa: E402
+    demo = assessment()
+    c.add("render", demo)
+    for p in demo["packages"]:
+        c.add("render", p)
+    c.add("render", {"kind": "nerq.preflight", "version": 1, "target": "nix@0.22.1", "trust_score": 59.0, "trust_grade": "C",
+                     "recommendation": "CAUTION", "verdict": "caution", "risk_flags": ["vulnerability"],
+                     "known_cves": ["CVE-2021-45707"], "checked_at": NOW, "ttl": 86400})
+    try:
+        sys.path.insert(0, os.path.join(repo, "Tests", "render"))
+        from render_support import hostile_assessment, hostile_preflight, hostile_report  # noqa: E402
+        for doc in (hostile_report(), hostile_preflight(), hostile_report(3)):
+            c.add("render", doc)
+        small = hostile_assessment()
+        small["packages"] = small["packages"][:1]
+        c.add("render", small)
+    except ImportError as e:  # pytest missing: the hand-built seeds above still cover the kinds
+        print(f"seeds: no hostile render seeds ({e})", file=sys.stderr)
 
     # preflight
     for t in ["nix@0.22.1", "nix", "atty@0.2.14", "serde@1.0.210", "x@not-a-version", "@1.0.0", "a@b@c", "smallvec@0.6.9"]:

@@ -22,6 +22,7 @@ import CJansson
 import NerqCore
 @testable import NerqEngine
 @testable import NerqRegistry
+@testable import NerqRender
 @testable import NerqScan
 import NerqTOML
 
@@ -56,7 +57,62 @@ nonisolated(unsafe) let targets: [FuzzTarget] = [
     FuzzTarget(name: "registry_csv", run: fuzzRegistryCSV),
     FuzzTarget(name: "zip", run: { fuzzArchive($0, zip: true) }),
     FuzzTarget(name: "tar", run: { fuzzArchive($0, zip: false) }),
+    FuzzTarget(name: "render", run: fuzzRender),
 ]
+
+// MARK: - render
+
+/// nerq_render_str on any text, in every format (the human one 40 columns wide). A failure must be
+/// an error document naming a `$.document` path; a rendering must hold no NUL, no raw control, bidi
+/// or invisible character, no line a GitHub runner would take as a command, no human line wider
+/// than asked; the json format must give back the document read; the json_t form must agree.
+func fuzzRender(_ data: UnsafeRawBufferPointer) {
+    let formats = ["human", "markdown", "sarif", "html", "json"]
+    var human: String?
+    for format in formats {
+        let options = format == "human" ? "{\"format\":\"human\",\"width\":40,\"evidence\":true}" : "{\"format\":\"\(format)\"}"
+        var err: UnsafeMutablePointer<CChar>?
+        let text: UnsafeMutablePointer<CChar>? = withCString(data) { nerq_render_str($0, options, &err) }
+        defer { nerq_free(text); nerq_free(err) }
+        guard let text else {
+            let doc = checkDocument(err, kind: "-", what: "render \(format)")
+            guard let code = errorCode(doc) else { violation("render \(format): NULL without an error") }
+            if case .object(let o) = doc, case .object(let e)? = o["error"], case .string(let path)? = e["path"],
+               !path.hasPrefix("$.document") {
+                violation("render \(format): \(code) names \(path), not the document")
+            }
+            return  // the document is refused the same way in every format
+        }
+        let out = String(cString: text)
+        for scalar in out.unicodeScalars where scalar != "\n" && Escape.isHazard(scalar.value) {
+            violation("render \(format): raw U+\(String(scalar.value, radix: 16)) in the output")
+        }
+        for line in out.split(separator: "\n", omittingEmptySubsequences: false) {
+            let trimmed = line.drop { WorkflowGuard.isRunnerSpace($0.unicodeScalars.first?.value ?? 0) }
+            if trimmed.hasPrefix("::") || line.contains("##[") { violation("render \(format): workflow command: \(line)") }
+            if format == "human" && TextWidth.of(String(line)) > 40 { violation("render human: wider than 40: \(line)") }
+        }
+        if format == "human" { human = out }
+        if format == "json" {
+            do throws(NerqError) {
+                let back = try JSONParser.parse(out)
+                let input = try JSONParser.parse(UnsafeRawBufferPointer(prefixBeforeNUL(data)))
+                if back != input { violation("render json: not the same document") }
+            } catch {
+                violation("render json: \(error)")
+            }
+        }
+    }
+    // The json_t form on what jansson reads gives the same human text.
+    guard let human, let doc = janssonLoad(prefixBeforeNUL(data)) else { return }
+    defer { json_decref(doc) }
+    guard let options = JanssonBridge.json(["format": "human", "width": 40, "evidence": true]) else { return }
+    defer { json_decref(options) }
+    var err: UnsafeMutablePointer<json_t>?
+    let text = nerq_render(doc, options, &err)
+    defer { nerq_free(text); json_decref(err) }
+    guard let text, String(cString: text) == human else { violation("render: json_t and text forms differ") }
+}
 
 // MARK: - engines (made once per process)
 

@@ -174,7 +174,7 @@ def test_demo_markdown(demo_ready, advisory_db, demo_json):
     assert r.returncode == 0, r.stderr
     out = r.stdout
     assert not ANSI.search(out)
-    assert out.startswith("### cargo nerq: ")
+    assert out.startswith("### nerq: ")
     assert "| Package | Version | Score | Grade | Verdict | Findings |" in out
     assert out.count("<details>") == out.count("</details>") == 1
     for f in demo_json["findings"]:
@@ -183,8 +183,42 @@ def test_demo_markdown(demo_ready, advisory_db, demo_json):
     assert len(rows) == len(demo_json["packages"])  # affected in the table, the rest in <details>
 
 
+def test_demo_html_to_a_file(demo_ready, advisory_db, demo_json, tmp_path):
+    out = tmp_path / "nerq.html"
+    r = run(demo_args(advisory_db, "--format", "html", "-o", out))
+    assert r.returncode == 0 and r.stdout == "" and r.stderr == "", r.stderr
+    page = out.read_text()
+    assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
+    for p in demo_json["packages"]:
+        assert f'>{p["package"]["name"]}</a>' in page  # every package in the table, linking to its section
+    for f in demo_json["findings"]:
+        assert f'https://rustsec.org/advisories/{f["id"]}.html' in page
+    # -o applies to every format, and cargo nerq prints what the library rendered, byte for byte
+    r = run(demo_args(advisory_db, "--format", "markdown", "-o", tmp_path / "nerq.md"))
+    assert r.returncode == 0 and r.stdout == ""
+    import nerq
+    assert (tmp_path / "nerq.md").read_text() == nerq.render(demo_json, "markdown")
+    assert run(demo_args(advisory_db)).stdout == nerq.render(demo_json, "human")
+    one_line_error(run(demo_args(advisory_db, "-o", tmp_path / "missing" / "x.html")), "cannot write")
+
+
+def test_crate_sarif_and_html(advisory_db, tmp_path):
+    r = run(["crate", "time@0.3.9", "--advisory-db", advisory_db, "--now", NOW, "--format", "sarif"])
+    assert r.returncode == 0, r.stderr
+    sarif = json.loads(r.stdout)
+    assert_valid(sarif)
+    results = sarif["runs"][0]["results"]
+    assert [(x["ruleId"], x["properties"]["advisory"]) for x in results] == [("nerq/vulnerability", "RUSTSEC-2026-0009")]
+    assert results[0]["locations"][0]["logicalLocations"][0]["name"] == "time 0.3.9"
+    r = run(["crate", "time@0.3.9", "--advisory-db", advisory_db, "--now", NOW, "--format", "html", "-o", tmp_path / "t.html"])
+    assert r.returncode == 0, r.stderr
+    page = (tmp_path / "t.html").read_text()
+    assert "<h1>Is time safe?</h1>" in page and "RUSTSEC-2026-0009" in page
+    assert str(advisory_db).rstrip("/") in page  # the page names the advisory database it was checked against
+
+
 def test_output_is_deterministic(demo_ready, advisory_db):
-    for fmt in ("json", "sarif", "markdown", "human"):
+    for fmt in ("json", "sarif", "markdown", "human", "html"):
         a = run(demo_args(advisory_db, "--format", fmt)).stdout
         b = run(demo_args(advisory_db, "--format", fmt)).stdout
         assert a == b, fmt
@@ -391,7 +425,7 @@ def test_crate_gates_and_errors(advisory_db):
     assert run(["crate", "itoa@1.0.1", "--advisory-db", advisory_db, "--deny", "vulnerability"]).returncode == 0
     one_line_error(run(["crate", "time@zero", "--advisory-db", advisory_db]), "time@zero", "semantic version")
     one_line_error(run(["crate", "bad name!", "--advisory-db", advisory_db]), "crate name")
-    one_line_error(run(["crate", "time", "--format", "sarif"]), "invalid choice: 'sarif'")
+    one_line_error(run(["crate", "time", "--format", "xml"]), "invalid choice: 'xml'")
 
 
 # -- the installed layout (make install: PREFIX/bin, PREFIX/lib/nerq/python, PREFIX/lib) ----------------

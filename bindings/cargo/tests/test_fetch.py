@@ -121,9 +121,14 @@ def test_failures_are_reported_and_old_data_stays(server, tmp_path, project):
 def test_registry_option_and_the_crate_view(server, tmp_path, project):
     env = online_env(server, tmp_path)
     dump = server["site"] / "dump" / "db-dump.tar.gz"
-    r = run(["crate", "linked-hash-map@0.5.4", "--registry", dump, "--now", "2026-12-20T00:00:00Z"], cwd=project, env=env)
+    r = run(["crate", "linked-hash-map@0.5.4", "--registry", dump, "--now", "2026-12-20T00:00:00Z", "--format", "json"],
+            cwd=project, env=env)
     assert r.returncode in (0, 1), r.stderr
-    assert "Registry" in r.stdout and "versions     25" in r.stdout and "nerq index cache" in r.stdout, r.stdout
+    registry = json.loads(r.stdout)["signals"]["registry"]
+    # The crate is not in the generated dump, but its index file (fetched just now) is.
+    assert registry["versions"] == 25 and registry["source"].startswith("nerq index cache "), registry
+    human = run(["crate", "linked-hash-map@0.5.4", "--registry", dump, "--now", "2026-12-20T00:00:00Z"], cwd=project, env=env)
+    assert human.returncode in (0, 1) and "linked-hash-map" in human.stdout, human.stderr
     # `cargo nerq fetch --dump` builds nerq's store, which later runs use without --registry.
     f = run(["fetch", "--dump", "--format", "json"], cwd=project, env=env)
     assert f.returncode == 0, f.stderr

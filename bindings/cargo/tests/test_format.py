@@ -1,4 +1,6 @@
-"""cargo nerq's formatters, gates and flags on hand-built assessment documents (no library)."""
+"""The output cargo nerq prints, on hand-built assessment documents: rendered by libnerq
+(nerq.render, as cargo nerq calls it) for edge cases the real data lacks (unscored packages,
+pipes in text); and cargo nerq's own gates and flags."""
 
 import io
 import json
@@ -6,27 +8,35 @@ import re
 
 import pytest
 
+import nerq
 from cargo_nerq_fixtures import assessment
 from sarif_schema import assert_valid
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
-def test_attention_ignores_info_findings(cn):
-    pkgs = {p["package"]["name"]: p for p in assessment()["packages"]}
-    assert [cn.needs_attention(pkgs[n]) for n in ("itoa", "time", "atty", "nerq-demo", "rustc-serialize")] == \
-        [False, True, True, False, True]
-    safe_with_advisory = dict(pkgs["itoa"], findings=[{"severity": "low", "kind": "unmaintained", "id": "X", "message": "x"}])
-    assert cn.needs_attention(safe_with_advisory)
+def shown(doc, **options):
+    """The package names of the human table's rows."""
+    out = nerq.render(doc, "human", **options)
+    return [line.split()[0] for line in out.split("\n\n")[0].splitlines()[1:] if not line.startswith("...")]
+
+
+def test_attention_ignores_info_findings():
+    doc = assessment()
+    assert shown(doc) == ["rustc-serialize", "atty", "time"]  # itoa has only an info finding; nerq-demo is unknown
+    itoa = next(p for p in doc["packages"] if p["package"]["name"] == "itoa")
+    itoa["findings"] = [{"severity": "low", "kind": "unmaintained", "id": "X", "message": "x"}]
+    assert "itoa" in shown(doc)
 
 
 def test_sort_worst_first_unscored_last(cn):
-    order = [f"{p['package']['name']}" for p in cn.sort_worst_first(assessment()["packages"])]
+    assert shown(assessment(), all=True) == ["rustc-serialize", "atty", "time", "itoa", "nerq-demo"]
+    order = [p["package"]["name"] for p in cn.sort_worst_first(assessment()["packages"])]  # the gates' order
     assert order == ["rustc-serialize", "atty", "time", "itoa", "nerq-demo"]
 
 
-def test_human_default_shows_packages_that_need_attention(cn):
-    out = cn.render_human(assessment(), show_all=False, style=cn.Style(False))
+def test_human_default_shows_packages_that_need_attention():
+    out = nerq.render(assessment(), "human")
     lines = out.splitlines()
     assert lines[0].split() == ["PACKAGE", "VERSION", "SCORE", "GRADE", "VERDICT", "WORST", "FINDING"]
     assert [l.split()[0] for l in lines[1:4]] == ["rustc-serialize", "atty", "time"]
@@ -40,8 +50,8 @@ def test_human_default_shows_packages_that_need_attention(cn):
     assert not ANSI.search(out)
 
 
-def test_human_all_and_alignment(cn):
-    out = cn.render_human(assessment(), show_all=True, style=cn.Style(False))
+def test_human_all_and_alignment():
+    out = nerq.render(assessment(), "human", all=True)
     rows = out.split("\n\n")[0].splitlines()
     assert len(rows) == 6 and "more packages" not in out
     assert rows[-1].split()[:5] == ["nerq-demo", "0.1.0", "-", "-", "unknown"]
@@ -50,10 +60,10 @@ def test_human_all_and_alignment(cn):
     assert all(r[col - 1] != " " for r in rows[1:])
 
 
-def test_human_colours_verdicts(cn):
-    out = cn.render_human(assessment(), show_all=True, style=cn.Style(True))
+def test_human_colours_verdicts():
+    out = nerq.render(assessment(), "human", all=True, color=True)
     assert "\x1b[1;31mavoid" in out and "\x1b[32msafe" in out and "\x1b[33mcaution" in out
-    assert ANSI.sub("", out) == cn.render_human(assessment(), show_all=True, style=cn.Style(False))
+    assert ANSI.sub("", out) == nerq.render(assessment(), "human", all=True)
 
 
 class FakeTTY(io.StringIO):
@@ -90,10 +100,10 @@ def test_bad_cargo_term_color(cn, monkeypatch):
         cn.use_colour(None, FakeTTY(True))
 
 
-def test_markdown(cn):
-    out = cn.render_markdown(assessment())
+def test_markdown():
+    out = nerq.render(assessment(), "markdown")
     lines = out.splitlines()
-    assert lines[0] == "### cargo nerq: 3 packages of 5 need attention (4 advisories; 1 avoid, 1 warning, 1 caution, 1 safe, 1 unknown)"
+    assert lines[0] == "### nerq: 3 packages of 5 need attention (4 advisories; 1 avoid, 1 warning, 1 caution, 1 safe, 1 unknown)"
     table = [l for l in lines if l.startswith("| `")]
     assert len(table) == 5
     assert table[0].startswith("| `rustc-serialize` (dev) | 0.3.24 | 35.0 | F | 🔴 avoid |")
@@ -107,18 +117,18 @@ def test_markdown(cn):
         assert row.count(" | ") - row.count("\\|") >= 4
 
 
-def test_markdown_all_clean(cn):
+def test_markdown_all_clean():
     doc = assessment()
     doc["packages"] = [p for p in doc["packages"] if p["verdict"]["level"] == "safe"]
     doc["findings"] = []
-    out = cn.render_markdown(doc)
-    assert out.startswith("### cargo nerq: all 5 packages look fine")
+    out = nerq.render(doc, "markdown")
+    assert out.startswith("### nerq: all 5 packages look fine")
     assert "| Findings |" not in out
 
 
-def test_sarif_is_valid_and_complete(cn):
+def test_sarif_is_valid_and_complete():
     doc = assessment()
-    sarif = json.loads(cn.render_sarif(doc, "/work/demo", "0.1.0"))
+    sarif = json.loads(nerq.render(doc, "sarif", base="/work/demo"))
     assert_valid(sarif)
     run = sarif["runs"][0]
     rules = run["tool"]["driver"]["rules"]
@@ -142,19 +152,19 @@ def test_sarif_is_valid_and_complete(cn):
     assert by_id["RUSTSEC-2026-0009"]["properties"]["upgrade_to"] == "0.3.47"
 
 
-def test_sarif_outside_the_workspace_uses_an_absolute_uri(cn):
+def test_sarif_outside_the_workspace_uses_an_absolute_uri():
     doc = assessment()
     doc["project"]["lockfile"] = "/elsewhere/Cargo.lock"
-    sarif = json.loads(cn.render_sarif(doc, "/work/demo", "0.1.0"))
+    sarif = json.loads(nerq.render(doc, "sarif", base="/work/demo"))
     assert_valid(sarif)
     loc = sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
     assert loc == {"uri": "file:///elsewhere/Cargo.lock"}
 
 
-def test_sarif_with_no_findings_is_valid(cn):
+def test_sarif_with_no_findings_is_valid():
     doc = assessment()
     doc["findings"] = []
-    assert_valid(json.loads(cn.render_sarif(doc, None, "0.1.0")))
+    assert_valid(json.loads(nerq.render(doc, "sarif")))
 
 
 def test_gates(cn):
@@ -187,10 +197,9 @@ def test_one_line_cargo_errors(cn):
                                     "No such file or directory (os error 2)")
 
 
-def test_crate_report_human_and_markdown(cn):
-    report = assessment()["packages"][2]  # atty
-    db = assessment()["database"]
-    out = cn.render_crate_human(report, db, cn.Style(False))
+def test_crate_report_human_and_markdown():
+    report = dict(assessment()["packages"][2], database=assessment()["database"])  # atty, as cargo nerq crate renders it
+    out = nerq.render(report, "human")
     assert out.startswith("Is atty safe?\n")
     assert "atty 0.2.14: 50.0/100 (C-)  NO — USE WITH CAUTION  recommendation CAUTION" in out
     assert "What it means: use only with care" in out
@@ -198,7 +207,7 @@ def test_crate_report_human_and_markdown(cn):
         assert f"  {name}" in out
     assert "RUSTSEC-2024-0375: https://rustsec.org/advisories/RUSTSEC-2024-0375.html (source: https://github.com/softprops/atty/issues/57)" in out
     assert "cargo audit" in out and "methodology" in out
-    mdout = cn.render_crate_markdown(report, db)
+    mdout = nerq.render(report, "markdown")
     assert mdout.startswith("## Is atty safe?")
     assert mdout.count("\n| ") == 9  # header, 8 dimensions
     assert "\nUse only with care" in mdout

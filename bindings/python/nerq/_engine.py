@@ -15,7 +15,11 @@ JSONObject = Dict[str, Any]
 Request = Union[Mapping[str, Any], str, bytes]
 PathLike = Union[str, "os.PathLike[str]"]
 
-__all__ = ["Engine", "NerqError", "fetch", "version", "abi_version"]
+__all__ = ["Engine", "NerqError", "fetch", "version", "abi_version", "render", "FORMATS"]
+
+#: The formats :func:`render` writes.
+FORMATS = ("human", "markdown", "sarif", "html", "json")
+Document = Union[Mapping[str, Any], str, bytes]
 
 
 class NerqError(Exception):
@@ -96,6 +100,49 @@ def fetch(
         request = req
     data = _encode(request)
     return _decode(_ffi.take_string(_ffi.lib().nerq_fetch_str(data)))
+
+
+def render(
+    document: Document,
+    format: str = "human",
+    *,
+    color: Optional[bool] = None,
+    width: Optional[int] = None,
+    all: Optional[bool] = None,
+    evidence: Optional[bool] = None,
+    base: Optional[PathLike] = None,
+) -> str:
+    """Renders a document nerq emitted (``nerq.report``, ``nerq.assessment`` or ``nerq.preflight``)
+    with libnerq's ``nerq_render_str``, and returns the text.
+
+    ``document`` is the document as a mapping, or as the JSON text (str or bytes) a call returned:
+    text is passed to the library as is, so a large assessment is never decoded in Python only to
+    be rendered. ``format``: ``"human"`` (terminal text), ``"markdown"`` (a pull-request comment),
+    ``"sarif"`` (SARIF 2.1.0), ``"html"`` (one self-contained page with charts) or ``"json"``.
+    ``color``: ANSI colours (human). ``width``: no line wider than this (human; 20 to 10000).
+    ``all``: every package of a project (human). ``evidence``: list file:line evidence (default:
+    on a crate's HTML page only). ``base``: the directory SARIF locations are relative to (absolute;
+    default: the workspace root). Options left as None are not sent (the library's defaults).
+
+    Every value from the document is escaped for the format (no terminal escape sequence, HTML, link
+    or workflow command can come from a crate name or an advisory). Raises :class:`NerqError` for a
+    bad document or option (``path`` names ``$.document...`` or ``$.options...``).
+    """
+    options: Dict[str, Any] = {"format": format}
+    for key, value in (("color", color), ("width", width), ("all", all), ("evidence", evidence)):
+        if value is not None:
+            options[key] = value
+    if base is not None:
+        options["base"] = os.fspath(base)
+    data = _encode(document)
+    lib = _ffi.lib()
+    err = ctypes.c_void_p()
+    out = lib.nerq_render_str(data, _encode(options), ctypes.byref(err))
+    if not out:
+        if not err.value:
+            raise MemoryError("nerq_render_str failed without an error document (out of memory)")
+        raise NerqError._from_document(json.loads(_ffi.take_string(err.value)))
+    return _ffi.take_string(out).decode("utf-8")
 
 
 def _encode(request: Request) -> bytes:
@@ -278,6 +325,11 @@ class Engine:
         if options:
             request["options"] = options
         return request
+
+    @staticmethod
+    def render(document: Document, format: str = "human", **options: Any) -> str:
+        """:func:`nerq.render` (rendering needs no engine; here for convenience)."""
+        return render(document, format, **options)
 
     def preflight(self, target: str, **signals: Any) -> JSONObject:
         """Preflight check of one dependency (``"nix@0.26.1"`` or a bare name), optionally with
