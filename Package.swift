@@ -104,10 +104,10 @@ let package = Package(
                     exclude: ["Fixtures"]),
         .testTarget(name: "NerqScanTests", dependencies: ["NerqScan", "NerqCore", "NerqJSON", "NerqTestSupport"]),
         .testTarget(name: "NerqRegistryTests", dependencies: ["NerqRegistry", "NerqCore", "NerqJSON", "NerqIO", "NerqTestSupport"]),
+        // Their fixtures are shared with the Python tests: Tests/fixtures/fetch, served by Tests/fetch_server.py.
         .testTarget(name: "NerqFetchTests",
                     dependencies: ["NerqFetch", "NerqEngine", "NerqAdvisories", "NerqRegistry", "NerqCore", "NerqJSON", "NerqIO",
-                                   "NerqTestSupport"],
-                    exclude: ["Fixtures"]),
+                                   "NerqTestSupport"]),
         .testTarget(name: "NerqEngineTests", dependencies: ["NerqEngine", "NerqCore", "NerqJSON", "NerqIO", "NerqTestSupport"]),
         .testTarget(name: "NerqRenderTests", dependencies: ["NerqRender", "NerqJSON", "NerqTestSupport"]),
         .testTarget(name: "NerqABITests", dependencies: ["NerqABI", "NerqEngine", "NerqCore", "NerqJSON", "CJansson", "NerqTestSupport"]),
