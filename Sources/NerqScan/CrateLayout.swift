@@ -60,6 +60,10 @@ struct CrateLayout {
     /// The build script's directory ("/"-terminated) when it is not at the root: the modules it
     /// includes from there are build code too.
     private var buildDir: String?
+    /// Test, bench and example targets Cargo.toml declares by path, and their folders (outside
+    /// `src/`) whose modules are test code too: nix keeps its tests under `test/`.
+    private var declaredTestFiles = Set<String>()
+    private var declaredTestDirs: [String] = []
 
     init(present: Set<String>, manifest: CargoManifest, options: ScanOptions) {
         var libRoot: String? = (options.libPath ?? manifest.libPath).map(CrateLayout.normalize)
@@ -77,6 +81,13 @@ struct CrateLayout {
             buildScript = b
             if let slash = b.lastIndex(of: "/") { buildDir = String(b[...slash]) }
         }
+        for path in manifest.testTargetPaths.map(CrateLayout.normalize) where path != crateRoot && path != buildScript {
+            declaredTestFiles.insert(path)
+            if let slash = path.lastIndex(of: "/") {
+                let dir = String(path[...slash])
+                if dir != "src/" && !dir.hasPrefix("src/") && !declaredTestDirs.contains(dir) { declaredTestDirs.append(dir) }
+            }
+        }
     }
 
     /// Manifest paths may start with "./"; walked paths never do.
@@ -89,7 +100,9 @@ struct CrateLayout {
     func role(_ rel: String) -> FileRole {
         if let b = buildScript, rel == b { return .build }
         if let d = buildDir, rel.hasPrefix(d) { return .build }
-        if rel.hasPrefix("tests/") { return .test }
+        if rel.hasPrefix("tests/") || declaredTestFiles.contains(rel) || declaredTestDirs.contains(where: { rel.hasPrefix($0) }) {
+            return .test
+        }
         if rel.hasPrefix("examples/") { return .example }
         if rel.hasPrefix("benches/") { return .bench }
         return .product

@@ -95,10 +95,15 @@ public enum CrateScanner {
         tokens.shrink(above: 1 << 20)  // do not keep huge buffers around
         let testModules = TestModuleFiles(analyzed.testModuleDecls, crateRoot: r.crate_root)
         var ev = EvidenceCollector(cap: options.maxEvidence)
-        for (rel, fev) in analyzed.perFile {
-            // Capabilities in test-only modules are not the product's (unsafe counts keep them).
-            let isTestModule = testModules.contains(rel)
-            ev.merge(fev) { isTestModule && $0.isProductCapabilityEvidence }
+        for (rel, fev, productLines) in analyzed.perFile {
+            // A `#[cfg(test)] mod NAME;` file is test code: its capabilities are not the product's,
+            // its unsafe code and its lines are counted as the tests'.
+            guard testModules.contains(rel) else {
+                ev.merge(fev)
+                continue
+            }
+            r.lines_code_tests &+= productLines
+            ev.merge(fev) { k in k.isProductCapabilityEvidence ? nil : (k.isProductUnsafe ? .unsafeTest : k) }
         }
         report(ev, buildWritesOutDir: analyzed.buildWritesOutDir, into: &r)
         if r.pub_items > 0 {
@@ -137,8 +142,9 @@ public enum CrateScanner {
 
     /// What the per-file pass leaves for the crate-wide merge.
     private struct AnalyzedFiles {
-        /// Each file's own evidence, in walk order: merged only once the test modules are known.
-        var perFile: [(rel: String, ev: EvidenceCollector)] = []
+        /// Each file's own evidence and the code lines that are not already test code, in walk
+        /// order: merged only once the test modules are known.
+        var perFile: [(rel: String, ev: EvidenceCollector, productLines: Int)] = []
         var testModuleDecls: [(declaringFile: String, name: String)] = []
         var buildWritesOutDir = false
     }
@@ -155,7 +161,7 @@ public enum CrateScanner {
             let fileRole = layout.role(f.relative)
             let isRoot = f.relative == r.crate_root
             var ev = EvidenceCollector(cap: options.maxEvidence)
-            let facts: FileFacts = bytes.withUnsafeBufferPointer { src in
+            let (facts, codeLines): (FileFacts, Int) = bytes.withUnsafeBufferPointer { src in
                 let stats = RustLexer.tokenize(src, into: tokens)
                 r.lines_code &+= stats.codeLines
                 r.lines_comment &+= stats.commentLines
@@ -166,9 +172,14 @@ public enum CrateScanner {
                 }
                 var a = FileAnalyzer(tokens: tokens.tokens, source: src, role: fileRole, isCrateRoot: isRoot, file: f.relative)
                 a.run(&ev)
-                return a.facts
+                return (a.facts, stats.codeLines)
             }
-            out.perFile.append((f.relative, ev))
+            // Test, bench and example targets are test code whole; product files hold some in
+            // `#[cfg(test)]` and `#[test]` items.
+            let isTestTarget = fileRole == .test || fileRole == .example || fileRole == .bench
+            let testLines = isTestTarget ? codeLines : min(facts.testCodeLines, codeLines)
+            r.lines_code_tests &+= testLines
+            out.perFile.append((f.relative, ev, isTestTarget || fileRole == .build ? 0 : codeLines &- testLines))
             for name in facts.cfgTestModules { out.testModuleDecls.append((f.relative, name)) }
             r.test_fns &+= facts.testFns
             r.pub_items &+= facts.pubItems
@@ -213,6 +224,7 @@ public enum CrateScanner {
         r.unsafe_impls = ev.count(.unsafeImpl)
         r.unsafe_traits = ev.count(.unsafeTrait)
         r.unsafe_externs = ev.count(.unsafeExtern)
+        r.unsafe_in_tests = ev.count(.unsafeTest)
         var caps: [String] = []
         for k in EvidenceKind.allCases {
             let c = ev.count(k)

@@ -13,6 +13,8 @@ struct FileFacts {
     var mentionsOutDir = false
     /// `#[cfg(test)] mod NAME;` declarations (module files resolved by the scanner).
     var cfgTestModules: [String] = []
+    /// Lines holding code inside `#[cfg(test)]` and `#[test]` items.
+    var testCodeLines = 0
 }
 
 private let chHash: UInt8 = 35, chBang: UInt8 = 33, chLBracket: UInt8 = 91, chRBracket: UInt8 = 93
@@ -29,6 +31,8 @@ private struct AttrFlags: OptionSet {
     static let forbidUnsafe = AttrFlags(rawValue: 16)
     static let denyUnsafe = AttrFlags(rawValue: 32)
     static let link = AttrFlags(rawValue: 64)
+    /// forbid(unsafe_code) under a `cfg_attr` whose condition may be false in a normal build.
+    static let forbidUnsafeConditional = AttrFlags(rawValue: 128)
 }
 
 /// A macro_rules! body being walked: token ranges of its matchers (skipped),
@@ -211,6 +215,22 @@ struct FileAnalyzer {
 
     // MARK: attributes
 
+    /// Whether the cfg predicate `[lo, hi)` holds only in test builds: `test`, or `all(...)` with
+    /// `test` among its terms (`cfg(all(test, feature = "std"))`).
+    func isTestOnly(_ lo: Int, _ hi: Int) -> Bool {
+        if hi &- lo == 1 { return isIdent(lo, .test) }
+        guard hi &- lo >= 3, tok(lo).kind == .ident, text(lo) == "all", isPunct(lo &+ 1, chLParen), isPunct(hi &- 1, chRParen) else {
+            return false
+        }
+        return splitTopLevel(lo &+ 2, hi &- 1).contains { $0.1 &- $0.0 == 1 && isIdent($0.0, .test) }
+    }
+
+    /// Whether `[lo, hi)` is exactly the predicate `not(test)`.
+    func isNotTest(_ lo: Int, _ hi: Int) -> Bool {
+        hi &- lo == 4 && tok(lo).kind == .ident && text(lo) == "not" && isPunct(lo &+ 1, chLParen)
+            && isIdent(lo &+ 2, .test) && isPunct(lo &+ 3, chRParen)
+    }
+
     /// Split `[lo, hi)` at top-level commas.
     func splitTopLevel(_ lo: Int, _ hi: Int) -> [(Int, Int)] {
         var parts: [(Int, Int)] = []
@@ -278,12 +298,18 @@ struct FileAnalyzer {
                     }
                 }
             case .cfg:
-                if hasArgs && argHi &- argLo == 1 && isIdent(argLo, .test) { flags.insert(.cfgTest) }
+                if hasArgs && isTestOnly(argLo, argHi) { flags.insert(.cfgTest) }
             case .cfgAttr:
                 if hasArgs {
                     let parts = splitTopLevel(argLo, argHi)
                     for part in parts.dropFirst() {
                         flags.formUnion(parseMeta(part.0, part.1, level: level &+ 1))
+                    }
+                    // `cfg_attr(not(test), forbid(unsafe_code))` forbids it in every build that
+                    // ships; any other condition (a feature, a target) may leave unsafe code in.
+                    if flags.contains(.forbidUnsafe), let predicate = parts.first, !isNotTest(predicate.0, predicate.1) {
+                        flags.remove(.forbidUnsafe)
+                        flags.insert(.forbidUnsafeConditional)
                     }
                 }
             case .forbid, .deny:
@@ -419,6 +445,8 @@ struct FileAnalyzer {
         var macros: [MacroFrame] = []
         /// The last token of the current `#[cfg(test)]` item: capabilities up to it are test-only.
         var testRegionEnd = -1
+        /// The last line counted in `facts.testCodeLines`.
+        var lastTestLine = -1
 
         /// Any item-level token ends what pending docs and attributes applied to.
         @inline(__always) mutating func endItemPrefix() {
@@ -439,6 +467,10 @@ struct FileAnalyzer {
             if FileAnalyzer.skipMacroMatcher(at: &k, &s.macros) { continue }
             let t = toks[k]
             let suppressed = k <= s.testRegionEnd
+            if suppressed && t.line != s.lastTestLine && !t.kind.isComment {
+                s.lastTestLine = t.line
+                facts.testCodeLines &+= 1
+            }
             switch t.kind {
             case .outerDocLine, .outerDocBlock:
                 s.docPending = true
@@ -466,7 +498,11 @@ struct FileAnalyzer {
             case .ident:
                 switch t.sym {
                 case .kwUnsafe:
-                    if isProduct { unsafeAt(k, &ev) }
+                    if isProduct && !suppressed {
+                        unsafeAt(k, &ev)
+                    } else if suppressed || role == .test || role == .example || role == .bench {
+                        record(.unsafeTest, tokenIndex: k, into: &ev) { "unsafe (test code)" }
+                    }
                     k &+= 1
                 case .kwExtern:
                     externAt(k, suppressed: suppressed, ev: &ev)
@@ -550,6 +586,9 @@ struct FileAnalyzer {
         if flags.contains(.forbidUnsafe) {
             facts.forbidsUnsafe = true
             record(.forbidUnsafeCode, tokenIndex: k, into: &ev) { "forbid(unsafe_code)" }
+        } else if flags.contains(.forbidUnsafeConditional) {
+            // Shown as evidence, but the crate does not forbid unsafe code in every build.
+            record(.forbidUnsafeCode, tokenIndex: k, into: &ev) { "cfg_attr(..., forbid(unsafe_code))" }
         }
         if flags.contains(.denyUnsafe) {
             facts.deniesUnsafe = true
@@ -567,7 +606,13 @@ struct FileAnalyzer {
         if flags.contains(.link) && isProduct && !suppressed {
             record(.ffi, tokenIndex: k, into: &ev) { "#[link]" }
         }
-        if flags.contains(.cfgTest) && countsCapabilities && k > s.testRegionEnd {
+        // `#[cfg(test)]` items and `#[test]` functions exist only in test builds.
+        if (flags.contains(.cfgTest) || flags.contains(.test)) && countsCapabilities && k > s.testRegionEnd {
+            // The attribute's own line is the test item's too.
+            if tok(k).line != s.lastTestLine {
+                s.lastTestLine = tok(k).line
+                facts.testCodeLines &+= 1
+            }
             s.testRegionEnd = itemEnd(from: close &+ 1)
             if let name = outOfLineModule(from: close &+ 1, to: s.testRegionEnd) {
                 facts.cfgTestModules.append(name)
