@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "nerq_sys.h"
 
+#include <dlfcn.h>
 #include <fcntl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -30,3 +31,9 @@ int cnerqsys_pipe_cloexec(int fds[2]) {
 const char *cnerqsys_version(void) { return NERQ_VERSION; }
 
 int cnerqsys_abi_version(void) { return NERQ_ABI_VERSION; }
+
+const char *cnerqsys_image_path(void) {
+    Dl_info info;
+    if (dladdr((const void *)&cnerqsys_image_path, &info) == 0) return NULL;
+    return info.dli_fname;
+}

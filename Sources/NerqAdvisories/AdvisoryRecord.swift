@@ -84,10 +84,39 @@ public struct AdvisoryRecord: Sendable, Equatable {
     /// Every field of `Fields` reads as a property of the record (`record.id`, `record.patched`).
     public subscript<T>(dynamicMember keyPath: WritableKeyPath<Fields, T>) -> T {
         get { box.fields[keyPath: keyPath] }
-        set {
-            if !isKnownUniquelyReferenced(&box) { box = Box(box.fields) }
-            box.fields[keyPath: keyPath] = newValue
-        }
+        set { mutate { $0[keyPath: keyPath] = newValue } }
+    }
+
+    // The fields an assessment reads for every package, as plain properties: a dynamic member
+    // read from another module instantiates its key path at run time, on every read.
+    public var id: String {
+        get { box.fields.id }
+        set { mutate { $0.id = newValue } }
+    }
+    public var package: String {
+        get { box.fields.package }
+        set { mutate { $0.package = newValue } }
+    }
+    public var collection: Collection {
+        get { box.fields.collection }
+        set { mutate { $0.collection = newValue } }
+    }
+    public var date: String? {
+        get { box.fields.date }
+        set { mutate { $0.date = newValue } }
+    }
+    public var withdrawn: String? {
+        get { box.fields.withdrawn }
+        set { mutate { $0.withdrawn = newValue } }
+    }
+    public var aliases: [String] {
+        get { box.fields.aliases }
+        set { mutate { $0.aliases = newValue } }
+    }
+
+    private mutating func mutate(_ change: (inout Fields) -> Void) {
+        if !isKnownUniquelyReferenced(&box) { box = Box(box.fields) }
+        change(&box.fields)
     }
 
     public init(id: String, package: String, collection: Collection = .crates, date: String? = nil,

@@ -85,6 +85,13 @@ public struct AdvisoryVersions: Sendable, Hashable {
         self.affectedRanges = try unaffectedToOsvRanges(unaffected: unaffected, patched: patched)
     }
 
+    /// The parts as `init(patched:unaffected:)` computed them (read back from the advisory index).
+    init(patched: [VersionReq], unaffected: [VersionReq], affectedRanges: [OsvRange]) {
+        self.patched = patched
+        self.unaffected = unaffected
+        self.affectedRanges = affectedRanges
+    }
+
     /// Convenience: parse the requirement strings as they appear in the
     /// advisory TOML (`patched = [">= 1.2.3"]`).
     public init(patched: [String], unaffected: [String] = []) throws(SemverError) {

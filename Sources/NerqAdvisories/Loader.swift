@@ -123,14 +123,25 @@ extension AdvisoryDatabase {
 
         /// Lists, reads and parses every advisory file in parallel (`run`). Call once. A database
         /// that can no longer be listed reads as empty, with the reason as its one error.
-        public func read() -> AdvisoryDatabase {
+        ///
+        /// With a `cache`, the database's index is read instead when one is kept there and it is
+        /// verifiably this database's (AdvisoryIndexCache); otherwise the files are read and a new
+        /// index is written. Both give the same database.
+        public func read(cache: AdvisoryIndexCache? = nil) -> AdvisoryDatabase {
+            let cache = filter == nil ? cache : nil
+            if let indexed = cache?.load(path: path) { return indexed }
             let listing: Listing
             do {
                 listing = try Listing(path: path, filter: filter)
             } catch {
                 return AdvisoryDatabase(path: path, advisories: [], errors: [AdvisoryLoadError(file: path, line: nil, message: error.message)])
             }
-            return AdvisoryDatabase.assemble(path: path, outcomes: AdvisoryDatabase.run(listing.items), filter: filter)
+            // Taken before the files are read: a file that changes while it is read then differs
+            // from the index's stamp on the next run.
+            let stamp = cache?.stamp(path: path, items: listing.items)
+            let db = AdvisoryDatabase.assemble(path: path, outcomes: AdvisoryDatabase.run(listing.items), filter: filter)
+            if let cache, let stamp { cache.store(db, stamp) }
+            return db
         }
     }
 
@@ -172,6 +183,9 @@ extension AdvisoryDatabase {
         case file(dir: Int32, name: String, rel: String, type: FileType)
         /// A symbolic link inside the database: reported, not followed.
         case symlink(rel: String)
+        /// A directory that was listed to find the other items (`""`: the database's own); nothing
+        /// to read, but a file added to it or removed from it changes what a load reads.
+        case listed(rel: String)
     }
 
     enum Outcome: Sendable {
@@ -191,6 +205,7 @@ extension AdvisoryDatabase {
     static func collect(root: String, filter: Set<String>?, into items: inout [WorkItem],
                         dirFDs: inout [Int32]) throws(NerqError) {
         let (rootFD, entries) = try openListing(AT_FDCWD, root, root: root, dirFDs: &dirFDs)
+        items.append(.listed(rel: ""))
         for e in entries where !e.name.hasPrefix(".") {
             switch e.kind {
             case .symlink:
@@ -199,6 +214,7 @@ extension AdvisoryDatabase {
                 let collection: AdvisoryRecord.Collection = e.name == "crates" ? .crates : .rust
                 if filter != nil && collection == .rust { continue }
                 let (fd, sub) = try openListing(rootFD, e.name, root: root, dirFDs: &dirFDs)
+                items.append(.listed(rel: e.name))
                 for s in sub where !s.name.hasPrefix(".") {
                     switch s.kind {
                     case .symlink:
@@ -243,6 +259,7 @@ extension AdvisoryDatabase {
         guard depth <= maxOSVDepth, let fd = Directory.open(AT_FDCWD, dir) else { return }
         defer { close(fd) }
         guard let entries = Directory.entries(fd) else { return }
+        items.append(.listed(rel: rel))
         for e in entries where !e.name.hasPrefix(".") {
             switch e.kind {
             case .symlink:
@@ -273,6 +290,8 @@ extension AdvisoryDatabase {
             return processFile(dir: dir, name: name, rel: rel, type: type, buffer: &buffer)
         case .symlink(let rel):
             return [.error(symlinkError(rel))]
+        case .listed:
+            return []
         case .advisoryDir(let parent, let name, let rel, let collection):
             let result = Directory.with(parent, name) { fd, entries -> [Outcome] in
                 var out: [Outcome] = []

@@ -17,6 +17,8 @@ final class AdvisorySource: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private var found: AdvisoryDatabase.Found?
     private var foundOSV: [AdvisoryDatabase.Found] = []
+    /// Where parsed databases are kept between processes (nil: always parse).
+    private let cache: AdvisoryIndexCache?
     private var loaded: Loaded?
 
     /// What the read produced.
@@ -31,19 +33,20 @@ final class AdvisorySource: @unchecked Sendable {
         var osvCounts: [Int]
     }
 
-    convenience init(found: AdvisoryDatabase.Found?, osv: [AdvisoryDatabase.Found] = []) {
-        self.init(found: found, osv: osv, loaded: nil)
+    convenience init(found: AdvisoryDatabase.Found?, osv: [AdvisoryDatabase.Found] = [], cache: AdvisoryIndexCache? = nil) {
+        self.init(found: found, osv: osv, cache: cache, loaded: nil)
     }
 
     convenience init(loaded: AdvisoryDatabase) {
-        self.init(found: nil, osv: [], loaded: Loaded(database: loaded, merge: nil, newestRustSec: loaded.newestDate, newestOSV: [], osvCounts: []))
+        self.init(found: nil, osv: [], cache: nil, loaded: Loaded(database: loaded, merge: nil, newestRustSec: loaded.newestDate, newestOSV: [], osvCounts: []))
     }
 
-    private init(found: AdvisoryDatabase.Found?, osv: [AdvisoryDatabase.Found], loaded: Loaded?) {
+    private init(found: AdvisoryDatabase.Found?, osv: [AdvisoryDatabase.Found], cache: AdvisoryIndexCache?, loaded: Loaded?) {
         mutex = .allocate(capacity: 1)
         pthread_mutex_init(mutex, nil)
         self.found = found
         self.foundOSV = osv
+        self.cache = cache
         self.loaded = loaded
     }
 
@@ -59,8 +62,8 @@ final class AdvisorySource: @unchecked Sendable {
         pthread_mutex_lock(mutex)
         defer { pthread_mutex_unlock(mutex) }
         if let loaded { return loaded }
-        let rustsec = found?.read()
-        let osv = foundOSV.map { $0.read() }
+        let rustsec = found?.read(cache: cache)
+        let osv = foundOSV.map { $0.read(cache: cache) }
         let result: Loaded
         if osv.isEmpty {
             let db = rustsec ?? AdvisoryDatabase(path: "", advisories: [])

@@ -116,10 +116,11 @@ extension Engine {
 
         let included = graph.nodes.indices.filter { req.includeDev || !graph.nodes[$0].devOnly }
         var notes: [String] = []
+        let indexDirectories = data.locations.indexDirectories
         @Sendable func context(_ node: ProjectGraph.Node) -> PackageContext {
             PackageContext(manifestPath: node.manifestPath, manifest: node.manifest, lockfileChecksum: node.hasRegistryChecksum,
                            fromRegistry: node.source == .cratesIO, targetOS: req.targetOS, targetArch: req.targetArch,
-                           vendorDirs: req.vendorDirs)
+                           vendorDirs: req.vendorDirs, indexDirectories: indexDirectories)
         }
         // Every package's source is found and scanned first, on many threads (the files may not be
         // in the page cache); each package is then collected and scored like a single one.

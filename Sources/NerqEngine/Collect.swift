@@ -18,6 +18,8 @@ struct PackageContext: Sendable {
     var targetOS: String?
     var targetArch: String?
     var vendorDirs: [String] = []
+    /// The sparse-index caches to read, listed once for a whole request (nil: listed here).
+    var indexDirectories: [String]?
 
     static let none = PackageContext()
 }
@@ -51,7 +53,7 @@ extension Engine {
 
         // Registry data (and with it the crate's name as the registry spells it).
         if context.fromRegistry {
-            switch lookUpRegistry(s.package) {
+            switch lookUpRegistry(s.package, indexDirectories: context.indexDirectories ?? data.locations.indexDirectories) {
             case .found(let signals, let name, let version, let manifest, let via):
                 s.package.name = name
                 if s.package.version == nil { s.package.version = version }

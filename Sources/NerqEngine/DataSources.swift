@@ -109,7 +109,8 @@ struct DataSources: Sendable {
             }
             registryPath = store
         }
-        let advisories = rustsec != nil || !osv.isEmpty ? AdvisorySource(found: rustsec, osv: osv) : nil
+        let index = locations.cacheDirectory.map { AdvisoryIndexCache(directory: Files.join($0, "advisory-index")) }
+        let advisories = rustsec != nil || !osv.isEmpty ? AdvisorySource(found: rustsec, osv: osv, cache: index) : nil
         let data = DataSources(locations: locations, maxStalenessDays: maxDays, advisoryPath: rustsec == nil ? nil : advisoryPath,
                                osvPaths: osvPaths, registryPath: registryPath)
         return (data, advisories, registry)

@@ -67,6 +67,13 @@ print("nerq-assess-phases: \(lockPath), \(dbPath), \(runs) runs, medians")
 try measure("TOML.parse(lockfile)") { _ = try TOML.parse(lockBytes) }
 try measure("Lockfile.parse") { _ = try Lockfile.parse(lockBytes) }
 try measure("AdvisoryDatabase.load") { _ = try AdvisoryDatabase.load(path: dbPath) }
+// The same database from its index (AdvisoryIndexCache), written by the first read: the listing
+// checked against it, then the index decoded.
+let indexDir = "/tmp/nerq-assess-phases-\(getpid())"
+let indexCache = AdvisoryIndexCache(directory: indexDir)
+_ = try AdvisoryDatabase.find(path: dbPath).read(cache: indexCache)
+try measure("AdvisoryDatabase read (from index)") { _ = try AdvisoryDatabase.find(path: dbPath).read(cache: indexCache) }
+_ = Files.removeTree(indexDir)
 let db = try AdvisoryDatabase.load(path: dbPath)
 let request: JSONValue = .object(JSONObject([("lockfile", .string(lockPath)),
                                              ("options", .object(JSONObject([("scan_sources", .bool(false)),

@@ -27,4 +27,8 @@ int cnerqsys_pipe_cloexec(int fds[2]);
 const char *cnerqsys_version(void);
 int cnerqsys_abi_version(void);
 
+/* The path of the file this code was loaded from (libnerq.so, or the program it is linked into),
+ * as the dynamic loader opened it (dladdr(3)); NULL when it cannot tell. Static storage. */
+const char *cnerqsys_image_path(void);
+
 #endif
