@@ -244,6 +244,20 @@ def main():
     if lockfiles:  # one request naming a file: the smallest lockfile (big ones make slow inputs)
         small = min(lockfiles, key=os.path.getsize)
         c.add("assess", json.dumps({"lockfile": small, "now": NOW, "options": {"scan_sources": False}}))
+    # The hardening classes that are input-driven (docs/bad-input.md): duplicates and unknown ids in
+    # cargo metadata, a non-string source, many members over one chain, many versions of one name.
+    meta_pkg = lambda i, n: {"id": i, "name": n, "version": "1.0.0"}
+    c.add("assess", json.dumps({"metadata": {"version": 1, "packages": [meta_pkg("a 1.0.0", "a"), meta_pkg("a 1.0.0", "a")],
+                                             "workspace_members": ["a 1.0.0", "ghost 1.0.0"],
+                                             "resolve": {"nodes": [{"id": "a 1.0.0", "deps": [{"pkg": "nowhere 9.9.9"}]},
+                                                                   {"id": "a 1.0.0", "deps": []}]}},
+                                "options": {"scan_sources": False}}))
+    c.add("assess_lockfile", "version = 3\n[[package]]\nname = \"serde\"\nversion = \"1.0.0\"\nsource = 1\n")
+    chain = "version = 3\n" + "".join(f"[[package]]\nname = \"m{r}\"\nversion = \"0.1.0\"\ndependencies = [\"l0\"]\n" for r in range(20))
+    chain += "".join(f"[[package]]\nname = \"l{m}\"\nversion = \"0.1.0\"\ndependencies = [\"{'l%d' % (m + 1) if m < 19 else 'atty'}\"]\n" for m in range(20))
+    chain += "[[package]]\nname = \"atty\"\nversion = \"0.2.14\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n"
+    c.add("assess_lockfile", chain)
+    c.add("assess_lockfile", "version = 3\n" + "".join(f"[[package]]\nname = \"x\"\nversion = \"1.0.{i}\"\ndependencies = [\"x 1.0.0\"]\n" for i in range(40)))
     c.add("lockfile", SMALL_LOCK)
     c.add("lockfile", "# empty workspace\nversion = 4\n")
     c.add("lockfile", "[[package]]\nname = \"a\"\nversion = \"1.0.0\"\n\n[[package]]\nname = \"a\"\nversion = \"1.0.0\"\n")
