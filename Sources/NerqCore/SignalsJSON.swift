@@ -148,6 +148,9 @@ extension SourceSignals {
         .count("lex_error_count", \.lexErrorCount),
     ]
 
+    /// The rows of `fields` by key, for reading.
+    nonisolated(unsafe) static let fieldsByKey: [String: SourceField] = Dictionary(fields.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
+
     /// Keys a request may give that nerq reads elsewhere or only echoes.
     static let otherKeys = ["lex_errors"]
 

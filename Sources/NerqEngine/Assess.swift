@@ -127,7 +127,7 @@ extension Engine {
             let node = graph.nodes[i]
             return LocalSources.Wanted(name: node.name, version: node.version, manifestPath: node.manifestPath,
                                        license: node.manifest?.license)
-        }, vendorDirs: req.vendorDirs, cargoHome: environment.cargoHome) : []
+        }, vendorDirs: req.vendorDirs, cargoSources: cargoSourceDirectories) : []
         if req.scanSources {
             notes.append("source scanned for \(scans.compactMap { $0 }.count) of \(included.count) packages (found on disk: manifest paths, vendor directories, ~/.cargo/registry/src, /usr/share/cargo/registry)")
         }

@@ -73,7 +73,7 @@ extension Engine {
             if scanSources, let version = s.package.version, s.source == nil || s.manifest == nil {
                 found = scanCache.scan([LocalSources.Wanted(name: s.package.name, version: version, manifestPath: context.manifestPath,
                                                            license: context.manifest?.license ?? s.manifest?.license)],
-                                       vendorDirs: context.vendorDirs, cargoHome: environment.cargoHome).first ?? nil
+                                       vendorDirs: context.vendorDirs, cargoSources: cargoSourceDirectories).first ?? nil
             }
         }
         if let found {

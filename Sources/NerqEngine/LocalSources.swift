@@ -32,10 +32,10 @@ enum LocalSources {
     }
 
     /// Where each wanted crate's source is on disk (nil where it is not), in order.
-    static func locate(_ wanted: [Wanted], vendorDirs: [String], cargoHome: String?) -> [Location?] {
+    static func locate(_ wanted: [Wanted], vendorDirs: [String], cargoSources: [String]) -> [Location?] {
         wanted.map { w in
             let manifestDir = w.manifestPath.map { Files.directory(of: $0) }
-            let locator = CrateLocator(manifestDirectory: manifestDir, vendorDirectories: vendorDirs, cargoHome: cargoHome)
+            let locator = CrateLocator(manifestDirectory: manifestDir, vendorDirectories: vendorDirs, cargoSourceDirectories: cargoSources)
             guard let location = locator.locate(name: w.name, version: w.version) else { return nil }
             return Location(path: location.path, options: ScanOptions(licenseExpression: w.license))
         }

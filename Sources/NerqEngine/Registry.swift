@@ -73,7 +73,7 @@ extension Engine {
     /// features, dependencies and rust_version), from the first cache that has it: cargo's, then
     /// nerq's. nil when no cache has it.
     public func indexEntries(name: String) -> (path: String, file: IndexCacheFile)? {
-        for path in CargoIndexCache.locate(name: name, indexDirectories: data.locations.indexDirectories) {
+        for path in CargoIndexCache.locate(name: name, indexDirectories: data.indexDirectories) {
             guard let file = try? CargoIndexCache.read(path: path), !file.entries.isEmpty else { continue }
             return (path, file)
         }

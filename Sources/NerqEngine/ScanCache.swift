@@ -32,8 +32,8 @@ final class ScanCache: @unchecked Sendable {
 
     /// One result per wanted crate (nil where it is not on disk or could not be scanned), in
     /// order; crates not cached (or changed) are scanned on `fileReaderThreads` threads.
-    func scan(_ wanted: [LocalSources.Wanted], vendorDirs: [String], cargoHome: String?) -> [LocalSources.Found?] {
-        let located = LocalSources.locate(wanted, vendorDirs: vendorDirs, cargoHome: cargoHome)
+    func scan(_ wanted: [LocalSources.Wanted], vendorDirs: [String], cargoSources: [String]) -> [LocalSources.Found?] {
+        let located = LocalSources.locate(wanted, vendorDirs: vendorDirs, cargoSources: cargoSources)
         var out = [LocalSources.Found?](repeating: nil, count: wanted.count)
         var misses: [(index: Int, location: LocalSources.Location, fingerprint: UInt64)] = []
         for (k, location) in located.enumerated() {

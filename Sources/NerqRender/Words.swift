@@ -137,7 +137,7 @@ enum Words {
         case "process": return "spawns processes"
         case "filesystem_write": return "writes to the filesystem"
         case "env": return "reads environment variables"
-        case "env_compile_time": return "reads environment variables at compile time (env!)"
+        case "env_compile_time": return "reads environment variables at compile time (env!(...))"
         case "ffi": return "calls foreign code (FFI)"
         case "build_script_process": return "build script spawns processes"
         case "build_script_network": return "build script opens network connections"
