@@ -68,22 +68,10 @@ final class ScanCache: @unchecked Sendable {
         entries[key] = (fingerprint, found)
     }
 
-    /// FNV-1a over every file below the crate directory (relative path, size, modification time,
-    /// in walk order): what a rescan would see differently.
+    /// What a rescan would see differently: every entry below the crate directory, with its size
+    /// and modification time (`Walk.fingerprint`: no file is read).
     static func fingerprint(_ directory: String) -> UInt64 {
         guard let real = Files.realPath(directory) else { return 0 }
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        func mix(_ bytes: some Sequence<UInt8>) {
-            for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-        }
-        func mix(_ v: Int64) { withUnsafeBytes(of: v.littleEndian) { mix($0) } }
-        let walk = Walk.tree(realRoot: real, wantFile: { _ in true })
-        for f in walk.files {
-            mix(f.relative.utf8)
-            mix(Int64(f.size))
-            mix(f.modified)
-        }
-        mix(Int64(walk.files.count))
-        return h
+        return Walk.fingerprint(realRoot: real)
     }
 }
