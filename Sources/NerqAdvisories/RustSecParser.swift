@@ -152,6 +152,8 @@ enum RustSecParser {
 
     /// The advisory from its parsed front matter (title/description are filled in by the caller).
     /// Each table is walked once; known keys are picked out with a `switch`, the rest are unknown.
+    /// The tables are checked in rustsec's order ([advisory], [versions], [affected]), then the
+    /// remaining [advisory] fields, so the first problem is the one reported.
     static func build(_ root: TOMLTable, collection: AdvisoryRecord.Collection,
                       file: String) throws(FieldError) -> AdvisoryRecord {
         var unknown: [String] = []
@@ -165,8 +167,44 @@ enum RustSecParser {
             default: unknown.append(e.key)
             }
         }
+        let adv = try advisoryTable(advField, collection: collection, unknown: &unknown)
+        let versions = try versionsTable(verField, advisoryLine: adv.line, unknown: &unknown)
+        let affected = try affectedTable(affField, unknown: &unknown)
+        let f = adv.fields
+        return AdvisoryRecord(
+            id: adv.id, package: adv.package, collection: collection, date: adv.date,
+            url: try string(f.url, "advisory.url"),
+            kind: AdvisoryRecord.kind(informational: adv.informational), informational: adv.informational,
+            categories: try strings(f.categories, "advisory.categories"),
+            keywords: try strings(f.keywords, "advisory.keywords"),
+            aliases: try strings(f.aliases, "advisory.aliases"),
+            related: try strings(f.related, "advisory.related"),
+            references: try strings(f.references, "advisory.references"),
+            cvss: adv.cvss, withdrawn: adv.withdrawn,
+            license: try string(f.license, "advisory.license"),
+            expectDeleted: try bool(f.expectDeleted, "advisory.expect-deleted") ?? false,
+            source: try string(f.source, "advisory.source"),
+            patched: versions.patched, unaffected: versions.unaffected, affectedFunctions: affected.functions,
+            os: affected.os, arch: affected.arch,
+            file: file, versionMatcher: .rustsec(versions.matcher), unknownKeys: unknown, format: .rustsec)
+    }
 
-        // [advisory]
+    /// `[advisory]`: its fields, and those checked before the other tables are read.
+    struct AdvisorySection {
+        var fields: AdvisoryFields
+        /// The table's line (where a missing [versions] is reported).
+        var line: Int
+        var id: String
+        var package: String
+        var date: String
+        var withdrawn: String?
+        var informational: String?
+        /// Validated by the caller.
+        var cvss: String?
+    }
+
+    static func advisoryTable(_ advField: Field?, collection: AdvisoryRecord.Collection,
+                              unknown: inout [String]) throws(FieldError) -> AdvisorySection {
         guard let advField else { throw FieldError(line: 1, message: "missing [advisory] table") }
         guard let adv = advField.value.tableValue else {
             throw FieldError(line: advField.line, message: "`advisory` must be a table")
@@ -202,11 +240,20 @@ enum RustSecParser {
             throw FieldError(line: f.collection?.line,
                              message: "`collection = \"\(c)\"` does not match the advisory's location (\(collection.rawValue)/)")
         }
-        let informational = try string(f.informational, "advisory.informational")
-        let cvss = try string(f.cvss, "advisory.cvss")   // validated by the caller
+        return AdvisorySection(fields: f, line: adv.line, id: id, package: package, date: date, withdrawn: withdrawn,
+                               informational: try string(f.informational, "advisory.informational"),
+                               cvss: try string(f.cvss, "advisory.cvss"))
+    }
 
-        // [versions]
-        guard let verField else { throw FieldError(line: adv.line, message: "missing [versions] table") }
+    /// `[versions]`: the requirements as written and the ranges they make.
+    struct VersionsSection {
+        var patched: [String]
+        var unaffected: [String]
+        var matcher: AdvisoryVersions
+    }
+
+    static func versionsTable(_ verField: Field?, advisoryLine: Int, unknown: inout [String]) throws(FieldError) -> VersionsSection {
+        guard let verField else { throw FieldError(line: advisoryLine, message: "missing [versions] table") }
         guard let versions = verField.value.tableValue else {
             throw FieldError(line: verField.line, message: "`versions` must be a table")
         }
@@ -226,50 +273,39 @@ enum RustSecParser {
         let unaffected = try strings(unaffectedField, "versions.unaffected")
         let patchedReqs = try requirements(patched, patchedField?.line, "patched")
         let unaffectedReqs = try requirements(unaffected, unaffectedField?.line, "unaffected")
-        let matcher: AdvisoryVersions
         do throws(SemverError) {
-            matcher = try AdvisoryVersions(patched: patchedReqs, unaffected: unaffectedReqs)
+            let matcher = try AdvisoryVersions(patched: patchedReqs, unaffected: unaffectedReqs)
+            return VersionsSection(patched: patched, unaffected: unaffected, matcher: matcher)
         } catch {
             throw FieldError(line: patchedField?.line ?? versions.line, message: "invalid [versions] ranges: \(error.message)")
         }
+    }
 
-        // [affected]
+    /// `[affected]` (optional): the affected functions and platforms.
+    struct AffectedSection {
         var functions: [(path: String, versions: [String])] = []
         var os: [String] = []
         var arch: [String] = []
-        if let affField {
-            guard let aff = affField.value.tableValue else {
-                throw FieldError(line: affField.line, message: "`affected` must be a table")
-            }
-            for (k, e) in aff.entries.enumerated() {
-                let line = k < aff.lines.count ? aff.lines[k] : aff.line
-                switch e.key {
-                case "os": os = try strings((e.value, line), "affected.os")
-                case "arch": arch = try strings((e.value, line), "affected.arch")
-                case "functions": functions = try affectedFunctions(e.value, line)
-                default: unknown.append("affected." + e.key)
-                }
-            }
-        }
-
-        return AdvisoryRecord(
-            id: id, package: package, collection: collection, date: date,
-            url: try string(f.url, "advisory.url"),
-            kind: AdvisoryRecord.kind(informational: informational), informational: informational,
-            categories: try strings(f.categories, "advisory.categories"),
-            keywords: try strings(f.keywords, "advisory.keywords"),
-            aliases: try strings(f.aliases, "advisory.aliases"),
-            related: try strings(f.related, "advisory.related"),
-            references: try strings(f.references, "advisory.references"),
-            cvss: cvss, withdrawn: withdrawn,
-            license: try string(f.license, "advisory.license"),
-            expectDeleted: try bool(f.expectDeleted, "advisory.expect-deleted") ?? false,
-            source: try string(f.source, "advisory.source"),
-            patched: patched, unaffected: unaffected, affectedFunctions: functions, os: os, arch: arch,
-            file: file, versionMatcher: .rustsec(matcher), unknownKeys: unknown, format: .rustsec)
     }
 
-    /// `[affected] functions`: a table of path -> array of requirement strings, in document order.
+    static func affectedTable(_ affField: Field?, unknown: inout [String]) throws(FieldError) -> AffectedSection {
+        var out = AffectedSection()
+        guard let affField else { return out }
+        guard let aff = affField.value.tableValue else {
+            throw FieldError(line: affField.line, message: "`affected` must be a table")
+        }
+        for (k, e) in aff.entries.enumerated() {
+            let line = k < aff.lines.count ? aff.lines[k] : aff.line
+            switch e.key {
+            case "os": out.os = try strings((e.value, line), "affected.os")
+            case "arch": out.arch = try strings((e.value, line), "affected.arch")
+            case "functions": out.functions = try affectedFunctions(e.value, line)
+            default: unknown.append("affected." + e.key)
+            }
+        }
+        return out
+    }
+
     static func affectedFunctions(_ value: TOMLValue, _ line: Int) throws(FieldError) -> [(path: String, versions: [String])] {
         guard let ft = value.tableValue else {
             throw FieldError(line: line, message: "`affected.functions` must be a table")

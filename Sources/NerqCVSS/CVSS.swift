@@ -477,6 +477,8 @@ enum CVSS4 {
         return out
     }
 
+    /// The reference's score: the MacroVector's score, lowered by the mean proportional distance
+    /// to the next lower MacroVectors, clamped to 0...10 and rounded.
     static func score(_ s: Selected) -> Double {
         // Exception for no impact on the system (shortcut).
         if ["VC", "VI", "VA", "SC", "SI", "SA"].allSatisfy({ s.m($0) == "N" }) {
@@ -484,12 +486,24 @@ enum CVSS4 {
         }
         let mv = macroVector(s)
         guard mv.count == 6 else { return 0.0 }
-        let eq1 = mv[0], eq2 = mv[1], eq3 = mv[2], eq4 = mv[3], eq5 = mv[4], eq6 = mv[5]
         var value = lookup(mv)
+        let lower = nextLowerScores(mv)
+        let d = Distances(s, toHighestOf: maxVectors(mv))
+        let maxSeverity = maxSeverities(mv)
+        // The eq dimensions in the reference's order: eq1, eq2, eq3+eq6, eq4, eq5 (whose
+        // proportion is always 0).
+        let proportion = [d.eq1 / maxSeverity[0], d.eq2 / maxSeverity[1], d.eq3eq6 / maxSeverity[2], d.eq4 / maxSeverity[3], 0]
+        let mean = meanDistance(available: lower.map { value - $0 }, proportion: proportion)
+        value -= mean
+        if !(value >= 0) { value = 0 } // also maps NaN to 0
+        if value > 10 { value = 10 }
+        return CVSS.roundHalfUpOneDecimal(value + epsilon)
+    }
 
-        // Next lower MacroVectors (may not exist -> NaN).
-        let scoreEq1Next = lookup([eq1 + 1, eq2, eq3, eq4, eq5, eq6])
-        let scoreEq2Next = lookup([eq1, eq2 + 1, eq3, eq4, eq5, eq6])
+    /// Scores of the next lower MacroVectors for eq1, eq2, eq3+eq6, eq4 and eq5 (NaN where none
+    /// exists).
+    static func nextLowerScores(_ mv: [Int]) -> [Double] {
+        let eq1 = mv[0], eq2 = mv[1], eq3 = mv[2], eq4 = mv[3], eq5 = mv[4], eq6 = mv[5]
         let scoreEq3Eq6Next: Double
         if eq3 == 1 && eq6 == 1 {
             scoreEq3Eq6Next = lookup([eq1, eq2, eq3 + 1, eq4, eq5, eq6])
@@ -505,15 +519,18 @@ enum CVSS4 {
         } else {
             scoreEq3Eq6Next = lookup([eq1, eq2, eq3 + 1, eq4, eq5, eq6 + 1])
         }
-        let scoreEq4Next = lookup([eq1, eq2, eq3, eq4 + 1, eq5, eq6])
-        let scoreEq5Next = lookup([eq1, eq2, eq3, eq4, eq5 + 1, eq6])
+        return [lookup([eq1 + 1, eq2, eq3, eq4, eq5, eq6]), lookup([eq1, eq2 + 1, eq3, eq4, eq5, eq6]), scoreEq3Eq6Next,
+                lookup([eq1, eq2, eq3, eq4 + 1, eq5, eq6]), lookup([eq1, eq2, eq3, eq4, eq5 + 1, eq6])]
+    }
 
-        // Highest-severity vectors of this MacroVector.
-        let eq1Maxes = CVSS4Tables.eq1Maxes[eq1] ?? []
-        let eq2Maxes = CVSS4Tables.eq2Maxes[eq2] ?? []
-        let eq3eq6Maxes = CVSS4Tables.eq3eq6Maxes[eq3]?[eq6] ?? []
-        let eq4Maxes = CVSS4Tables.eq4Maxes[eq4] ?? []
-        let eq5Maxes = CVSS4Tables.eq5Maxes[eq5] ?? []
+    /// The highest-severity vectors of the MacroVector: every combination of the eq tables'
+    /// maxima, in the reference's order.
+    static func maxVectors(_ mv: [Int]) -> [String] {
+        let eq1Maxes = CVSS4Tables.eq1Maxes[mv[0]] ?? []
+        let eq2Maxes = CVSS4Tables.eq2Maxes[mv[1]] ?? []
+        let eq3eq6Maxes = CVSS4Tables.eq3eq6Maxes[mv[2]]?[mv[5]] ?? []
+        let eq4Maxes = CVSS4Tables.eq4Maxes[mv[3]] ?? []
+        let eq5Maxes = CVSS4Tables.eq5Maxes[mv[4]] ?? []
         var maxVectors: [String] = []
         for a in eq1Maxes {
             for b in eq2Maxes {
@@ -526,98 +543,74 @@ enum CVSS4 {
                 }
             }
         }
+        return maxVectors
+    }
 
-        func level(_ table: [String: Double], _ v: String?) -> Double {
-            guard let v, let x = table[v] else { return Double.nan }
-            return x
-        }
-
-        var dAV = 0.0, dPR = 0.0, dUI = 0.0, dAC = 0.0, dAT = 0.0
-        var dVC = 0.0, dVI = 0.0, dVA = 0.0, dSC = 0.0, dSI = 0.0, dSA = 0.0
-        var dCR = 0.0, dIR = 0.0, dAR = 0.0
-        for maxVector in maxVectors {
-            let mx = parseMaxVector(maxVector)
-            dAV = level(avLevels, s.m("AV")) - level(avLevels, mx["AV"])
-            dPR = level(prLevels, s.m("PR")) - level(prLevels, mx["PR"])
-            dUI = level(uiLevels, s.m("UI")) - level(uiLevels, mx["UI"])
-            dAC = level(acLevels, s.m("AC")) - level(acLevels, mx["AC"])
-            dAT = level(atLevels, s.m("AT")) - level(atLevels, mx["AT"])
-            dVC = level(vLevels, s.m("VC")) - level(vLevels, mx["VC"])
-            dVI = level(vLevels, s.m("VI")) - level(vLevels, mx["VI"])
-            dVA = level(vLevels, s.m("VA")) - level(vLevels, mx["VA"])
-            dSC = level(scLevels, s.m("SC")) - level(scLevels, mx["SC"])
-            dSI = level(siaLevels, s.m("SI")) - level(siaLevels, mx["SI"])
-            dSA = level(siaLevels, s.m("SA")) - level(siaLevels, mx["SA"])
-            dCR = level(reqLevels, s.m("CR")) - level(reqLevels, mx["CR"])
-            dIR = level(reqLevels, s.m("IR")) - level(reqLevels, mx["IR"])
-            dAR = level(reqLevels, s.m("AR")) - level(reqLevels, mx["AR"])
-            // If any is less than zero this is not the right max.
-            let all = [dAV, dPR, dUI, dAC, dAT, dVC, dVI, dVA, dSC, dSI, dSA, dCR, dIR, dAR]
-            if all.contains(where: { $0 < 0 }) {
-                continue
-            }
-            // If multiple maxes exist to reach it, the first one is enough.
-            break
-        }
-
-        let currentEq1 = dAV + dPR + dUI
-        let currentEq2 = dAC + dAT
-        let currentEq3Eq6 = dVC + dVI + dVA + dCR + dIR + dAR
-        let currentEq4 = dSC + dSI + dSA
-
+    /// The severity depth of each eq dimension's MacroVector (eq1, eq2, eq3+eq6, eq4), in steps of 0.1.
+    static func maxSeverities(_ mv: [Int]) -> [Double] {
         let step = 0.1
+        return [Double(CVSS4Tables.eq1MaxSeverity[mv[0]] ?? 0) * step, Double(CVSS4Tables.eq2MaxSeverity[mv[1]] ?? 0) * step,
+                Double(CVSS4Tables.eq3eq6MaxSeverity[mv[2]]?[mv[5]] ?? 0) * step, Double(CVSS4Tables.eq4MaxSeverity[mv[3]] ?? 0) * step]
+    }
 
-        let availableEq1 = value - scoreEq1Next
-        let availableEq2 = value - scoreEq2Next
-        let availableEq3Eq6 = value - scoreEq3Eq6Next
-        let availableEq4 = value - scoreEq4Next
-        let availableEq5 = value - scoreEq5Next
+    /// Per-metric severity distances of the vector from a highest-severity vector of its
+    /// MacroVector: the first one it does not exceed (the last one tried when none qualifies; all
+    /// zero when there is none).
+    struct Distances {
+        var av = 0.0, pr = 0.0, ui = 0.0, ac = 0.0, at = 0.0
+        var vc = 0.0, vi = 0.0, va = 0.0, sc = 0.0, si = 0.0, sa = 0.0
+        var cr = 0.0, ir = 0.0, ar = 0.0
 
+        var eq1: Double { av + pr + ui }
+        var eq2: Double { ac + at }
+        var eq3eq6: Double { vc + vi + va + cr + ir + ar }
+        var eq4: Double { sc + si + sa }
+
+        init(_ s: Selected, toHighestOf maxVectors: [String]) {
+            for maxVector in maxVectors {
+                self = Distances(s, parseMaxVector(maxVector))
+                // If any is less than zero this is not the right max.
+                let all = [av, pr, ui, ac, at, vc, vi, va, sc, si, sa, cr, ir, ar]
+                if all.contains(where: { $0 < 0 }) {
+                    continue
+                }
+                // If multiple maxes exist to reach it, the first one is enough.
+                break
+            }
+        }
+
+        private init(_ s: Selected, _ mx: [String: String]) {
+            func level(_ table: [String: Double], _ v: String?) -> Double {
+                guard let v, let x = table[v] else { return Double.nan }
+                return x
+            }
+            av = level(avLevels, s.m("AV")) - level(avLevels, mx["AV"])
+            pr = level(prLevels, s.m("PR")) - level(prLevels, mx["PR"])
+            ui = level(uiLevels, s.m("UI")) - level(uiLevels, mx["UI"])
+            ac = level(acLevels, s.m("AC")) - level(acLevels, mx["AC"])
+            at = level(atLevels, s.m("AT")) - level(atLevels, mx["AT"])
+            vc = level(vLevels, s.m("VC")) - level(vLevels, mx["VC"])
+            vi = level(vLevels, s.m("VI")) - level(vLevels, mx["VI"])
+            va = level(vLevels, s.m("VA")) - level(vLevels, mx["VA"])
+            sc = level(scLevels, s.m("SC")) - level(scLevels, mx["SC"])
+            si = level(siaLevels, s.m("SI")) - level(siaLevels, mx["SI"])
+            sa = level(siaLevels, s.m("SA")) - level(siaLevels, mx["SA"])
+            cr = level(reqLevels, s.m("CR")) - level(reqLevels, mx["CR"])
+            ir = level(reqLevels, s.m("IR")) - level(reqLevels, mx["IR"])
+            ar = level(reqLevels, s.m("AR")) - level(reqLevels, mx["AR"])
+        }
+    }
+
+    /// The mean over the dimensions that have a lower MacroVector (`available` >= 0, the score
+    /// down to it) of the available score times the dimension's proportion.
+    static func meanDistance(available: [Double], proportion: [Double]) -> Double {
         var nExistingLower = 0
-        var normalizedEq1 = 0.0
-        var normalizedEq2 = 0.0
-        var normalizedEq3Eq6 = 0.0
-        var normalizedEq4 = 0.0
-        var normalizedEq5 = 0.0
-
-        let maxSeverityEq1 = Double(CVSS4Tables.eq1MaxSeverity[eq1] ?? 0) * step
-        let maxSeverityEq2 = Double(CVSS4Tables.eq2MaxSeverity[eq2] ?? 0) * step
-        let maxSeverityEq3Eq6 = Double(CVSS4Tables.eq3eq6MaxSeverity[eq3]?[eq6] ?? 0) * step
-        let maxSeverityEq4 = Double(CVSS4Tables.eq4MaxSeverity[eq4] ?? 0) * step
-
-        if availableEq1 >= 0 {
+        var normalized = [0.0, 0.0, 0.0, 0.0, 0.0]
+        for i in 0..<5 where available[i] >= 0 {
             nExistingLower += 1
-            normalizedEq1 = availableEq1 * (currentEq1 / maxSeverityEq1)
+            normalized[i] = available[i] * proportion[i]
         }
-        if availableEq2 >= 0 {
-            nExistingLower += 1
-            normalizedEq2 = availableEq2 * (currentEq2 / maxSeverityEq2)
-        }
-        if availableEq3Eq6 >= 0 {
-            nExistingLower += 1
-            normalizedEq3Eq6 = availableEq3Eq6 * (currentEq3Eq6 / maxSeverityEq3Eq6)
-        }
-        if availableEq4 >= 0 {
-            nExistingLower += 1
-            normalizedEq4 = availableEq4 * (currentEq4 / maxSeverityEq4)
-        }
-        if availableEq5 >= 0 {
-            // For EQ5 the proportion is always 0.
-            nExistingLower += 1
-            normalizedEq5 = availableEq5 * 0
-        }
-
-        let meanDistance: Double
-        if nExistingLower == 0 {
-            meanDistance = 0
-        } else {
-            meanDistance = (normalizedEq1 + normalizedEq2 + normalizedEq3Eq6 + normalizedEq4 + normalizedEq5)
-                / Double(nExistingLower)
-        }
-
-        value -= meanDistance
-        if !(value >= 0) { value = 0 } // also maps NaN to 0
-        if value > 10 { value = 10 }
-        return CVSS.roundHalfUpOneDecimal(value + epsilon)
+        if nExistingLower == 0 { return 0 }
+        return (normalized[0] + normalized[1] + normalized[2] + normalized[3] + normalized[4]) / Double(nExistingLower)
     }
 }

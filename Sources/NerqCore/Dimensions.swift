@@ -190,10 +190,10 @@ enum DimensionScorer {
                                           "\(impls) unsafe impl\(impls == 1 ? "" : "s") (Send, Sync and other unsafe traits implemented by hand)"))
                 evidence = true
             }
-            if let lines = src.linesCode {
+            if let lines = src.productLinesCode {
                 let decades = max(0, log10(Double(max(lines, 1)) / 100))
                 parts.append(Contribution("size", .int(lines), roundTenth(sizePerDecade * decades),
-                                          "\(lines) lines of code: attack surface grows with size"))
+                                          "\(lines) lines of code outside tests: attack surface grows with size"))
                 evidence = true
             }
         }

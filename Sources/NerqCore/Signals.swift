@@ -210,6 +210,8 @@ public struct SourceSignals: Sendable, Equatable {
     public var error: String?
     public var files: Int64?
     public var linesCode: Int64?
+    /// The part of `linesCode` that is test code (tests, benches, examples, `#[cfg(test)]`).
+    public var linesCodeTests: Int64?
     public var linesComment: Int64?
     public var linesBlank: Int64?
     public var unsafeBlocks: Int64?
@@ -217,6 +219,8 @@ public struct SourceSignals: Sendable, Equatable {
     public var unsafeImpls: Int64?
     public var unsafeTraits: Int64?
     public var unsafeExterns: Int64?
+    /// Unsafe code in test code: counted apart, never as the crate's own.
+    public var unsafeInTests: Int64?
     public var forbidsUnsafe: Bool?
     public var deniesUnsafe: Bool?
     public var buildScript: Bool?
@@ -250,6 +254,12 @@ public struct SourceSignals: Sendable, Equatable {
 
     /// Evidence items for `kind`, if any.
     public func evidence(for kind: String) -> [JSONValue] { evidence?.first { $0.kind == kind }?.items ?? [] }
+
+    /// Lines of the code that ships: `linesCode` without its test code.
+    public var productLinesCode: Int64? {
+        guard let all = linesCode else { return nil }
+        return max(0, all - (linesCodeTests ?? 0))
+    }
 
     /// Unsafe blocks, functions, impls and traits together, when any count was given.
     public var unsafeItems: Int64? {

@@ -130,10 +130,12 @@ extension SourceSignals {
     /// The `source` group's keys, in the order they are written. A scanner signal is one row.
     nonisolated(unsafe) static let fields: [SourceField] = [  // immutable; key paths are not Sendable
         .text("path", \.path), .text("error", \.error),
-        .count("files", \.files), .count("lines_code", \.linesCode), .count("lines_comment", \.linesComment),
+        .count("files", \.files), .count("lines_code", \.linesCode), .count("lines_code_tests", \.linesCodeTests),
+        .count("lines_comment", \.linesComment),
         .count("lines_blank", \.linesBlank),
         .count("unsafe_blocks", \.unsafeBlocks), .count("unsafe_fns", \.unsafeFns), .count("unsafe_impls", \.unsafeImpls),
         .count("unsafe_traits", \.unsafeTraits), .count("unsafe_externs", \.unsafeExterns),
+        .count("unsafe_in_tests", \.unsafeInTests),
         .flag("forbids_unsafe", \.forbidsUnsafe), .flag("denies_unsafe", \.deniesUnsafe),
         .flag("build_script", \.buildScript), .flag("proc_macro", \.procMacro),
         .capabilities,

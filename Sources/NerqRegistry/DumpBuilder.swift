@@ -143,9 +143,10 @@ final class DumpBuilder {
     private var crateDownloads: [Int32: Int64] = [:]
     private var owners: [UInt64] = []
     private var categorySlug: [Int32: String] = [:]
-    private var crateCategory: [(crate: Int32, category: Int32)] = []
+    // (crate, category id) and (crate, keyword id) rows: one shape, joined by labelsPerCrate.
+    private var crateCategory: [(crate: Int32, label: Int32)] = []
     private var keywordText: [Int32: String] = [:]
-    private var crateKeyword: [(crate: Int32, keyword: Int32)] = []
+    private var crateKeyword: [(crate: Int32, label: Int32)] = []
     private var totalDownloads: Int64?
 
     init(dumpLabel: String, db: SQLiteDB) throws(NerqError) {
@@ -372,6 +373,21 @@ final class DumpBuilder {
         isDefault = [Bool](repeating: false, count: vIds.count)
         defaultOfCrate = [:]
         defaultOfCrate.reserveCapacity(max(16, vIds.count / 8))
+        applyDefaultRows()
+        let computed = computeMissingDefaults()
+        if !defaultRows.isEmpty || done.contains("default_versions") {
+            if computed > 0 { notes.append("default_versions: no row for \(computed) crates (their default version was computed: highest non-yanked stable version)") }
+        } else if computed > 0 {
+            notes.append("default_versions.csv absent: each crate's default version was computed (highest non-yanked stable version)")
+        }
+        defaultRows = []
+        defaultsReady = true
+        keepPendingDependencies()
+    }
+
+    /// The default_versions rows that name a known version of their own crate (the first row per
+    /// crate wins).
+    private func applyDefaultRows() {
         var mismatched = 0
         for row in defaultRows {
             guard let vi = vMap.index(row.version) else {
@@ -390,7 +406,11 @@ final class DumpBuilder {
         if mismatched > 0 {
             notes.append("default_versions: \(mismatched) rows name a version of another crate (ignored; the default was computed)")
         }
-        // Crates without a (valid) row: group versions by crate and pick the best.
+    }
+
+    /// Crates without a (valid) row: groups versions by crate (one sort of packed crate|index keys)
+    /// and picks the best. Returns how many crates it decided.
+    private func computeMissingDefaults() -> Int {
         var order = (0..<vIds.count).map { UInt64(UInt32(bitPattern: vCrate[$0])) << 32 | UInt64($0) }
         order.sort()
         var computed = 0
@@ -416,28 +436,25 @@ final class DumpBuilder {
             }
             i = j
         }
-        if !defaultRows.isEmpty || done.contains("default_versions") {
-            if computed > 0 { notes.append("default_versions: no row for \(computed) crates (their default version was computed: highest non-yanked stable version)") }
-        } else if computed > 0 {
-            notes.append("default_versions.csv absent: each crate's default version was computed (highest non-yanked stable version)")
-        }
-        defaultRows = []
-        defaultsReady = true
-        // Dependencies read before the defaults were known.
-        if !rawDepVersion.isEmpty {
-            depPairs.reserveCapacity(depPairs.count + rawDepVersion.count / 4)
-            for k in 0..<rawDepVersion.count {
-                guard let vi = vMap.index(rawDepVersion[k]) else {
-                    orphan("dependencies.version_id")
-                    continue
-                }
-                if isDefault[vi] {
-                    depPairs.append(UInt64(UInt32(bitPattern: rawDepCrate[k])) << 32 | UInt64(UInt32(bitPattern: vCrate[vi])))
-                }
+        return computed
+    }
+
+    /// Dependencies read before the defaults were known: keeps those of default versions, as
+    /// `dependencyRow` does once the defaults are ready.
+    private func keepPendingDependencies() {
+        guard !rawDepVersion.isEmpty else { return }
+        depPairs.reserveCapacity(depPairs.count + rawDepVersion.count / 4)
+        for k in 0..<rawDepVersion.count {
+            guard let vi = vMap.index(rawDepVersion[k]) else {
+                orphan("dependencies.version_id")
+                continue
             }
-            rawDepVersion = []
-            rawDepCrate = []
+            if isDefault[vi] {
+                depPairs.append(UInt64(UInt32(bitPattern: rawDepCrate[k])) << 32 | UInt64(UInt32(bitPattern: vCrate[vi])))
+            }
         }
+        rawDepVersion = []
+        rawDepCrate = []
     }
 
     // MARK: finishing
@@ -464,21 +481,97 @@ final class DumpBuilder {
         for t in DumpTables.required where !done.contains(t) {
             throw NerqError(.notFound, "\(dumpLabel): the dump has no \(t).csv (required: crates and versions)", path: dumpLabel)
         }
+        let cMap = try crateIndex()
+        if !defaultsReady { try computeDefaults() }
+        let crateTotal = cIds.count
+        let versionTotal = vIds.count
+        let columns = joinedColumns(cMap)
+        let snapshotTime = columns.snapshotTime
+        // The joined columns (consumed) and the per-version arrays are done with: free them before
+        // SQLite sorts for the indexes.
+        try writeCrates(consume columns)
+        releaseVersionArrays()
+        try db.exec(StoreSchema.indexes)
+        let summary = makeSummary(crates: crateTotal, versions: versionTotal)
+        try writeMeta(summary, snapshotTime: snapshotTime)
+        return summary
+    }
+
+    /// The crates table's id -> index map; a crate id given twice is an error.
+    private func crateIndex() throws(NerqError) -> IdMap {
         let cMap = IdMap(cIds)
         if let d = cMap.duplicate {
             let line = Int(d.second) < cLines.count ? cLines[Int(d.second)] : 0
             throw NerqError(.parseError, "data/crates.csv line \(line): duplicate crate id \(d.id)", path: "data/crates.csv:\(line)")
         }
-        if !defaultsReady { try computeDefaults() }
-        let n = cIds.count
-        let versionTotal = vIds.count
+        return cMap
+    }
 
-        // Versions per crate.
-        var versionCount = [Int64](repeating: 0, count: n)
-        var yankedCount = [Int64](repeating: 0, count: n)
+    // MARK: joining per crate
+
+    /// What each crate's versions add up to, indexed like `cIds`.
+    private struct VersionTotals {
+        var count: [Int64]
+        var yanked: [Int64]
+        var first: [Int64?]
+        var last: [Int64?]
+        /// versions.downloads summed: the fallback when no table gives the crate's downloads.
+        var downloadSum: [Int64]
+        var recent: [Int64]
+        /// The newest publication of all: the snapshot time when the dump does not say it.
+        var latestCreated: Int64?
+    }
+
+    /// Every per-crate column of the store, indexed like `cIds` (nil: the dump cannot tell).
+    private struct CrateColumns {
+        var versions: VersionTotals
+        var downloads: [Int64]?
+        /// Whether `versions.recent` counts anything (version_downloads was read).
+        var recentKnown: Bool
+        var reverseDependencies: [Int64]?
+        var owners: (users: [Int64], teams: [Int64])?
+        var categories: [[String]]?
+        var keywords: [[String]]?
+        var downloadsPercentile: [Double]?
+        var reversePercentile: [Double]?
+        var snapshotTime: Int64
+    }
+
+    /// Joins every table on the crate, noting (in this order) what the dump lacked.
+    private func joinedColumns(_ cMap: IdMap) -> CrateColumns {
+        let totals = versionTotals(cMap)
+        let downloads = downloadsPerCrate(cMap, versionDownloadSum: totals.downloadSum)
+        let recentKnown = recentDownloadsKnown()
+        let reverse = reverseDependencies(cMap)
+        let owners = ownerCounts(cMap)
+        let categories = labelsPerCrate(crateCategory, names: categorySlug, cMap: cMap,
+                                        known: done.contains("crates_categories") && done.contains("categories"),
+                                        orphanCrate: "crates_categories.crate_id", orphanLabel: "crates_categories.category_id",
+                                        absent: "crates_categories.csv or categories.csv absent: categories from each version's own list, when the dump has it")
+        let keywords = labelsPerCrate(crateKeyword, names: keywordText, cMap: cMap,
+                                      known: done.contains("crates_keywords") && done.contains("keywords"),
+                                      orphanCrate: "crates_keywords.crate_id", orphanLabel: "crates_keywords.keyword_id",
+                                      absent: "crates_keywords.csv or keywords.csv absent: keywords from each version's own list, when the dump has it")
+        crateCategory = []
+        crateKeyword = []
+        let snapshotTime = timestamp ?? totals.latestCreated ?? 0
+        if timestamp == nil { notes.append("metadata.json absent: the snapshot time is the newest version's publication") }
+        // Ecosystem percentiles: the share of crates with strictly fewer.
+        return CrateColumns(versions: totals, downloads: downloads, recentKnown: recentKnown, reverseDependencies: reverse,
+                            owners: owners, categories: categories, keywords: keywords,
+                            downloadsPercentile: downloads.map { Percentiles.strictlyBelow($0) },
+                            reversePercentile: reverse.map { Percentiles.strictlyBelow($0) }, snapshotTime: snapshotTime)
+    }
+
+    /// Version counts, first and last publication, and download sums per crate; a version of a
+    /// crate the crates table lacks is an orphan.
+    private func versionTotals(_ cMap: IdMap) -> VersionTotals {
+        let n = cIds.count
+        var count = [Int64](repeating: 0, count: n)
+        var yanked = [Int64](repeating: 0, count: n)
         var first = [Int64?](repeating: nil, count: n)
         var last = [Int64?](repeating: nil, count: n)
-        var versionDownloadSum = [Int64](repeating: 0, count: n)
+        var downloadSum = [Int64](repeating: 0, count: n)
         var recent = [Int64](repeating: 0, count: n)
         var latestCreated: Int64?
         for vi in 0..<vIds.count {
@@ -486,213 +579,239 @@ final class DumpBuilder {
                 orphan("versions.crate_id")
                 continue
             }
-            versionCount[ci] += 1
-            if vYanked[vi] { yankedCount[ci] += 1 }
+            count[ci] += 1
+            if vYanked[vi] { yanked[ci] += 1 }
             let t = vCreated[vi]
             if first[ci].map({ t < $0 }) ?? true { first[ci] = t }
             if last[ci].map({ t > $0 }) ?? true { last[ci] = t }
             if latestCreated.map({ t > $0 }) ?? true { latestCreated = t }
-            versionDownloadSum[ci] = versionDownloadSum[ci].addingClamped(vDownloads[vi])
+            downloadSum[ci] = downloadSum[ci].addingClamped(vDownloads[vi])
             if vi < vRecent.count { recent[ci] = recent[ci].addingClamped(vRecent[vi]) }
         }
+        return VersionTotals(count: count, yanked: yanked, first: first, last: last, downloadSum: downloadSum,
+                             recent: recent, latestCreated: latestCreated)
+    }
 
-        // Downloads: crate_downloads, else the crates table's own column (older dumps), else the
-        // sum over versions.
-        var downloads: [Int64]?
+    /// All-time downloads: crate_downloads, else the crates table's own column (older dumps), else
+    /// the sum over versions; nil (with a note) when the dump has none of them.
+    private func downloadsPerCrate(_ cMap: IdMap, versionDownloadSum: [Int64]) -> [Int64]? {
         if done.contains("crate_downloads") {
-            var d = [Int64](repeating: 0, count: n)
+            var d = [Int64](repeating: 0, count: cIds.count)
             for (id, value) in crateDownloads.sorted(by: { $0.key < $1.key }) {
                 if let ci = cMap.index(id) { d[ci] = value } else { orphan("crate_downloads.crate_id") }
             }
-            downloads = d
+            return d
         } else if cratesHaveDownloads {
-            downloads = cLegacyDownloads.map { $0 ?? 0 }
             notes.append("crate_downloads.csv absent: total downloads from crates.downloads")
+            return cLegacyDownloads.map { $0 ?? 0 }
         } else if versionsHaveDownloads {
-            downloads = versionDownloadSum
             notes.append("crate_downloads.csv absent: total downloads summed over versions.downloads")
-        } else {
-            notes.append("crate_downloads.csv absent and no downloads column: downloads unknown")
+            return versionDownloadSum
         }
-        let recentKnown = done.contains("version_downloads")
-        if !recentKnown { notes.append("version_downloads.csv absent: recent downloads unknown") }
-        if recentKnown && timestamp == nil {
+        notes.append("crate_downloads.csv absent and no downloads column: downloads unknown")
+        return nil
+    }
+
+    /// Whether recent downloads are known (version_downloads was read), noting how they were counted.
+    private func recentDownloadsKnown() -> Bool {
+        let known = done.contains("version_downloads")
+        if !known { notes.append("version_downloads.csv absent: recent downloads unknown") }
+        if known && timestamp == nil {
             notes.append("metadata.json absent or without a timestamp: recent downloads count every row of version_downloads")
         }
+        return known
+    }
 
-        // Reverse dependencies: distinct crates whose default version depends on the crate
-        // (normal and build dependencies; dev-dependencies do not make a dependent).
-        var reverse: [Int64]?
-        if done.contains("dependencies") {
-            var r = [Int64](repeating: 0, count: n)
-            depPairs.sort()
-            var previous: UInt64?
-            for pair in depPairs {
-                if pair == previous { continue }
-                previous = pair
-                let depended = Int32(truncatingIfNeeded: pair >> 32)
-                let depending = Int32(truncatingIfNeeded: pair & 0xFFFF_FFFF)
-                if depended == depending { continue }
-                guard let ci = cMap.index(depended) else {
-                    orphan("dependencies.crate_id")
-                    continue
-                }
-                r[ci] += 1
-            }
-            depPairs = []
-            reverse = r
-            if unknownKinds > 0 { notes.append("dependencies: \(unknownKinds) rows of an unknown kind (not counted)") }
-        } else {
+    /// Reverse dependencies: distinct crates whose default version depends on the crate (normal
+    /// and build dependencies; dev-dependencies do not make a dependent). Frees the pairs.
+    private func reverseDependencies(_ cMap: IdMap) -> [Int64]? {
+        guard done.contains("dependencies") else {
             notes.append("dependencies.csv absent: reverse dependencies unknown")
+            return nil
         }
+        var r = [Int64](repeating: 0, count: cIds.count)
+        // A crate depending on itself is not its own dependent.
+        forEachDistinct(&depPairs, cMap: cMap, orphan: "dependencies.crate_id",
+                        skip: { Int32(truncatingIfNeeded: $0 >> 32) == Int32(truncatingIfNeeded: $0 & 0xFFFF_FFFF) }) { ci, _ in
+            r[ci] += 1
+        }
+        if unknownKinds > 0 { notes.append("dependencies: \(unknownKinds) rows of an unknown kind (not counted)") }
+        return r
+    }
 
-        // Owners: distinct users and teams per crate.
-        var userOwners: [Int64]?
-        var teamOwners: [Int64]?
-        if done.contains("crate_owners") {
-            var u = [Int64](repeating: 0, count: n)
-            var t = [Int64](repeating: 0, count: n)
-            owners.sort()
-            var previous: UInt64?
-            for o in owners {
-                if o == previous { continue }
-                previous = o
-                let crate = Int32(truncatingIfNeeded: o >> 32)
-                guard let ci = cMap.index(crate) else {
-                    orphan("crate_owners.crate_id")
-                    continue
-                }
-                if (o >> 31) & 1 == 1 { t[ci] += 1 } else { u[ci] += 1 }
-            }
-            owners = []
-            userOwners = u
-            teamOwners = t
-        } else {
+    /// Distinct user and team owners per crate. Frees the owner rows.
+    private func ownerCounts(_ cMap: IdMap) -> (users: [Int64], teams: [Int64])? {
+        guard done.contains("crate_owners") else {
             notes.append("crate_owners.csv absent: owners unknown")
+            return nil
         }
+        var users = [Int64](repeating: 0, count: cIds.count)
+        var teams = [Int64](repeating: 0, count: cIds.count)
+        forEachDistinct(&owners, cMap: cMap, orphan: "crate_owners.crate_id", skip: { _ in false }) { ci, o in
+            if (o >> 31) & 1 == 1 { teams[ci] += 1 } else { users[ci] += 1 }
+        }
+        return (users, teams)
+    }
 
-        // Categories and keywords (slugs and keywords, sorted, distinct).
-        let categoriesKnown = done.contains("crates_categories") && done.contains("categories")
-        let keywordsKnown = done.contains("crates_keywords") && done.contains("keywords")
-        var crateCats = [[String]](repeating: [], count: categoriesKnown ? n : 0)
-        var crateKws = [[String]](repeating: [], count: keywordsKnown ? n : 0)
-        if categoriesKnown {
-            for (crate, category) in crateCategory {
-                guard let ci = cMap.index(crate) else { orphan("crates_categories.crate_id"); continue }
-                guard let slug = categorySlug[category] else { orphan("crates_categories.category_id"); continue }
-                crateCats[ci].append(slug)
+    /// Sorts packed rows (crate id in the high 32 bits) and visits each distinct one, not `skip`ped,
+    /// with its crate's index; a row of a crate the crates table lacks is an orphan. Frees the rows.
+    private func forEachDistinct(_ rows: inout [UInt64], cMap: IdMap, orphan kind: String, skip: (UInt64) -> Bool,
+                                 _ visit: (_ crateIndex: Int, _ row: UInt64) -> Void) {
+        rows.sort()
+        var previous: UInt64?
+        for row in rows {
+            if row == previous { continue }
+            previous = row
+            if skip(row) { continue }
+            guard let ci = cMap.index(Int32(truncatingIfNeeded: row >> 32)) else {
+                orphan(kind)
+                continue
             }
-        } else {
-            notes.append("crates_categories.csv or categories.csv absent: categories from each version's own list, when the dump has it")
+            visit(ci, row)
         }
-        if keywordsKnown {
-            for (crate, keyword) in crateKeyword {
-                guard let ci = cMap.index(crate) else { orphan("crates_keywords.crate_id"); continue }
-                guard let text = keywordText[keyword] else { orphan("crates_keywords.keyword_id"); continue }
-                crateKws[ci].append(text)
-            }
-        } else {
-            notes.append("crates_keywords.csv or keywords.csv absent: keywords from each version's own list, when the dump has it")
+        rows = []
+    }
+
+    /// Each crate's categories or keywords (one join table and its names; the writer sorts them
+    /// and drops repeats); nil, with the `absent` note, when either table is missing.
+    private func labelsPerCrate(_ pairs: [(crate: Int32, label: Int32)], names: [Int32: String], cMap: IdMap, known: Bool,
+                                orphanCrate: String, orphanLabel: String, absent: String) -> [[String]]? {
+        guard known else {
+            notes.append(absent)
+            return nil
         }
-        crateCategory = []
-        crateKeyword = []
+        var labels = [[String]](repeating: [], count: cIds.count)
+        for (crate, label) in pairs {
+            guard let ci = cMap.index(crate) else { orphan(orphanCrate); continue }
+            guard let name = names[label] else { orphan(orphanLabel); continue }
+            labels[ci].append(name)
+        }
+        return labels
+    }
 
-        // Ecosystem percentiles: the share of crates with strictly fewer.
-        let downloadsPct = downloads.map { Percentiles.strictlyBelow($0) }
-        let reversePct = reverse.map { Percentiles.strictlyBelow($0) }
+    // MARK: writing the store
 
-        let snapshotTime = timestamp ?? latestCreated ?? 0
-        if timestamp == nil { notes.append("metadata.json absent: the snapshot time is the newest version's publication") }
-
-        // Write the crates.
+    /// Writes every crate with its category and keyword rows, in name order: the table is keyed by
+    /// name, so rows append instead of splitting pages.
+    private func writeCrates(_ c: CrateColumns) throws(NerqError) {
         let insert = try db.prepare(StoreSchema.insertCrate)
-        let defaultFields = try db.prepare("SELECT license, edition, rust_version, categories, keywords FROM versions WHERE id = ?1")
+        let defaultFields = try defaultVersionFields()
         let insertCategory = try db.prepare("INSERT OR IGNORE INTO crate_categories(slug, crate_id, proxy, ok) VALUES (?1, ?2, ?3, ?4)")
         let insertKeyword = try db.prepare("INSERT OR IGNORE INTO crate_keywords(keyword, crate_id, proxy, ok) VALUES (?1, ?2, ?3, ?4)")
-        // The default versions' own fields, read in version-id order (sequential pages).
-        var dvFields = [[String?]](repeating: [], count: n)
-        let withDefault = (0..<n).compactMap { ci -> (Int32, Int)? in defaultOfCrate[cIds[ci]].map { (vIds[Int($0)], ci) } }.sorted { $0 < $1 }
-        for (versionId, ci) in withDefault {
-            defaultFields.bind(1, Int64(versionId))
-            if try defaultFields.step() { dvFields[ci] = (Int32(0)..<5).map { defaultFields.text($0) } }
-            defaultFields.reset()
-        }
-        // In name order: the table is keyed by name, so rows append instead of splitting pages.
-        let byName = (0..<n).sorted { cNames[$0].utf8.lexicographicallyPrecedes(cNames[$1].utf8) }
+        let byName = (0..<cIds.count).sorted { cNames[$0].utf8.lexicographicallyPrecedes(cNames[$1].utf8) }
         for ci in byName {
-            let id = cIds[ci]
-            let defaultVi = defaultOfCrate[id].map { Int($0) }
-            var cats: [String]?
-            var kws: [String]?
-            if categoriesKnown { cats = Array(Set(crateCats[ci])).sorted() }
-            if keywordsKnown { kws = Array(Set(crateKws[ci])).sorted() }
-            let dp = downloadsPct?[ci]
-            let rp = reversePct?[ci]
-            let recency = Alternatives.recency(latest: last[ci], snapshot: snapshotTime)
-            let proxy = Alternatives.proxy(downloadsPercentile: dp, reverseDependenciesPercentile: rp, recency: recency)
-            let altOK = defaultVi.map { !vYanked[$0] } ?? false
-            insert.bind(1, Int64(id))
-            insert.bind(2, cNames[ci])
-            insert.bind(3, RegistryStore.canonical(cNames[ci]))
-            insert.bind(4, cCreated[ci])
-            insert.bind(5, cUpdated[ci])
-            insert.bind(6, cDescription[ci])
-            insert.bind(7, cRepository[ci])
-            insert.bind(8, cDocumentation[ci])
-            insert.bind(9, cHomepage[ci])
-            insert.bind(10, downloads?[ci])
-            insert.bind(11, recentKnown ? recent[ci] : nil)
-            insert.bind(12, dp)
-            insert.bind(13, reverse?[ci])
-            insert.bind(14, rp)
-            insert.bind(15, versionCount[ci])
-            insert.bind(16, yankedCount[ci])
-            insert.bind(17, first[ci])
-            insert.bind(18, last[ci])
-            insert.bind(19, defaultVi.map { Int64(vIds[$0]) })
-            insert.bind(20, defaultVi.map { vNum[$0] })
-            insert.bind(21, userOwners?[ci])
-            insert.bind(22, teamOwners?[ci])
-            insert.bind(23, cats.map { JSONText.string(.strings($0)) })
-            insert.bind(24, kws.map { JSONText.string(.strings($0)) })
-            insert.bind(25, proxy)
-            insert.bind(26, Int64(altOK ? 1 : 0))
-            insert.bind(27, Int64(cHasReadme[ci] ? 1 : 0))
-            insert.bind(28, defaultVi.map { vCreated[$0] })
-            insert.bind(29, defaultVi.map { Int64(vYanked[$0] ? 1 : 0) })
-            for (k, field) in dvFields[ci].enumerated() { insert.bind(30 + Int32(k), field) }
+            let row = rowValues(ci, c)
+            bind(insert, row, c, defaultFields: defaultFields[ci])
             guard try insert.insert() else {
                 let line = cLines[ci]
                 throw NerqError(.parseError, "data/crates.csv line \(line): duplicate crate name \"\(cNames[ci])\"", path: "data/crates.csv:\(line)")
             }
-            for slug in cats ?? [] {
-                insertCategory.bind(1, slug)
-                insertCategory.bind(2, Int64(id))
-                insertCategory.bind(3, proxy)
-                insertCategory.bind(4, Int64(altOK ? 1 : 0))
-                try insertCategory.run()
-            }
-            for kw in kws ?? [] {
-                insertKeyword.bind(1, kw)
-                insertKeyword.bind(2, Int64(id))
-                insertKeyword.bind(3, proxy)
-                insertKeyword.bind(4, Int64(altOK ? 1 : 0))
-                try insertKeyword.run()
-            }
+            try insertLabels(insertCategory, row.categories ?? [], row)
+            try insertLabels(insertKeyword, row.keywords ?? [], row)
         }
-        // The per-version arrays are done with: free them before SQLite sorts for the indexes.
-        releaseVersionArrays()
-        try db.exec(StoreSchema.indexes)
+    }
 
-        let summary = IngestSummary(
+    /// The default versions' own fields (license, edition, rust_version, categories, keywords) per
+    /// crate, read back in version-id order (sequential pages).
+    private func defaultVersionFields() throws(NerqError) -> [[String?]] {
+        let n = cIds.count
+        let query = try db.prepare("SELECT license, edition, rust_version, categories, keywords FROM versions WHERE id = ?1")
+        var fields = [[String?]](repeating: [], count: n)
+        let withDefault = (0..<n).compactMap { ci -> (Int32, Int)? in defaultOfCrate[cIds[ci]].map { (vIds[Int($0)], ci) } }.sorted { $0 < $1 }
+        for (versionId, ci) in withDefault {
+            query.bind(1, Int64(versionId))
+            if try query.step() { fields[ci] = (Int32(0)..<5).map { query.text($0) } }
+            query.reset()
+        }
+        return fields
+    }
+
+    /// What one crate's row shares with its category and keyword rows.
+    private struct RowValues {
+        var index: Int
+        var defaultVersion: Int?
+        /// Sorted and distinct; nil when the dump cannot tell.
+        var categories: [String]?
+        var keywords: [String]?
+        /// The alternatives' ranking score (downloads and reverse-dependency percentiles, recency).
+        var proxy: Double
+        /// Whether the crate may be offered as an alternative: its default version is not yanked.
+        var alternativeOK: Bool
+    }
+
+    /// Inlined into the per-crate loop: as a call, its reads of the builder's arrays each paid an
+    /// exclusivity check per crate.
+    @inline(__always) private func rowValues(_ ci: Int, _ c: CrateColumns) -> RowValues {
+        let defaultVi = defaultOfCrate[cIds[ci]].map { Int($0) }
+        let recency = Alternatives.recency(latest: c.versions.last[ci], snapshot: c.snapshotTime)
+        let proxy = Alternatives.proxy(downloadsPercentile: c.downloadsPercentile?[ci],
+                                       reverseDependenciesPercentile: c.reversePercentile?[ci], recency: recency)
+        return RowValues(index: ci, defaultVersion: defaultVi,
+                         categories: c.categories.map { Array(Set($0[ci])).sorted() },
+                         keywords: c.keywords.map { Array(Set($0[ci])).sorted() },
+                         proxy: proxy, alternativeOK: defaultVi.map { !vYanked[$0] } ?? false)
+    }
+
+    /// Binds the crates table's columns (StoreSchema.insertCrate) for one crate.
+    private func bind(_ insert: SQLiteStatement, _ row: RowValues, _ c: CrateColumns, defaultFields: [String?]) {
+        let ci = row.index
+        let defaultVi = row.defaultVersion
+        insert.bind(1, Int64(cIds[ci]))
+        insert.bind(2, cNames[ci])
+        insert.bind(3, RegistryStore.canonical(cNames[ci]))
+        insert.bind(4, cCreated[ci])
+        insert.bind(5, cUpdated[ci])
+        insert.bind(6, cDescription[ci])
+        insert.bind(7, cRepository[ci])
+        insert.bind(8, cDocumentation[ci])
+        insert.bind(9, cHomepage[ci])
+        insert.bind(10, c.downloads?[ci])
+        insert.bind(11, c.recentKnown ? c.versions.recent[ci] : nil)
+        insert.bind(12, c.downloadsPercentile?[ci])
+        insert.bind(13, c.reverseDependencies?[ci])
+        insert.bind(14, c.reversePercentile?[ci])
+        insert.bind(15, c.versions.count[ci])
+        insert.bind(16, c.versions.yanked[ci])
+        insert.bind(17, c.versions.first[ci])
+        insert.bind(18, c.versions.last[ci])
+        insert.bind(19, defaultVi.map { Int64(vIds[$0]) })
+        insert.bind(20, defaultVi.map { vNum[$0] })
+        insert.bind(21, c.owners?.users[ci])
+        insert.bind(22, c.owners?.teams[ci])
+        insert.bind(23, row.categories.map { JSONText.string(.strings($0)) })
+        insert.bind(24, row.keywords.map { JSONText.string(.strings($0)) })
+        insert.bind(25, row.proxy)
+        insert.bind(26, Int64(row.alternativeOK ? 1 : 0))
+        insert.bind(27, Int64(cHasReadme[ci] ? 1 : 0))
+        insert.bind(28, defaultVi.map { vCreated[$0] })
+        insert.bind(29, defaultVi.map { Int64(vYanked[$0] ? 1 : 0) })
+        for (k, field) in defaultFields.enumerated() { insert.bind(30 + Int32(k), field) }
+    }
+
+    /// One crate's rows in crate_categories or crate_keywords (the same four columns).
+    private func insertLabels(_ statement: SQLiteStatement, _ labels: [String], _ row: RowValues) throws(NerqError) {
+        for label in labels {
+            statement.bind(1, label)
+            statement.bind(2, Int64(cIds[row.index]))
+            statement.bind(3, row.proxy)
+            statement.bind(4, Int64(row.alternativeOK ? 1 : 0))
+            try statement.run()
+        }
+    }
+
+    private func makeSummary(crates: Int, versions: Int) -> IngestSummary {
+        IngestSummary(
             dump: dumpLabel, snapshot: snapshot, timestamp: timestamp.map { Timestamp(seconds: $0) }, cratesIoCommit: cratesIoCommit,
             tables: rowCounts.keys.sorted().map { IngestSummary.TableCount(name: $0, rows: rowCounts[$0] ?? 0) },
-            crates: n, versions: versionTotal,
+            crates: crates, versions: versions,
             skippedTables: skipped.sorted(),
             ignoredColumns: ignoredColumns.keys.sorted().map { IngestSummary.TableColumns(table: $0, columns: ignoredColumns[$0] ?? []) },
             orphans: orphans.keys.sorted().map { IngestSummary.TableCount(name: $0, rows: orphans[$0] ?? 0) },
             notes: notes)
+    }
 
+    /// The store's meta table: its format, where it came from, and the ingest summary.
+    private func writeMeta(_ summary: IngestSummary, snapshotTime: Int64) throws(NerqError) {
         let meta = try db.prepare("INSERT OR REPLACE INTO meta(key, value) VALUES (?1, ?2)")
         let entries: [(String, String?)] = [
             ("format", StoreSchema.format),
@@ -710,7 +829,6 @@ final class DumpBuilder {
             meta.bind(2, v)
             try meta.run()
         }
-        return summary
     }
 }
 

@@ -124,6 +124,10 @@ public struct CrateScan: Sendable, Equatable {
     public var files = 0
     public var bytes = 0
     public var lines_code = 0
+    /// Code lines that are test code: test, bench and example targets (`tests/`, `benches/`,
+    /// `examples/` and the paths Cargo.toml declares for them), `#[cfg(test)]` module files, and
+    /// `#[cfg(test)]` / `#[test]` items inside other files. Included in `lines_code`.
+    public var lines_code_tests = 0
     public var lines_comment = 0
     public var lines_blank = 0
 
@@ -133,6 +137,8 @@ public struct CrateScan: Sendable, Equatable {
     public var unsafe_traits = 0
     /// `unsafe extern "ABI" { ... }` blocks (Rust 2024 style foreign modules).
     public var unsafe_externs = 0
+    /// Unsafe keywords in test code (where `lines_code_tests` counts): not in the counts above.
+    public var unsafe_in_tests = 0
     /// `#![forbid(unsafe_code)]` at the crate root (also inside `cfg_attr`).
     public var forbids_unsafe = false
     /// `#![deny(unsafe_code)]` at the crate root (also inside `cfg_attr`).
@@ -210,6 +216,7 @@ public struct CrateScan: Sendable, Equatable {
         s.error = error
         s.files = n(files)
         s.linesCode = n(lines_code)
+        s.linesCodeTests = n(lines_code_tests)
         s.linesComment = n(lines_comment)
         s.linesBlank = n(lines_blank)
         s.unsafeBlocks = n(unsafe_blocks)
@@ -217,6 +224,7 @@ public struct CrateScan: Sendable, Equatable {
         s.unsafeImpls = n(unsafe_impls)
         s.unsafeTraits = n(unsafe_traits)
         s.unsafeExterns = n(unsafe_externs)
+        s.unsafeInTests = n(unsafe_in_tests)
         s.forbidsUnsafe = forbids_unsafe
         s.deniesUnsafe = denies_unsafe
         s.buildScript = build_script

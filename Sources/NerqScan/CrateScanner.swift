@@ -67,6 +67,8 @@ public enum CrateScanner {
 
     // MARK: - single crate
 
+    /// Scans one crate: its root files, then every .rs file on its own, then the evidence merged
+    /// across files once the test-only module files are known.
     static func scan(directory: String, options: ScanOptions, tokenStorage tokens: TokenStorage) -> CrateScan {
         var r = CrateScan()
         r.directory = directory
@@ -78,85 +80,57 @@ public enum CrateScanner {
             r.error = "cannot list directory"
             return r
         }
-
-        /// A crate-root entry we may read: a regular file, or a symlink that resolves inside the
-        /// crate. Returns the path to open.
-        func rootFile(_ name: String) -> String? {
-            guard let t = Files.confined(Files.join(real, name), toReal: real), Files.kind(t) == .file else { return nil }
-            return t
-        }
-
-        // The crate's own Cargo.toml (what it declares about its targets)
-        var manifest = CargoManifest()
-        if rootNames.contains("Cargo.toml"), let p = rootFile("Cargo.toml"),
-           case .success(let bytes) = Files.readBytes(p, limit: 4 << 20), let parsed = try? CargoManifest.parse(bytes, file: p) {
-            manifest = parsed
-        }
+        let root = CrateRoot(real: real, names: rootNames)
+        let manifest = root.manifest()
         r.proc_macro = options.procMacro ?? manifest.procMacro
+        r.has_readme = root.hasReadme(manifest)
+        checkLicenses(root, declared: options.licenseExpression ?? manifest.signals.license, into: &r)
 
-        // README
-        r.has_readme = rootNames.contains { $0.uppercased().hasPrefix("README") && rootFile($0) != nil }
-        if !r.has_readme, let rp = manifest.readmePath, !rp.contains(".."), rootFile(rp) != nil { r.has_readme = true }
+        let walk = Walk.tree(realRoot: real, wantFile: { $0.hasSuffix(".rs") })
+        r.skipped_files.symlink_outside = walk.symlinkOutside
+        r.skipped_files.unreadable = walk.unreadable
+        let layout = CrateLayout(present: Set(walk.files.map { $0.relative }), manifest: manifest, options: options)
+        r.crate_root = layout.crateRoot
+        r.build_script = layout.buildScript != nil
+        countTargets(walk.files, into: &r)
 
-        // license files
-        var detected = Set<String>()
-        for name in rootNames where LicenseDetector.isLicenseFileName(name) {
-            guard let p = rootFile(name) else { continue }
-            r.license_files.append(name)
-            if case .success(let bytes) = Files.readBytes(p, limit: 1 << 20) {
-                for id in LicenseDetector.detect(bytes) { detected.insert(id) }
+        let analyzed = analyzeFiles(walk.files, layout: layout, options: options, tokens: tokens, into: &r)
+        tokens.shrink(above: 1 << 20)  // do not keep huge buffers around
+        let testModules = TestModuleFiles(analyzed.testModuleDecls, crateRoot: r.crate_root)
+        var ev = EvidenceCollector(cap: options.maxEvidence)
+        for (rel, fev, productLines) in analyzed.perFile {
+            // A `#[cfg(test)] mod NAME;` file is test code: its capabilities are not the product's,
+            // its unsafe code and its lines are counted as the tests'.
+            guard testModules.contains(rel) else {
+                ev.merge(fev)
+                continue
             }
+            r.lines_code_tests &+= productLines
+            ev.merge(fev) { k in k.isProductCapabilityEvidence ? nil : (k.isProductUnsafe ? .unsafeTest : k) }
         }
-        r.license_files.sort { $0.utf8.lexicographicallyPrecedes($1.utf8) }
+        report(ev, buildWritesOutDir: analyzed.buildWritesOutDir, into: &r)
+        if r.pub_items > 0 {
+            r.doc_coverage = Double(r.documented_pub_items) / Double(r.pub_items)
+        }
+        return r
+    }
+
+    /// The license files, the ids recognized in them, and whether they cover `declared` (the
+    /// caller's SPDX expression, else Cargo.toml's).
+    private static func checkLicenses(_ root: CrateRoot, declared expr: String?, into r: inout CrateScan) {
+        let (names, detected) = root.licenseFiles()
+        r.license_files = names
         r.licenses_detected = detected.sorted()
-        let expr = options.licenseExpression ?? manifest.signals.license
         r.license_expression = expr
         if let e = expr, let m = LicenseDetector.matches(expression: e, detected: r.licenses_detected, licenseFileCount: r.license_files.count) {
             r.license_matches = m.ok
             r.license_missing = m.missing
         }
+    }
 
-        // walk
-        let walk = Walk.tree(realRoot: real, wantFile: { $0.hasSuffix(".rs") })
-        r.skipped_files.symlink_outside = walk.symlinkOutside
-        r.skipped_files.unreadable = walk.unreadable
-        let present = Set(walk.files.map { $0.relative })
-
-        func normalizeRel(_ p: String) -> String {
-            var s = p
-            while s.hasPrefix("./") { s.removeFirst(2) }
-            return s
-        }
-        var libRoot: String? = (options.libPath ?? manifest.libPath).map(normalizeRel)
-        if libRoot == nil && present.contains("src/lib.rs") { libRoot = "src/lib.rs" }
-        if let l = libRoot, present.contains(l) {
-            r.crate_root = l
-        } else if present.contains("src/main.rs") {
-            r.crate_root = "src/main.rs"
-        }
-        var buildPath: String? = nil
-        if !manifest.buildDisabled || options.buildScriptPath != nil {
-            buildPath = normalizeRel(options.buildScriptPath ?? manifest.buildPath ?? "build.rs")
-        }
-        var buildDir: String? = nil
-        if let b = buildPath, present.contains(b) {
-            r.build_script = true
-            if let slash = b.lastIndex(of: "/") { buildDir = String(b[...slash]) }
-        } else {
-            buildPath = nil
-        }
-
-        func role(_ rel: String) -> FileRole {
-            if let b = buildPath, rel == b { return .build }
-            if let d = buildDir, rel.hasPrefix(d) { return .build }
-            if rel.hasPrefix("tests/") { return .test }
-            if rel.hasPrefix("examples/") { return .example }
-            if rel.hasPrefix("benches/") { return .bench }
-            return .product
-        }
-
-        // targets: dir/*.rs and dir/*/main.rs
-        for f in walk.files {
+    /// Test, example and bench targets: `dir/*.rs` and `dir/*/main.rs`.
+    private static func countTargets(_ files: [Walk.File], into r: inout CrateScan) {
+        for f in files {
             let parts = f.relative.split(separator: "/", omittingEmptySubsequences: false)
             let isTarget = parts.count == 2 || (parts.count == 3 && parts.last == "main.rs")
             guard isTarget, let top = parts.first else { continue }
@@ -167,38 +141,30 @@ public enum CrateScanner {
             default: break
             }
         }
+    }
 
-        // lex + analyze every .rs file (each with its own evidence collector;
-        // merged below once `#[cfg(test)] mod x;` files are known)
-        var perFile: [(rel: String, ev: EvidenceCollector)] = []
+    /// What the per-file pass leaves for the crate-wide merge.
+    private struct AnalyzedFiles {
+        /// Each file's own evidence and the code lines that are not already test code, in walk
+        /// order: merged only once the test modules are known.
+        var perFile: [(rel: String, ev: EvidenceCollector, productLines: Int)] = []
         var testModuleDecls: [(declaringFile: String, name: String)] = []
         var buildWritesOutDir = false
+    }
+
+    /// Lexes and analyzes every .rs file that can be read as text, adding its counts to `r`.
+    private static func analyzeFiles(_ files: [Walk.File], layout: CrateLayout, options: ScanOptions, tokens: TokenStorage,
+                                     into r: inout CrateScan) -> AnalyzedFiles {
+        var out = AnalyzedFiles()
         var lexErrors: [LexErrorEntry] = []
-        for f in walk.files {
-            if f.size > options.maxFileSize {
-                r.skipped_files.huge &+= 1
-                continue
-            }
-            let bytes: [UInt8]
-            switch Files.readBytes(f.absolute, limit: options.maxFileSize) {
-            case .success(let b): bytes = b
-            case .failure(.tooLarge):
-                r.skipped_files.huge &+= 1
-                continue
-            case .failure:
-                r.skipped_files.unreadable &+= 1
-                continue
-            }
-            if containsNul(bytes) {
-                r.skipped_files.binary &+= 1
-                continue
-            }
+        for f in files {
+            guard let bytes = readSource(f, limit: options.maxFileSize, skipped: &r.skipped_files) else { continue }
             r.files &+= 1
             r.bytes &+= bytes.count
-            let fileRole = role(f.relative)
+            let fileRole = layout.role(f.relative)
             let isRoot = f.relative == r.crate_root
             var ev = EvidenceCollector(cap: options.maxEvidence)
-            let facts: FileFacts = bytes.withUnsafeBufferPointer { src in
+            let (facts, codeLines): (FileFacts, Int) = bytes.withUnsafeBufferPointer { src in
                 let stats = RustLexer.tokenize(src, into: tokens)
                 r.lines_code &+= stats.codeLines
                 r.lines_comment &+= stats.commentLines
@@ -209,10 +175,15 @@ public enum CrateScanner {
                 }
                 var a = FileAnalyzer(tokens: tokens.tokens, source: src, role: fileRole, isCrateRoot: isRoot, file: f.relative)
                 a.run(&ev)
-                return a.facts
+                return (a.facts, stats.codeLines)
             }
-            perFile.append((f.relative, ev))
-            for name in facts.cfgTestModules { testModuleDecls.append((f.relative, name)) }
+            // Test, bench and example targets are test code whole; product files hold some in
+            // `#[cfg(test)]` and `#[test]` items.
+            let isTestTarget = fileRole == .test || fileRole == .example || fileRole == .bench
+            let testLines = isTestTarget ? codeLines : min(facts.testCodeLines, codeLines)
+            r.lines_code_tests &+= testLines
+            out.perFile.append((f.relative, ev, isTestTarget || fileRole == .build ? 0 : codeLines &- testLines))
+            for name in facts.cfgTestModules { out.testModuleDecls.append((f.relative, name)) }
             r.test_fns &+= facts.testFns
             r.pub_items &+= facts.pubItems
             r.documented_pub_items &+= facts.documentedPubItems
@@ -220,41 +191,43 @@ public enum CrateScanner {
                 r.forbids_unsafe = r.forbids_unsafe || facts.forbidsUnsafe
                 r.denies_unsafe = r.denies_unsafe || facts.deniesUnsafe
             }
-            if fileRole == .build && facts.mentionsOutDir { buildWritesOutDir = true }
+            if fileRole == .build && facts.mentionsOutDir { out.buildWritesOutDir = true }
         }
         r.lex_errors = lexErrors
-        tokens.shrink(above: 1 << 20)  // do not keep huge buffers around
+        return out
+    }
 
-        // Files of `#[cfg(test)] mod NAME;` modules: capabilities found there
-        // are test-only (unsafe counts still include them).
-        var testFiles = Set<String>()
-        var testDirs = Set<String>()
-        for (decl, name) in testModuleDecls {
-            let base = CrateScanner.moduleBaseDirectory(ofFile: decl, isCrateRoot: decl == r.crate_root)
-            let b = base.isEmpty ? "" : base + "/"
-            testFiles.insert(b + name + ".rs")
-            testDirs.insert(b + name)
+    /// A file's bytes, or nil (counted in `skipped`) when it is too large, unreadable, or binary.
+    private static func readSource(_ f: Walk.File, limit: Int, skipped: inout SkippedFiles) -> [UInt8]? {
+        if f.size > limit {
+            skipped.huge &+= 1
+            return nil
         }
-        func underTestDir(_ rel: String) -> Bool {
-            if testDirs.isEmpty { return false }
-            var i = rel.startIndex
-            while let slash = rel[i...].firstIndex(of: "/") {
-                if testDirs.contains(String(rel[..<slash])) { return true }
-                i = rel.index(after: slash)
-            }
-            return false
+        let bytes: [UInt8]
+        switch Files.readBytes(f.absolute, limit: limit) {
+        case .success(let b): bytes = b
+        case .failure(.tooLarge):
+            skipped.huge &+= 1
+            return nil
+        case .failure:
+            skipped.unreadable &+= 1
+            return nil
         }
-        var ev = EvidenceCollector(cap: options.maxEvidence)
-        for (rel, fev) in perFile {
-            let isTestModule = testFiles.contains(rel) || underTestDir(rel)
-            ev.merge(fev) { isTestModule && $0.isProductCapabilityEvidence }
+        if containsNul(bytes) {
+            skipped.binary &+= 1
+            return nil
         }
+        return bytes
+    }
 
+    /// The crate's unsafe counts, evidence and counts per kind, and capabilities.
+    private static func report(_ ev: EvidenceCollector, buildWritesOutDir: Bool, into r: inout CrateScan) {
         r.unsafe_blocks = ev.count(.unsafeBlock)
         r.unsafe_fns = ev.count(.unsafeFn)
         r.unsafe_impls = ev.count(.unsafeImpl)
         r.unsafe_traits = ev.count(.unsafeTrait)
         r.unsafe_externs = ev.count(.unsafeExtern)
+        r.unsafe_in_tests = ev.count(.unsafeTest)
         var caps: [String] = []
         for k in EvidenceKind.allCases {
             let c = ev.count(k)
@@ -270,10 +243,6 @@ public enum CrateScanner {
             caps.append("build_script_write_outside_out_dir")
         }
         r.capabilities = caps.sorted()
-        if r.pub_items > 0 {
-            r.doc_coverage = Double(r.documented_pub_items) / Double(r.pub_items)
-        }
-        return r
     }
 }
 

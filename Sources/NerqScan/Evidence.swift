@@ -4,6 +4,9 @@ enum EvidenceKind: Int, CaseIterable, Sendable {
     case network, filesystemWrite, process, env, envCompileTime, ffi
     case buildScriptProcess, buildScriptNetwork, buildScriptEnv, buildScriptEnvCargo, buildScriptFilesystemWrite
     case forbidUnsafeCode, denyUnsafeCode
+    /// Unsafe code in test code (`#[cfg(test)]` and `#[test]` items, test, bench and example
+    /// targets): counted apart, never as the product's.
+    case unsafeTest
 
     var name: String {
         switch self {
@@ -25,6 +28,15 @@ enum EvidenceKind: Int, CaseIterable, Sendable {
         case .buildScriptFilesystemWrite: return "build_script_filesystem_write"
         case .forbidUnsafeCode: return "forbid_unsafe_code"
         case .denyUnsafeCode: return "deny_unsafe_code"
+        case .unsafeTest: return "unsafe_in_tests"
+        }
+    }
+
+    /// The product's unsafe code (moved to `unsafeTest` for files that are `#[cfg(test)]` modules).
+    var isProductUnsafe: Bool {
+        switch self {
+        case .unsafeBlock, .unsafeFn, .unsafeImpl, .unsafeTrait, .unsafeExtern: return true
+        default: return false
         }
     }
 
@@ -65,14 +77,15 @@ struct EvidenceCollector {
         k.rawValue < counts.count ? counts[k.rawValue] : 0
     }
 
-    /// Add another collector's findings (which come later in file order),
-    /// optionally leaving out some kinds.
-    mutating func merge(_ o: EvidenceCollector, excluding: (EvidenceKind) -> Bool) {
-        for k in EvidenceKind.allCases where !excluding(k) {
-            let i = k.rawValue
-            guard i < counts.count, i < o.counts.count, i < items.count, i < o.items.count else { continue }
-            counts[i] &+= o.counts[i]
-            for e in o.items[i] where items[i].count < cap { items[i].append(e) }
+    /// Add another collector's findings (which come later in file order), each kind under the
+    /// kind `into` says (nil: left out).
+    mutating func merge(_ o: EvidenceCollector, into target: (EvidenceKind) -> EvidenceKind? = { $0 }) {
+        for k in EvidenceKind.allCases {
+            guard let t = target(k) else { continue }
+            let i = k.rawValue, j = t.rawValue
+            guard i < o.counts.count, i < o.items.count, j < counts.count, j < items.count else { continue }
+            counts[j] &+= o.counts[i]
+            for e in o.items[i] where items[j].count < cap { items[j].append(e) }
         }
     }
 

@@ -129,13 +129,20 @@ def main():
     null_w = [d for d in DIMS if d2[d]["weight"] > 0 and "memory_safety" not in d2[d]]
     pc = res["prospective"]["dimensions_at_cut"]
     o.append("")
-    o.append(f"In plain words: the memory-safety target is met by {h['memory_safety']['margin']:+.3f}. The vulnerability "
-             f"target is met by {h['vulnerability']['margin']:+.3f}, which is the margin of noise: the interval "
-             f"[{h['vulnerability']['lo']:.3f}, {h['vulnerability']['hi']:.3f}] reaches well below it, and the "
+    def verdict(l, floor):
+        m = h[l]["margin"]
+        return f"met by {m:+.3f}" if m >= 0 else f"missed by {-m:.3f} (held out {h[l]['auc']:.3f} against {floor})"
+    o.append(f"In plain words: the memory-safety target is {verdict('memory_safety', '0.80')}. The vulnerability "
+             f"target is {verdict('vulnerability', '0.76')}, within the margin of noise either way: the interval "
+             f"[{h['vulnerability']['lo']:.3f}, {h['vulnerability']['hi']:.3f}] spans it, and the "
              f"held-out score is not distinguishable from lines of code alone for vulnerabilities (difference "
              f"{diff(h['vulnerability']['minus_size'])}), while it beats size by {diff(h['memory_safety']['minus_size'])} "
              f"for memory safety. What the data supports is a score that clearly predicts memory-safety advisories and "
-             f"predicts vulnerabilities about as well as size does (§8).\n")
+             f"predicts vulnerabilities about as well as size does (§8). Size here counts only the code that ships: "
+             f"test code costs no points (docs/methodology.md). Counting test lines too, as the first run of this "
+             f"study did before the scanner set test code apart, the same recipe held out 0.761 for vulnerabilities "
+             f"(+0.001 over the target): more tests go with more scrutiny, not with more attack surface, and a score "
+             f"that marked crates down for their tests would reward leaving them out.\n")
     o.append(f"Dimensions: with advisories withheld and no registry data, the only dimension of positive weight that "
              f"has a score is {', '.join(scored_w)} (held-out it *is* the Trust Score: above); "
              f"{', '.join(null_w)} are null for every crate, so they cannot be tested here. At the cut (§7), "
