@@ -330,6 +330,7 @@ struct Human {
         if let summary = r.summary {
             for l in TextWidth.wrap(Human.e(summary), width: width) { lines.append(Human.plain(l)) }
         }
+        lines += facts(r)
         if r.package.version == nil {
             lines.append(Human.plain("note: advisories are matched per version; give NAME@VERSION to check one"))
         }
@@ -347,7 +348,15 @@ struct Human {
         }
         lines += [[], [Span(text: "Findings", style: "bold")]]
         if r.findings.isEmpty { lines.append(Human.plain("  none")) }
-        for f in r.findings {
+        // Advisories in full (their text, alternatives and fix), then what nerq itself observed.
+        // Indented by two columns: laid out for a width two columns narrower.
+        var narrower = options
+        narrower.width = options.width.map { max(20, $0 - 2) }
+        for f in r.findings where f.isAdvisory {
+            lines += Human(options: narrower).findingBlock(f, doc: nil, descriptionLines: nil).map { [Span(text: "  ", style: nil)] + $0 }
+            lines.append([])
+        }
+        for f in r.findings where !f.isAdvisory {
             let sev = Human.e(f.severity ?? "-")
             let wrapped = TextWidth.wrap(Human.e(f.text), width: width.map { $0 }, first: "  [\(sev)] ", rest: "      ")
             for (i, l) in wrapped.enumerated() {
@@ -363,6 +372,19 @@ struct Human {
         lines += alternatives(r)
         lines += verify(r)
         return emit(lines)
+    }
+
+    /// When the report speaks of, what the verdict bands are, the licence, and the strongest and
+    /// weakest dimensions in words.
+    func facts(_ r: Report) -> [Line] {
+        var lines: [Line] = []
+        var when = r.now.map { "as of \(Human.e(String($0.prefix(10))))" } ?? "date not given"
+        if let bands = Words.bands(r) { when += "; \(bands)" }
+        lines += wrapped(when, rest: "  ")
+        lines += wrapped("licence: \(Human.e(Words.licence(r)))", rest: "  ")
+        if let strong = Words.strongest(r) { lines += wrapped(Human.e(strong), rest: "  ") }
+        if let weak = Words.weakest(r) { lines += wrapped(Human.e(weak), rest: "  ") }
+        return lines
     }
 
     func dimensions(_ r: Report) -> [Line] {

@@ -475,6 +475,8 @@ struct Assessment {
     /// As written, for SARIF's run properties.
     var rawDatabase: JSONValue?
     var rawSummary: JSONValue?
+    /// `config`, `ignores`, `gate`, `baseline` as written (SARIF carries them as data).
+    var rawExtras: [(key: String, value: JSONValue)] = []
 
     static func read(_ n: Node) throws(NerqError) -> Assessment {
         let project = try n["project"]
@@ -539,6 +541,9 @@ struct Assessment {
         }
         a.rawDatabase = try n["database"].value
         a.rawSummary = try n["summary"].value
+        for key in ["config", "ignores", "gate", "baseline"] {
+            if let v = try n[key].value { a.rawExtras.append((key, v)) }
+        }
         return a
     }
 

@@ -1,4 +1,5 @@
 import NerqCore
+import NerqJSON
 
 /// Numbers as reports print them (no Foundation: no printf). Scores carry one decimal in every
 /// document nerq writes, so rounding here only ever meets exact tenths.
@@ -141,6 +142,40 @@ enum Words {
         let pulls = d.signals.filter { ($0.points ?? 0) < 0 }.sorted { ($0.points ?? 0) < ($1.points ?? 0) }.prefix(2)
         var text = "weakest: \(name) \(Numbers.score(d.score))"
         if !pulls.isEmpty { text += " (" + pulls.map { "\($0.text) \(Numbers.points($0.points ?? 0))" }.joined(separator: "; ") + ")" }
+        return text
+    }
+
+    /// "verdict bands: safe from 70, caution from 55, warning from 40, avoid below (this is 59.0: caution)".
+    static func bands(_ r: Report) -> String? {
+        func number(_ v: JSONValue?) -> Double? {
+            switch v {
+            case .double(let d)?: return d
+            case .int(let i)?: return Double(i)
+            default: return nil
+            }
+        }
+        guard case .object(let o)? = r.methodologyExtra.first(where: { $0.key == "thresholds" })?.value,
+              let safe = number(o["safe"]), let caution = number(o["caution"]), let warning = number(o["warning"]) else { return nil }
+        var text = "verdict bands: safe from \(Numbers.general(safe)), caution from \(Numbers.general(caution)), "
+            + "warning from \(Numbers.general(warning)), avoid below"
+        if let score = r.score { text += " (this is \(Numbers.score(score)): \(r.level))" }
+        return text
+    }
+
+    /// The licence the manifest declares.
+    static func licence(_ r: Report) -> String {
+        guard let manifest = r.manifest else { return "unknown (no manifest data)" }
+        if case .string(let l)? = manifest.first(where: { $0.key == "license" })?.value { return l }
+        return "not declared"
+    }
+
+    /// "strongest: maintenance 100.0 (quiet, but finished)".
+    static func strongest(_ r: Report) -> String? {
+        guard let name = r.strongest, let d = r.dimensions.first(where: { $0.name == name }) else { return nil }
+        var text = "strongest: \(name) \(Numbers.score(d.score))"
+        if let best = d.signals.max(by: { ($0.points ?? 0) < ($1.points ?? 0) }), (best.points ?? 0) > 0 {
+            text += " (\(best.text))"
+        }
         return text
     }
 

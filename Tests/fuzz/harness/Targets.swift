@@ -405,7 +405,7 @@ func fuzzLockfile(_ data: UnsafeRawBufferPointer) {
     }
     // The project graph and its dependency paths (cycles, duplicates, dangling references).
     let graph = ProjectGraph.build(lockfile: lock, metadata: nil)
-    _ = graph.paths(to: Set(graph.nodes.indices), limit: 3)
+    _ = graph.paths(to: Set(graph.nodes.indices), limit: 3, reverse: graph.reverseEdges())
 }
 
 func fuzzAdvisory(_ data: UnsafeRawBufferPointer, type: AdvisoryDatabase.FileType) {
