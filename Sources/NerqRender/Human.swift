@@ -312,7 +312,24 @@ struct Human {
              Span(text: "  " + cells[5], style: nil)]
         }
         var lines: [Line] = [[Span(text: line(header, verdictStyle: nil).map(\.text).joined(), style: "bold")]]
-        for row in rows { lines.append(line(row.cells, verdictStyle: row.level)) }
+        // With a width, a long reason wraps under its column (at most two lines, then "…"),
+        // so the row stays readable instead of being cut after a few words.
+        let reasonColumn = widths.reduce(10, +)
+        for row in rows {
+            guard let width = options.width, width - reasonColumn >= 16 else {
+                lines.append(line(row.cells, verdictStyle: row.level))
+                continue
+            }
+            var parts = TextWidth.wrap(row.cells[5], width: width - reasonColumn)
+            if parts.count > 2 {
+                parts = Array(parts.prefix(2))
+                parts[1] = TextWidth.truncate(parts[1] + " …", to: width - reasonColumn)
+            }
+            var cells = row.cells
+            cells[5] = parts.first ?? ""
+            lines.append(line(cells, verdictStyle: row.level))
+            for more in parts.dropFirst() { lines.append(Human.plain(String(repeating: " ", count: reasonColumn) + more)) }
+        }
         return lines
     }
 

@@ -130,7 +130,9 @@ enum Words {
     /// from its own evidence) the weakest dimension and the signals that pull it down.
     static func reason(_ p: Report) -> String {
         let notable = p.notable
-        if let f = notable.first { return f.text + (notable.count > 1 ? " (+\(notable.count - 1) more)" : "") }
+        // An advisory by id and title: its fix and text are in the findings below the table.
+        func short(_ f: Finding) -> String { f.isAdvisory ? "\(f.id ?? ""): \(f.title ?? f.text)" : f.text }
+        if let f = notable.first { return short(f) + (notable.count > 1 ? " (+\(notable.count - 1) more)" : "") }
         if ["caution", "warning", "avoid"].contains(p.level), let weak = weakest(p) { return weak }
         if let f = p.findings.first { return f.text + (p.findings.count > 1 ? " (+\(p.findings.count - 1) more)" : "") }
         return "-"
