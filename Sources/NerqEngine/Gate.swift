@@ -52,20 +52,13 @@ struct Gate {
         for d in deny {
             let hits = findings.filter { $0.kind == d.kind && $0.baseline != "known" }
             guard !hits.isEmpty else { continue }
-            var o = JSONObject(capacity: 6)
-            o.append("gate", "deny")
-            o.append("kind", .string(d.kind))
-            o.append("source", .string(d.source))
-            o.append("count", .int(Int64(hits.count)))
-            o.append("findings", .array(hits.map { h in
+            failures.append(Gate.failure("deny", d.source, hits.count, [("kind", .string(d.kind)), ("findings", .array(hits.map { h in
                 let n = graph.nodes[h.node]
                 return .object(JSONObject([("id", .string(h.id)), ("package", .string(n.name)), ("version", .string(n.version))]))
-            }))
-            failures.append(.object(o))
-            let listed = hits.prefix(3).map { "\($0.id) in \(graph.nodes[$0.node].label)" }.joined(separator: ", ")
-            let more = hits.count > 3 ? " and \(hits.count - 3) more" : ""
+            }))]))
             let new = baseline ? "new " : ""
-            sentences.append("\(hits.count) \(new)\(d.kind) \(hits.count == 1 ? "finding" : "findings") (denied by \(d.source)): \(listed)\(more)")
+            sentences.append("\(hits.count) \(new)\(d.kind) \(hits.count == 1 ? "finding" : "findings") (denied by \(d.source)): "
+                             + Gate.listing(hits.map { "\($0.id) in \(graph.nodes[$0.node].label)" }))
         }
         if let fu = failUnder {
             let below = packages.indices.filter { i in
@@ -73,32 +66,19 @@ struct Gate {
                 return s < fu.score
             }.sorted { (packages[$0].trustScore ?? 0, packages[$0].name) < (packages[$1].trustScore ?? 0, packages[$1].name) }
             if !below.isEmpty {
-                var o = JSONObject(capacity: 6)
-                o.append("gate", "fail_under")
-                o.append("threshold", .double(fu.score))
-                o.append("source", .string(fu.source))
-                o.append("count", .int(Int64(below.count)))
-                o.append("packages", .array(below.map { i in
+                failures.append(Gate.failure("fail_under", fu.source, below.count, [("threshold", .double(fu.score)), ("packages", .array(below.map { i in
                     .object(JSONObject([("name", .string(packages[i].name)), ("version", .optional(packages[i].version)),
                                         ("trust_score", .optional(packages[i].trustScore))]))
-                }))
-                failures.append(.object(o))
-                let listed = below.prefix(3).map { i in
-                    "\(packages[i].name) \(packages[i].version ?? "") (\(packages[i].trustScore.map { String($0) } ?? "-"))"
-                }.joined(separator: ", ")
-                let more = below.count > 3 ? " and \(below.count - 3) more" : ""
-                sentences.append("\(below.count) \(below.count == 1 ? "package scores" : "packages score") below \(shortNumber(fu.score)) (fail_under from \(fu.source)): \(listed)\(more)")
+                }))]))
+                sentences.append("\(below.count) \(below.count == 1 ? "package scores" : "packages score") below \(shortNumber(fu.score)) "
+                                 + "(fail_under from \(fu.source)): "
+                                 + Gate.listing(below.map { i in "\(packages[i].name) \(packages[i].version ?? "") (\(packages[i].trustScore.map { String($0) } ?? "-"))" }))
             }
         }
         if unusedIgnores.level == .deny {
             let unused = ignores.filter { $0.status == .unused || $0.status == .unknown }
             if !unused.isEmpty {
-                var o = JSONObject(capacity: 4)
-                o.append("gate", "unused_ignores")
-                o.append("source", .string(unusedIgnores.source))
-                o.append("count", .int(Int64(unused.count)))
-                o.append("ignores", .array(unused.map { $0.rule.json }))
-                failures.append(.object(o))
+                failures.append(Gate.failure("unused_ignores", unusedIgnores.source, unused.count, [("ignores", .array(unused.map { $0.rule.json }))]))
                 sentences.append("\(unused.count) unused ignore \(unused.count == 1 ? "entry" : "entries") (unused_ignores = \"deny\" in \(unusedIgnores.source)): "
                                  + unused.map { "\($0.rule.id)\($0.rule.source.map { " at \($0)" } ?? "")" }.joined(separator: ", "))
             }
@@ -114,5 +94,20 @@ struct Gate {
         o.append("failures", .array(failures))
         o.append("message", failures.isEmpty ? .null : .string(sentences.joined(separator: "; ")))
         return .object(o)
+    }
+
+    /// `{"gate", "source", "count", ...}`: one failed gate in `failures`.
+    static func failure(_ gate: String, _ source: String, _ count: Int, _ extra: [(String, JSONValue)]) -> JSONValue {
+        var o = JSONObject(capacity: 3 + extra.count)
+        o.append("gate", .string(gate))
+        o.append("source", .string(source))
+        o.append("count", .int(Int64(count)))
+        for (k, v) in extra { o.append(k, v) }
+        return .object(o)
+    }
+
+    /// The first three, then "and N more": a message stays one readable line.
+    static func listing(_ items: [String]) -> String {
+        items.prefix(3).joined(separator: ", ") + (items.count > 3 ? " and \(items.count - 3) more" : "")
     }
 }

@@ -103,6 +103,7 @@ struct Human {
         } else if shown.isEmpty {
             lines.append(Human.plain("No packages."))
         }
+        if options.showsEvidence(for: .assessment) { lines += evidence(shown) }
         lines += findings(doc)
         lines.append([])
         let s = doc.summary
@@ -145,6 +146,20 @@ struct Human {
 
     func wrapped(_ text: String, first: String = "", rest: String = "") -> [Line] {
         wrappedText(text, first: first, rest: rest).map(Human.plain)
+    }
+
+    /// With `evidence`: for each package in the table, where its unsafe code and capabilities are
+    /// (file:line), what a verdict from the package's own evidence rests on.
+    func evidence(_ shown: [Report]) -> [Line] {
+        var lines: [Line] = []
+        for p in shown {
+            guard let s = p.source else { continue }
+            var block: [Line] = []
+            for kind in Words.unsafeEvidenceKinds + s.capabilities { block += evidence(s, kind) }
+            guard !block.isEmpty else { continue }
+            lines += [[], [Span(text: "Evidence: \(Human.e(p.package.label))", style: "bold")]] + block
+        }
+        return lines
     }
 
     /// What each finding is, what the advisory says, how to fix it and what pulls the package in.

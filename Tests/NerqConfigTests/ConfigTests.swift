@@ -113,7 +113,7 @@ import NerqJSON
 }
 
 @Suite struct DenyTomlTests {
-    func read(_ text: String) throws -> ProjectConfig {
+    func read(_ text: String) throws(NerqError) -> ProjectConfig {
         var c = ProjectConfig()
         try ProjectConfig.read(text: text, name: "deny.toml", format: .cargoDeny, into: &c)
         return c
@@ -166,13 +166,7 @@ import NerqJSON
         ("[advisories]\nbogus = 1\n", "unknown key `advisories.bogus`", "deny.toml:2"),
     ])
     func errorsNameTheFileAndLine(_ text: String, _ needle: String, _ at: String) throws {
-        do {
-            _ = try read(text)
-            Issue.record("accepted \(text)")
-        } catch let error as NerqError {
-            #expect(error.message.contains(needle), "\(error.message)")
-            #expect(error.path == at, "\(error)")
-        }
+        expectError(needle: needle, at: at) { () throws(NerqError) in _ = try read(text) }
     }
 
     @Test func aFileWithoutAdvisoriesUsesTheDefaults() throws {
@@ -183,7 +177,7 @@ import NerqJSON
 }
 
 @Suite struct NerqTomlTests {
-    func read(_ text: String, format: ConfigFormat = .nerq, name: String = "nerq.toml") throws -> ProjectConfig {
+    func read(_ text: String, format: ConfigFormat = .nerq, name: String = "nerq.toml") throws(NerqError) -> ProjectConfig {
         var c = ProjectConfig()
         try ProjectConfig.read(text: text, name: name, format: format, into: &c)
         return c
@@ -258,13 +252,7 @@ import NerqJSON
         ("[report]\n", "unknown key `report`", "nerq.toml:1"),
     ])
     func errorsNameTheFileAndLine(_ text: String, _ needle: String, _ at: String) throws {
-        do {
-            _ = try read(text)
-            Issue.record("accepted \(text)")
-        } catch let error as NerqError {
-            #expect(error.message.contains(needle), "\(error.message)")
-            #expect(error.path == at, "\(error)")
-        }
+        expectError(needle: needle, at: at) { () throws(NerqError) in _ = try read(text) }
     }
 
     @Test func bothMetadataTablesAreAnError() throws {
@@ -298,6 +286,17 @@ import NerqJSON
 #if canImport(Glibc)
 import Glibc
 #endif
+
+/// `body` fails with an error whose message holds `needle` and whose path is `at` (file:line).
+func expectError(needle: String, at: String, sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws(NerqError) -> Void) {
+    do {
+        try body()
+        Issue.record("accepted", sourceLocation: sourceLocation)
+    } catch {
+        #expect(error.message.contains(needle), "\(error.message)", sourceLocation: sourceLocation)
+        #expect(error.path == at, "\(error)", sourceLocation: sourceLocation)
+    }
+}
 
 func mkdir(_ path: String) -> Int32 { Glibc.mkdir(path, 0o755) }
 

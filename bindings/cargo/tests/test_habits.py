@@ -277,6 +277,10 @@ def test_reason_on_every_row(demo, advisory_db):
             assert reason != "-", row
     libc = next(row for row in rows if row.startswith("libc"))
     assert "weakest: security" in libc  # a caution from its own evidence says which dimension and why
+    # --evidence: where that evidence is, file:line
+    shown = nerq(demo, advisory_db, "--evidence").stdout
+    block = shown[shown.index("Evidence: libc 0.2.139"):]
+    assert re.search(r"^    unsafe blocks:\n      src/\S+\.rs:\d+  ", block, re.M)
 
 
 def test_crate_resolves_a_bare_name_to_the_locked_version(demo, advisory_db):
