@@ -422,9 +422,12 @@ struct Human {
     func dimensions(_ r: Report) -> [Line] {
         var lines: [Line] = []
         let coverage = r.coverage.map(Numbers.percent) ?? "-"
-        lines.append([Span(text: "Dimensions", style: "bold"),
-                      Span(text: "  (coverage \(coverage), \(Human.e(r.confidence ?? "unknown")) confidence; "
-                           + "score = weighted mean of the scored dimensions, then caps)", style: nil)])
+        let about = "(coverage \(coverage), \(Human.e(r.confidence ?? "unknown")) confidence; "
+            + "score = weighted mean of the scored dimensions, then caps)"
+        // Wrapped, not cut: the rest of the sentence goes on the lines below the heading.
+        let parts = TextWidth.wrap(about, width: options.width.map { max(1, $0 - 10) }, first: "  ", rest: "  ")
+        lines.append([Span(text: "Dimensions", style: "bold"), Span(text: parts.first ?? "", style: nil)])
+        for more in parts.dropFirst() { lines.append(Human.plain(more)) }
         for d in r.dimensions {
             let base = d.base.map { ", base \(Numbers.general($0))" } ?? ""
             let name = TextWidth.pad(Human.e(d.name), 13)
