@@ -78,7 +78,7 @@ let package = Package(
         // libFuzzer targets (Tests/fuzz): real only when built with -DNERQ_FUZZ (make fuzz).
         .executableTarget(name: "nerq-fuzz",
                           dependencies: ["NerqABI", "NerqEngine", "NerqCore", "NerqJSON", "NerqSemver", "NerqCVSS", "NerqTOML",
-                                         "NerqCargo", "NerqAdvisories", "NerqScan", "NerqRegistry", "CJansson"],
+                                         "NerqCargo", "NerqAdvisories", "NerqScan", "NerqRegistry", "NerqConfig", "CJansson"],
                           path: "Tests/fuzz/harness"),
 
         // MARK: - Tests: one target per module, and the helpers they share

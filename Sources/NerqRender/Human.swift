@@ -384,10 +384,12 @@ struct Human {
         // Indented by two columns: laid out for a width two columns narrower.
         var narrower = options
         narrower.width = options.width.map { max(20, $0 - 2) }
-        for f in r.findings where f.isAdvisory {
+        let advisories = r.findings.filter(\.isAdvisory)
+        for (i, f) in advisories.enumerated() {
+            if i > 0 { lines.append([]) }
             lines += Human(options: narrower).findingBlock(f, doc: nil, descriptionLines: nil).map { [Span(text: "  ", style: nil)] + $0 }
-            lines.append([])
         }
+        if !advisories.isEmpty && advisories.count < r.findings.count { lines.append([]) }
         for f in r.findings where !f.isAdvisory {
             let sev = Human.e(f.severity ?? "-")
             let wrapped = TextWidth.wrap(Human.e(f.text), width: width.map { $0 }, first: "  [\(sev)] ", rest: "      ")

@@ -7,6 +7,7 @@ import datetime as _dt
 import json
 import os
 import queue
+import signal
 import threading
 from typing import Any, Callable, Dict, Mapping, Optional, TypeVar, Union
 
@@ -152,6 +153,11 @@ class _Worker:
         threading.Thread(target=self._loop, name="nerq-call", daemon=True).start()
 
     def _loop(self) -> None:
+        # The kernel hands a process signal to any thread that does not block it. Blocked here (and
+        # so in every thread the library starts from here), Ctrl-C always reaches the main thread,
+        # where Python handles it, and never interrupts a system call inside the library.
+        if hasattr(signal, "pthread_sigmask"):
+            signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
         while True:
             job = self._jobs.get()
             if job is None:
