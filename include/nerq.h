@@ -27,6 +27,7 @@
  *     not_found            a file, directory or package that is not there
  *     io_error             reading a file failed
  *     parse_error          a file (TOML, Cargo.lock, advisory) could not be parsed (path: file:line:column)
+ *     network_error        a download failed: connection, timeout, HTTP status, size cap (nerq_fetch)
  *     out_of_memory        an allocation failed while building an error (rare: usually the result is NULL)
  *     internal_error       a bug in nerq; please report it with the request
  * New codes may be added in a minor version; no code is ever renamed. Each is also a named constant
@@ -37,6 +38,8 @@
  * of threads; free it only once no call using it is running. What an engine keeps to answer faster
  * (its advisory database, read on first use; crate sources it scanned) is filled in under a lock and
  * never changes an answer. nerq keeps no mutable global state.
+ *
+ * Network. Only nerq_fetch uses the network; every other call reads what is on disk.
  *
  * Loading. The library is linked with -z nodelete: dlclose() does not unload it (the Swift runtime
  * keeps pointers into a loaded image). Only nerq_* symbols are exported.
@@ -69,6 +72,7 @@ extern "C" {
 #define NERQ_ERR_NOT_FOUND "not_found"
 #define NERQ_ERR_IO_ERROR "io_error"
 #define NERQ_ERR_PARSE_ERROR "parse_error"
+#define NERQ_ERR_NETWORK_ERROR "network_error"
 #define NERQ_ERR_OUT_OF_MEMORY "out_of_memory"
 #define NERQ_ERR_INTERNAL_ERROR "internal_error"
 
@@ -86,12 +90,25 @@ typedef struct nerq_engine nerq_engine;
  * Creates an engine from a configuration object (BORROWED; NULL is exactly {}: all defaults):
  *     {"advisory_db": "/path/to/advisory-db",   RustSec advisory-db directory or OSV records (default:
  *                                               $NERQ_ADVISORY_DB, then $CARGO_HOME/advisory-db or
- *                                               ~/.cargo/advisory-db; none = advisories not checked,
- *                                               which every result says, and nothing is then "safe")
+ *                                               ~/.cargo/advisory-db, then the copy nerq_fetch keeps in
+ *                                               the cache; none = advisories not checked, which every
+ *                                               result says, and nothing is then "safe")
+ *      "osv": "/path/or/[paths]",               OSV records (directories or files), merged with the
+ *                                               advisory-db by id and aliases: one finding per
+ *                                               vulnerability (default: the OSV export nerq_fetch keeps)
  *      "registry": "/path/to/dump-or-store",    crates.io database dump (folder or .tar.gz) or nerq's store
  *                                               built from it; a dump is ingested once into the store
+ *                                               (default: the store nerq_fetch built from a fetched dump)
  *      "registry_store": "/path/store.sqlite",  where that store is kept (default $NERQ_CACHE_DIR, else
  *                                               $XDG_CACHE_HOME/nerq or ~/.cache/nerq)
+ *      "cache_dir": "/path",                    where fetched data lives (default $NERQ_CACHE_DIR, then
+ *                                               $XDG_CACHE_HOME/nerq, then ~/.cache/nerq)
+ *      "index_url": "https://index.crates.io/", the sparse index whose cached files are read (default
+ *                                               $NERQ_INDEX_URL); cargo's own index cache is read first
+ *      "advisory_db_url", "osv_url", "db_dump_url": accepted so one object configures both the engine
+ *                                               and nerq_fetch (the engine does not use them)
+ *      "max_staleness_days": 90,                results warn about data older than this (default 90, as
+ *                                               cargo-audit and cargo-deny)
  *      "now": "2026-11-21T00:00:00Z",           the moment reports speak of (default: the clock, per call);
  *                                               advisories published after it do not count
  *      "scan_sources": true,                    read a crate's source and Cargo.toml when they are on this
@@ -183,6 +200,44 @@ json_t *nerq_preflight(const nerq_engine *engine, const json_t *request);
 char *nerq_score_str(const nerq_engine *engine, const char *request_json);
 char *nerq_assess_str(const nerq_engine *engine, const char *request_json);
 char *nerq_preflight_str(const nerq_engine *engine, const char *request_json);
+
+/*
+ * Fetches data onto disk: the RustSec advisory database, an OSV export, crates.io sparse-index
+ * files for named packages, the crates.io database dump. The only function that uses the network.
+ * No engine is needed: an engine created afterwards finds what was fetched (with the same
+ * cache_dir). request (BORROWED) is a nerq.fetch_request (schemas/nerq.fetch_request.schema.json):
+ *     {"sources": {"advisory_db": {}, "osv": {},                    which sources (default: these two)
+ *                  "index": {"packages": ["serde"], "lockfile": "Cargo.lock"},   crates.io packages only
+ *                  "dump": {}},
+ *      "offline": false,              nothing is downloaded; what is on disk is described
+ *                                     (CARGO_NET_OFFLINE=true has the same effect)
+ *      "update": "always",            "missing": fetch only what is not on disk yet
+ *      "progress": false,             progress lines on stderr for long downloads
+ *      "cache_dir", "advisory_db",    where data lives (as in the engine configuration)
+ *      "advisory_db_url", "osv_url", "index_url", "db_dump_url",   sources (defaults: $NERQ_*_URL, then
+ *                                     RustSec's git repository, OSV.dev's crates.io zip, index.crates.io,
+ *                                     static.crates.io/db-dump.tar.gz)
+ *      "network": {"connect_timeout_s": 30, "low_speed_bytes": 10, "low_speed_time_s": 30, "tries": 3,
+ *                  "retry_delay_ms": 1000, "allow_http": false, "git_timeout_s": 900, "lock_timeout_s": 300},
+ *      "max_bytes": {"advisory_db": ..., "osv": ..., "index": ..., "dump": ...}}
+ * Only https is used (plain http only to loopback hosts, or with allow_http); proxies come from the
+ * usual environment variables (https_proxy, all_proxy, no_proxy), as curl and git read them. Each
+ * source is replaced atomically under a file lock: a failed or interrupted download never replaces
+ * good data. The advisory database is a git checkout kept as cargo-audit keeps it (shared with
+ * cargo-audit in ~/.cargo/advisory-db when that exists, under cargo-audit's lock), or a .tar.gz of
+ * the same tree. Privacy: the index host learns the package names asked for; nothing else names
+ * the project.
+ * Returns a NEW reference to a nerq.fetch document: per source its url, path, status (fetched,
+ * not_modified, up_to_date, offline, failed), error, bytes, duration_ms, fetched_at, checked_at and
+ * newest_entry. A source that fails is reported as failed in the document (the call still returns
+ * the document); only a malformed request gives an error document. NULL request: null_argument.
+ * NULL only when memory ran out. Thread-safe (concurrent fetches of one source wait for each other).
+ */
+json_t *nerq_fetch(const json_t *request);
+
+/* nerq_fetch with the request as JSON text; the result is a heap string (free with nerq_free).
+ * Thread-safe. */
+char *nerq_fetch_str(const char *request_json);
 
 /*
  * Renders a document nerq emitted — a nerq.report (one crate), a nerq.assessment (a project) or a

@@ -6,6 +6,9 @@ pkg-config --exists jansson 2>/dev/null || need+=(libjansson-dev)
 # The registry collector: its SQLite store and the dump's gzip.
 pkg-config --exists sqlite3 2>/dev/null || need+=(libsqlite3-dev)
 pkg-config --exists zlib 2>/dev/null || need+=(zlib1g-dev)
+# The fetchers: HTTP through libcurl (OpenSSL flavour), git for the advisory-db.
+pkg-config --exists libcurl 2>/dev/null || need+=(libcurl4-openssl-dev)
+command -v git >/dev/null || need+=(git)
 command -v pkg-config >/dev/null || need+=(pkg-config)
 command -v valgrind >/dev/null || need+=(valgrind)
 command -v cc >/dev/null || need+=(gcc)

@@ -97,27 +97,6 @@ public struct AdvisoryDatabase: Sendable {
         return out
     }
 
-    /// Where the database is: explicit configuration, else `$NERQ_ADVISORY_DB`, else
-    /// `~/.cargo/advisory-db` (`$CARGO_HOME/advisory-db` when CARGO_HOME is set); nil when none
-    /// exists. An explicitly configured path (argument or NERQ_ADVISORY_DB) is returned even when
-    /// it does not exist, so that `load` reports it as not found instead of silently using another
-    /// database; the cargo default is returned only when it exists.
-    public static func defaultLocation(configured: String?, environment: (String) -> String?) -> String? {
-        if let c = configured, !c.isEmpty { return c }
-        if let e = environment("NERQ_ADVISORY_DB"), !e.isEmpty { return e }
-        let candidate: String
-        if let cargoHome = environment("CARGO_HOME"), !cargoHome.isEmpty {
-            candidate = join(cargoHome, "advisory-db")
-        } else if let home = environment("HOME"), !home.isEmpty {
-            candidate = join(join(home, ".cargo"), "advisory-db")
-        } else {
-            return nil
-        }
-        return Files.kind(candidate) == .directory ? candidate : nil
-    }
-
-    static func join(_ a: String, _ b: String) -> String { Files.join(a, b) }
-
     /// Record order: id, package, crates before rust, file (strings in byte order).
     static func recordLess(_ a: AdvisoryRecord, _ b: AdvisoryRecord) -> Bool {
         if a.id != b.id { return byteLess(a.id, b.id) }

@@ -163,6 +163,16 @@ public struct AdvisoryRecord: Sendable, Equatable {
                         aliases: f.aliases, patched: f.patched, url: f.url, date: f.date, withdrawn: f.withdrawn)
     }
 
+    /// `Advisory.Kind` for an advisory: `malicious` when RustSec files it under the `malicious`
+    /// category, or it is (or is an alias of) an OpenSSF malicious-packages record (`MAL-…`: that
+    /// feed lists nothing but malware); else by its `informational` value.
+    public static func kind(informational: String?, id: String, aliases: [String], categories: [String]) -> Advisory.Kind {
+        if informational == nil && (categories.contains("malicious") || id.hasPrefix("MAL-") || aliases.contains(where: { $0.hasPrefix("MAL-") })) {
+            return .malicious
+        }
+        return kind(informational: informational)
+    }
+
     /// `Advisory.Kind` for an `informational` value.
     public static func kind(informational: String?) -> Advisory.Kind {
         switch informational {

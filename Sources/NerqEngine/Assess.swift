@@ -65,16 +65,18 @@ extension Engine {
             notes.append("source scanned for \(scans.compactMap { $0 }.count) of \(included.count) packages (found on disk: manifest paths, vendor directories, ~/.cargo/registry/src, /usr/share/cargo/registry)")
         }
         let scoring = Progress(enabled: req.progress, verb: "Scoring", total: included.count, noun: "packages")
-        let scored: [ScoredPackage] = parallelMap(Array(included.enumerated())) { k, i in
+        let results: [(ScoredPackage, String?)] = parallelMap(Array(included.enumerated())) { k, i in
             let node = graph.nodes[i]
             let local: LocalSources.Found?? = .some(k < scans.count ? scans[k] : nil)
             let signals = self.collect(Signals(package: PackageID(name: node.name, version: node.version)),
                                        context: context(node), local: local, now: now)
             defer { scoring.tick() }
-            return ScoredPackage(Methodology.score(signals, policy: policy, now: now), keepReport: req.reports)
+            return (ScoredPackage(Methodology.score(signals, policy: policy, now: now), keepReport: req.reports), Engine.indexFile(of: signals))
         }
+        let scored = results.map(\.0)
+        let indexFiles = results.compactMap(\.1)
         if database == nil {
-            notes.append("no advisory database: packages were not checked for advisories (set advisory_db, NERQ_ADVISORY_DB or ~/.cargo/advisory-db)")
+            notes.append("no advisory database: packages were not checked for advisories (run `cargo nerq fetch`, or set advisory_db, NERQ_ADVISORY_DB or ~/.cargo/advisory-db)")
         }
         for i in included where graph.nodes[i].source == .cratesIO && (try? Version.parse(graph.nodes[i].version)) == nil {
             notes.append("\(graph.nodes[i].label): version is not semver; not checked for advisories")
@@ -159,7 +161,8 @@ extension Engine {
         project.append("members_guessed", .bool(graph.membersGuessed))
         project.append("packages", .int(Int64(graph.nodes.count)))
         doc.append("project", .object(project))
-        doc.append("database", Self.databaseJSON(database))
+        let (sources, warnings) = freshnessJSON(now: now, indexFiles: indexFiles)
+        doc.append("database", databaseJSON(database, now: now))
         doc.append("options", .object(JSONObject([
             ("include_dev", .bool(req.includeDev)), ("target_os", .optional(req.targetOS)),
             ("target_arch", .optional(req.targetArch)), ("ignore", .strings(req.ignores.map(\.id))),
@@ -186,6 +189,8 @@ extension Engine {
         doc.append("packages", .array(packageDocs))
         doc.append("issues", .strings(graph.issues))
         doc.append("notes", .strings(notes))
+        doc.append("sources", sources)
+        doc.append("warnings", .strings(warnings))
         return .object(doc)
     }
 
@@ -309,16 +314,29 @@ extension Engine {
         return .object(o)
     }
 
-    static func databaseJSON(_ database: AdvisoryDatabase?) -> JSONValue {
-        guard let db = database else { return .null }
-        var o = JSONObject(capacity: 5)
+    /// The advisory data an assessment used: the database's path, size, newest advisory and load
+    /// errors, then where it came from and how old it is, and the OSV data merged into it.
+    func databaseJSON(_ database: AdvisoryDatabase?, now: Timestamp) -> JSONValue {
+        guard let db = database, let state = advisorySource?.state else { return .null }
+        var o = JSONObject(capacity: 16)
         o.append("path", .string(db.path))
         o.append("advisories", .int(Int64(db.advisories.count)))
-        o.append("newest", .optional(db.newestDate))
+        o.append("newest", .optional(state.newestRustSec ?? db.newestDate))
         o.append("error_count", .int(Int64(db.errors.count)))
         o.append("errors", .array(db.errors.map { e in
             .object(JSONObject([("file", .string(e.file)), ("line", e.line.map { .int(Int64($0)) } ?? .null), ("message", .string(e.message))]))
         }))
+        let freshness = advisoryFreshness()
+        let main = freshness.first(where: { $0.source == "advisory_db" })?.json(now: now, maxDays: data.maxStalenessDays).objectValue
+        for key in ["origin", "url", "fetched_at", "checked_at", "age_days", "stale"] { o.append(key, main?[key] ?? .null) }
+        o.append("max_staleness_days", .int(data.maxStalenessDays))
+        o.append("osv", .array(freshness.filter { $0.source == "osv" }.map { $0.json(now: now, maxDays: data.maxStalenessDays) }))
+        if let m = state.merge {
+            o.append("merged", .object(JSONObject([
+                ("osv_records", .int(Int64(m.osvRecords))), ("merged_into_rustsec", .int(Int64(m.mergedIntoRustSec))),
+                ("merged_into_osv", .int(Int64(m.mergedIntoOSV))), ("added", .int(Int64(m.added))),
+            ])))
+        }
         return .object(o)
     }
 

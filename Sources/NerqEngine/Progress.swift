@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import NerqIO
 import Synchronization
 
 /// Progress of a long assessment, as cargo prints its own: `    Scanning 120/480 crate sources`
@@ -32,16 +33,11 @@ final class Progress: Sendable {
             Progress.line("\(verb) \(n)/\(total) \(noun)")
             return
         }
-        let now = Progress.milliseconds()
+        let now = Files.monotonicMilliseconds()
         let last = lastReport.load(ordering: .relaxed)
         guard now - last >= 250, lastReport.compareExchange(expected: last, desired: now, ordering: .relaxed).exchanged
         else { return }
         Progress.line("\(verb) \(n)/\(total) \(noun)")
-    }
-
-    /// A one-off status line (`Reading advisory database ...`) when progress is on.
-    static func say(_ enabled: Bool, _ verb: String, _ message: String) {
-        if enabled { line("\(verb) \(message)") }
     }
 
     static func line(_ text: String) {
@@ -56,11 +52,5 @@ final class Progress: Sendable {
                 offset += n
             }
         }
-    }
-
-    static func milliseconds() -> Int64 {
-        var ts = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &ts)
-        return Int64(ts.tv_sec) &* 1000 &+ Int64(ts.tv_nsec) / 1_000_000
     }
 }

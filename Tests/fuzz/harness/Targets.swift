@@ -10,6 +10,8 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import NerqArchive
+import NerqIO
 import NerqJSON
 import NerqSemver
 import NerqCVSS
@@ -54,6 +56,8 @@ nonisolated(unsafe) let targets: [FuzzTarget] = [
     FuzzTarget(name: "cvss", run: fuzzCVSS),
     FuzzTarget(name: "index_cache", run: fuzzIndexCache),
     FuzzTarget(name: "registry_csv", run: fuzzRegistryCSV),
+    FuzzTarget(name: "zip", run: { fuzzArchive($0, zip: true) }),
+    FuzzTarget(name: "tar", run: { fuzzArchive($0, zip: false) }),
     FuzzTarget(name: "render", run: fuzzRender),
     FuzzTarget(name: "config", run: fuzzConfig),
 ]
@@ -543,5 +547,36 @@ func fuzzCVSS(_ data: UnsafeRawBufferPointer) {
         guard score >= 0, score <= 10 else { violation("cvss: score \(score) for \(vector)") }
         guard ["none", "low", "medium", "high", "critical"].contains(severity) else { violation("cvss: severity \(severity)") }
     }
+}
+#endif
+
+#if NERQ_FUZZ
+/// Bytes as a fetched archive (a zip, or a tarball, gzipped or not), extracted into a fresh
+/// directory of the sandbox with small caps: only `parse_error`/`invalid_value`/`io_error` come
+/// back, and whatever was written is regular files and directories below that directory.
+func fuzzArchive(_ data: UnsafeRawBufferPointer, zip: Bool) {
+    let file = zip ? "archive.zip" : "archive.tar.gz"
+    let dest = "extracted"
+    Files.removeTree(dest)
+    guard mkdir(dest, 0o755) == 0, let f = fopen(file, "w") else { return }
+    if let base = data.baseAddress { fwrite(base, 1, data.count, f) }
+    fclose(f)
+    let limits = ArchiveLimits(maxEntries: 64, maxEntryBytes: 1 << 20, maxTotalBytes: 4 << 20)
+    do throws(NerqError) {
+        _ = zip ? try Archive.extractZip(file, into: dest, limits: limits) : try Archive.extractTar(file, into: dest, limits: limits)
+    } catch {
+        guard [.parseError, .invalidValue, .ioError].contains(error.code) else { violation("\(file): unexpected error \(error.document)") }
+    }
+    var stack = [dest]
+    while let dir = stack.popLast() {
+        for e in Directory.list(path: dir) ?? [] {
+            switch e.kind {
+            case .directory: stack.append(dir + "/" + e.name)
+            case .file: break
+            case .symlink, .other: violation("\(file): extraction made \(dir)/\(e.name), not a file or directory")
+            }
+        }
+    }
+    Files.removeTree(dest)
 }
 #endif

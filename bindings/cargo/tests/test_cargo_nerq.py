@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from cargo_nerq_support import CARGO_DIR, DEMO, NOW, REPO_ROOT, clean_env, run, shared_data
+from cargo_nerq_support import CARGO_DIR, DEMO, NOW, REPO_ROOT, clean_env, run, shared_data, without_staleness
 from sarif_schema import assert_valid
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -45,7 +45,8 @@ DEMO_GATE = "error: 4 vulnerability findings (denied by default): "
 
 def assert_demo_gate(r):
     assert r.returncode == 1, (r.returncode, r.stderr)
-    assert r.stderr.startswith(DEMO_GATE) and r.stderr.count("\n") == 1, r.stderr
+    stderr = without_staleness(r.stderr)
+    assert stderr.startswith(DEMO_GATE) and stderr.count("\n") == 1, r.stderr
 
 
 # -- the demo, every format ----------------------------------------------------------------------
@@ -54,6 +55,7 @@ def assert_demo_gate(r):
 def demo_json(demo_ready, advisory_db):
     r = run(demo_args(advisory_db, "--format", "json"))
     assert_demo_gate(r)  # and no progress when stderr is not a terminal
+    assert "advisory_db at " in r.stderr and "is 93 days old" in r.stderr
     return json.loads(r.stdout)
 
 
@@ -296,9 +298,10 @@ def test_gates(demo_ready, advisory_db, gate, code):
     doc = json.loads(r.stdout)  # the report is printed whatever the gate says
     assert doc["gate"]["exit_code"] == code
     if code:
-        assert r.stderr.startswith("error: ") and r.stderr.count("\n") == 1, r.stderr
+        stderr = without_staleness(r.stderr)
+        assert stderr.startswith("error: ") and stderr.count("\n") == 1, r.stderr
     else:
-        assert r.stderr == ""
+        assert without_staleness(r.stderr) == ""
 
 
 def test_fail_under_threshold_follows_the_scores(demo_ready, advisory_db, demo_json):
@@ -314,7 +317,7 @@ def test_fail_under_threshold_follows_the_scores(demo_ready, advisory_db, demo_j
 
 def one_line_error(r, *needles):
     assert r.returncode == 2, (r.returncode, r.stdout, r.stderr)
-    lines = r.stderr.strip().splitlines()
+    lines = without_staleness(r.stderr).strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: "), r.stderr
     for n in needles:
         assert n in lines[0], lines[0]

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from cargo_nerq_support import CARGO_DIR, DEMO, REPO_ROOT, SCRIPT, clean_env, run, shared_data
+from cargo_nerq_support import CARGO_DIR, DEMO, REPO_ROOT, SCRIPT, clean_env, run, shared_data, without_staleness
 import peers
 
 NOW = "2026-12-01T00:00:00Z"
@@ -76,7 +76,7 @@ def test_same_audit_toml_as_cargo_audit_on_the_demo(demo, advisory_db, tmp_path)
     assert [f["path"] for f in doc["config"]["files"]] == [".cargo/audit.toml"]
     # Printed in human mode: which files were read (stderr), every ignore and what became of it.
     r = nerq(demo, advisory_db)
-    assert r.stderr.splitlines()[0] == "      Config .cargo/audit.toml (cargo-audit)"
+    assert without_staleness(r.stderr).splitlines()[0] == "      Config .cargo/audit.toml (cargo-audit)"
     assert "CVE-2024-58266 [applied] (.cargo/audit.toml:2): ignores RUSTSEC-2024-0006 in shlex 1.1.0 through its alias" in r.stdout
     assert "RUSTSEC-2099-9999 [unknown]" in r.stdout and "RUSTSEC-2020-0071 [unused]" in r.stdout
 
@@ -179,8 +179,8 @@ def test_workspace_metadata_and_bad_config(demo, advisory_db):
     (demo / "nerq.toml").write_text("[gates]\nfail_under = \"high\"\n")
     r = nerq(demo, advisory_db)
     assert r.returncode == 2 and r.stdout == ""
-    assert r.stderr.strip().splitlines() == ["error: invalid_type: nerq.toml:2: `gates.fail_under` must be a number, found string "
-                                             "(at nerq.toml:2)"]
+    assert without_staleness(r.stderr).strip().splitlines() == [
+        "error: invalid_type: nerq.toml:2: `gates.fail_under` must be a number, found string (at nerq.toml:2)"]
 
 
 # -- exit codes, one per gate --------------------------------------------------------------------------
@@ -206,10 +206,10 @@ def test_exit_code_per_gate(demo, advisory_db, files, args, code, first_failure)
     failures = doc["gate"]["failures"]
     if first_failure is None:
         assert failures == []
-        assert all(line.startswith("      Config ") for line in r.stderr.splitlines()), r.stderr
+        assert all(line.startswith("      Config ") for line in without_staleness(r.stderr).splitlines()), r.stderr
     else:
         assert failures[0].get("kind", failures[0]["gate"]) == first_failure
-        assert r.stderr.splitlines()[-1] == f"error: {doc['gate']['message']}"
+        assert without_staleness(r.stderr).splitlines()[-1] == f"error: {doc['gate']['message']}"
 
 
 def test_operational_errors_exit_2(demo, advisory_db):
@@ -337,7 +337,7 @@ def _with_stdout(args, stdout, env=None, cwd=DEMO):
     proc = subprocess.Popen([sys.executable, str(SCRIPT), "nerq", *map(str, args)], cwd=cwd, env=env or clean_env(),
                             stdout=stdout, stderr=subprocess.PIPE)
     _, err = proc.communicate(timeout=300)
-    return proc.returncode, err.decode("utf-8", "replace")
+    return proc.returncode, without_staleness(err.decode("utf-8", "replace"))
 
 
 def _closed_pipe():
@@ -370,7 +370,7 @@ def test_closed_stdout_without_a_gate_is_an_error(demo_ready, advisory_db):
 def test_piped_into_true(demo_ready, advisory_db):
     script = f'{sys.executable} {SCRIPT} nerq --advisory-db {advisory_db} --now {NOW} | true; echo "exit=${{PIPESTATUS[0]}}" >&2'
     r = subprocess.run(["bash", "-c", script], cwd=DEMO, env=clean_env(), capture_output=True, text=True)
-    lines = r.stderr.strip().splitlines()
+    lines = without_staleness(r.stderr).strip().splitlines()
     assert lines[-1] == "exit=1" and len(lines) == 2 and lines[0].startswith("error: 4 vulnerability findings"), r.stderr
 
 
@@ -386,7 +386,7 @@ def test_full_disk(demo_ready, advisory_db):
 def test_output_encoding_that_cannot_represent_the_report(demo_ready, advisory_db):
     env = clean_env(PYTHONIOENCODING="ascii")
     r = run(["crate", "atty@0.2.14", "--advisory-db", advisory_db, "--now", NOW], env=env)
-    lines = r.stderr.strip().splitlines()
+    lines = without_staleness(r.stderr).strip().splitlines()
     assert r.returncode == 2 and len(lines) == 1 and "output encoding (ascii) cannot represent" in lines[0], r.stderr
     assert "LC_ALL=C.UTF-8" in lines[0] and "Traceback" not in r.stderr
 

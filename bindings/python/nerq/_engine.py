@@ -9,7 +9,7 @@ import os
 import queue
 import signal
 import threading
-from typing import Any, Callable, Dict, Mapping, Optional, TypeVar, Union
+from typing import Any, Callable, Dict, Mapping, Optional, Sequence, TypeVar, Union
 
 from . import _ffi
 
@@ -17,7 +17,7 @@ JSONObject = Dict[str, Any]
 Request = Union[Mapping[str, Any], str, bytes]
 PathLike = Union[str, "os.PathLike[str]"]
 
-__all__ = ["Engine", "NerqError", "version", "abi_version", "render", "FORMATS"]
+__all__ = ["Engine", "NerqError", "fetch", "version", "abi_version", "render", "FORMATS"]
 
 #: The formats :func:`render` writes.
 FORMATS = ("human", "markdown", "sarif", "html", "json")
@@ -59,6 +59,51 @@ def version() -> str:
 def abi_version() -> int:
     """The loaded library's ABI version (equal to :data:`nerq.ABI_VERSION`, or it would not load)."""
     return int(_ffi.lib().nerq_abi_version())
+
+
+def fetch(
+    request: Optional[Request] = None,
+    *,
+    sources: Union[Mapping[str, Any], Sequence[str], None] = None,
+    packages: Optional[Sequence[str]] = None,
+    lockfile: Optional[PathLike] = None,
+    **fields: Any,
+) -> JSONObject:
+    """Fetches data onto disk through ``nerq_fetch`` (no engine needed) and returns the
+    ``nerq.fetch`` document: per source its url, path, status (fetched, not_modified, up_to_date,
+    offline, failed), error, bytes, duration and freshness.
+
+    ``request`` is a whole ``nerq.fetch_request`` (mapping or JSON text); or give its fields as
+    keywords: ``sources`` (a mapping, or a list of names: "advisory_db", "osv", "index", "dump"),
+    ``packages``/``lockfile`` (the crates.io packages to fetch index files for; they imply
+    "index"), ``offline``, ``update`` ("always" or "missing"), ``cache_dir``, ``advisory_db``,
+    ``advisory_db_url``, ``osv_url``, ``index_url``, ``db_dump_url``, ``network``, ``max_bytes``,
+    ``progress``. A source that fails is a ``failed`` entry of the document, not an exception;
+    a malformed request raises :class:`NerqError`."""
+    if request is not None and (sources is not None or packages is not None or lockfile is not None or fields):
+        raise ValueError("give either a whole request or keyword fields, not both")
+    if request is None:
+        req: JSONObject = dict(fields)
+        chosen: Dict[str, Any]
+        if sources is None:
+            chosen = {}
+        elif isinstance(sources, Mapping):
+            chosen = {k: dict(v) for k, v in sources.items()}
+        else:
+            chosen = {name: {} for name in sources}
+        if packages is not None or lockfile is not None:
+            index = chosen.setdefault("index", {})
+            if packages is not None:
+                index["packages"] = list(packages)
+            if lockfile is not None:
+                index["lockfile"] = _path("lockfile", lockfile)
+        if chosen:
+            req["sources"] = chosen
+        request = req
+    _check("request", request, (Mapping, str, bytes), "a mapping, or JSON text as str or bytes")
+    data = _encode(request)
+    # Downloads take long: run so that Ctrl-C interrupts the wait (see _Worker).
+    return _decode(_interruptible(lambda: _ffi.take_string(_ffi.lib().nerq_fetch_str(data))))
 
 
 def render(
