@@ -155,6 +155,17 @@ def test_audit_toml_on_a_shared_lockfile(name, advisory_db, tmp_path):
     assert all(i["status"] == "applied" for i in doc["ignores"])
 
 
+def test_audit_toml_output_table_is_honoured(demo, advisory_db):
+    """cargo-audit's [output]: format and quiet apply unless the command line says otherwise."""
+    (demo / ".cargo" / "audit.toml").write_text('[output]\nformat = "json"\nquiet = true\nshow_tree = true\n')
+    r = nerq(demo, advisory_db)
+    doc = json.loads(r.stdout)
+    assert len(doc["packages"]) == doc["summary"]["packages"] == 16  # every report, not only the flagged ones
+    assert "Config" not in r.stderr  # quiet
+    assert nerq(demo, advisory_db, "--format", "human").stdout.startswith("PACKAGE")
+    assert "dependency tree (who pulls it in):" in nerq(demo, advisory_db, "--format", "human").stdout  # show_tree
+
+
 # -- nerq.toml: reasons, expiry by --now --------------------------------------------------------------
 
 def test_expiry_is_compared_with_now(demo, advisory_db):
