@@ -31,6 +31,7 @@ extension Advisory {
         if let cvss { o.append("cvss", .string(cvss)) }
         if let cvssScore { o.append("cvss_score", .double(cvssScore)) }
         if let title { o.append("title", .string(title)) }
+        if let description { o.append("description", .string(description)) }
         o.append("aliases", .strings(aliases))
         o.append("patched", .strings(patched))
         if let url { o.append("url", .string(url)) }

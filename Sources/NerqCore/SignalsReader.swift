@@ -127,6 +127,7 @@ public enum SignalsReader {
                 advisory.severity = Severity.fromCVSSScore(score)
             }
             advisory.title = try o.optional("title")?.string()
+            advisory.description = try o.optional("description")?.string()
             advisory.aliases = try o.optional("aliases")?.strings() ?? []
             advisory.patched = try o.optional("patched")?.strings() ?? []
             advisory.url = try o.optional("url")?.string()

@@ -43,8 +43,8 @@ enum LocalSources {
 
     /// Scans each location (on `fileReaderThreads` threads) and reads its Cargo.toml; nil where
     /// the directory could not be scanned.
-    static func scan(_ locations: [Location]) -> [Found?] {
-        let scans = CrateScanner.scan(requests: locations.map { ScanRequest(directory: $0.path, options: $0.options) })
+    static func scan(_ locations: [Location], finished: (@Sendable () -> Void)? = nil) -> [Found?] {
+        let scans = CrateScanner.scan(requests: locations.map { ScanRequest(directory: $0.path, options: $0.options) }, finished: finished)
         return scans.map { scan in
             guard scan.error == nil else { return nil }
             let manifest = cargoManifest(in: scan.directory)

@@ -32,7 +32,8 @@ final class ScanCache: @unchecked Sendable {
 
     /// One result per wanted crate (nil where it is not on disk or could not be scanned), in
     /// order; crates not cached (or changed) are scanned on `fileReaderThreads` threads.
-    func scan(_ wanted: [LocalSources.Wanted], vendorDirs: [String], cargoSources: [String]) -> [LocalSources.Found?] {
+    /// `progress`: count the crates being scanned on stderr (cached ones are not scanned again).
+    func scan(_ wanted: [LocalSources.Wanted], vendorDirs: [String], cargoSources: [String], progress: Bool = false) -> [LocalSources.Found?] {
         let located = LocalSources.locate(wanted, vendorDirs: vendorDirs, cargoSources: cargoSources)
         var out = [LocalSources.Found?](repeating: nil, count: wanted.count)
         var misses: [(index: Int, location: LocalSources.Location, fingerprint: UInt64)] = []
@@ -41,7 +42,9 @@ final class ScanCache: @unchecked Sendable {
             let print = ScanCache.fingerprint(location.path)
             if let hit = lookup(location.key, print) { out[k] = hit } else { misses.append((k, location, print)) }
         }
-        let scanned = LocalSources.scan(misses.map(\.location))
+        let counter = Progress(enabled: progress, verb: "Scanning", total: misses.count, noun: "crate sources")
+        let tick: (@Sendable () -> Void)? = counter.enabled ? { @Sendable in counter.tick() } : nil
+        let scanned = LocalSources.scan(misses.map(\.location), finished: tick)
         for (miss, found) in zip(misses, scanned) {
             out[miss.index] = found
             if let found { store(miss.location.key, miss.fingerprint, found) }

@@ -16,7 +16,7 @@ import sys
 import tomllib
 
 TARGETS = ["json", "score", "preflight", "assess", "assess_lockfile", "engine_new", "toml", "lockfile",
-           "rustsec", "osv", "scan", "semver", "cvss", "index_cache", "registry_csv", "zip", "tar", "render"]
+           "rustsec", "osv", "scan", "semver", "cvss", "index_cache", "registry_csv", "zip", "tar", "render", "config"]
 NOW = "2026-11-21T00:00:00Z"
 
 
@@ -236,6 +236,19 @@ def main():
     c.add("assess", json.dumps({"lockfile": "/nonexistent/Cargo.lock"}))
     c.add("assess", json.dumps({"metadata": {"packages": [], "workspace_members": [], "resolve": None}, "options": {"scan_sources": False}}))
     c.add("assess_lockfile", SMALL_LOCK)
+    # Configuration files (audit.toml, deny.toml, nerq.toml, workspace metadata): every key once.
+    c.add("config", '[advisories]\nignore = ["RUSTSEC-2026-0009", "CVE-2024-58266"]\ninformational_warnings = ["unmaintained"]\n'
+                    'severity_threshold = "medium"\n[output]\ndeny = ["warnings"]\nquiet = true\nformat = "json"\nshow_tree = true\n'
+                    '[target]\nos = ["linux"]\narch = "x86_64"\n[yanked]\nenabled = false\nupdate_index = false\n'
+                    '[database]\npath = "x"\nstale = true\n[binary]\nmax_binary_size = 1\n')
+    c.add("config", '[advisories]\nignore = ["RUSTSEC-2026-0009", { id = "RUSTSEC-2024-0375", reason = "r" }, "crate@1.0", '
+                    '{ crate = "x", reason = "y" }]\nunmaintained = "workspace"\nunsound = "transitive"\nyanked = "deny"\n'
+                    'unused-ignored-advisory = "deny"\ndb-path = "~/x"\n')
+    c.add("config", '[[ignore]]\nid = "RUSTSEC-2026-0009"\nreason = "r"\nexpires = 2027-01-31\n[gates]\ndeny = ["warnings"]\n'
+                    'allow = ["unmaintained"]\nfail_under = 50\nunused_ignores = "warn"\n[policy]\nweights = { security = 0.6 }\n'
+                    'thresholds = { safe = 75 }\ncaps = { critical = 30 }\n')
+    c.add("config", '[workspace]\nmembers = ["a"]\n[workspace.metadata.nerq]\nignore = [{ id = "CVE-2024-58266", expires = "2026-12-15T12:00:00Z" }]\n'
+                    '[workspace.metadata.nerq.gates]\nfail_under = 10\n')
     for p in spread(lockfiles, n):
         data = read(p, 64 << 10)  # the fuzzers run with -max_len 64 KB at most
         c.add("assess_lockfile", data)
