@@ -56,6 +56,9 @@ let package = Package(
         .target(name: "NerqAdvisories", dependencies: ["NerqCore", "NerqJSON", "NerqSemver", "NerqCVSS", "NerqTOML", "NerqIO", "NerqThreads", "CNerqSys"]),
         // Each crate's own source: unsafe code, capabilities, tests, docs (a Rust lexer over bytes).
         .target(name: "NerqScan", dependencies: ["NerqCore", "NerqJSON", "NerqIO", "NerqThreads", "NerqCargo"]),
+        // What users configure: cargo-audit's audit.toml, cargo-deny's deny.toml [advisories], nerq.toml
+        // and [workspace.metadata.nerq] (ignores, gates, reporting, policy), errors naming file and line.
+        .target(name: "NerqConfig", dependencies: ["NerqCore", "NerqJSON", "NerqTOML", "NerqIO"]),
         // Registry data: the crates.io database dump in a SQLite store, and cargo's index cache.
         .target(name: "NerqRegistry", dependencies: ["NerqCore", "NerqJSON", "NerqSemver", "NerqIO", "NerqArchive", "CSQLite"]),
 
@@ -67,7 +70,7 @@ let package = Package(
 
         // MARK: - Engine: loads data through the collectors; answers score, assess and preflight
         .target(name: "NerqEngine", dependencies: ["NerqCore", "NerqJSON", "NerqSemver", "NerqIO", "NerqThreads", "NerqCargo",
-                                                   "NerqAdvisories", "NerqScan", "NerqRegistry", "NerqFetch"]),
+                                                   "NerqAdvisories", "NerqScan", "NerqRegistry", "NerqFetch", "NerqConfig"]),
 
         // MARK: - Rendering: any emitted document as human text, Markdown, SARIF, HTML or JSON
         // (pure Swift, no I/O; reads documents, not the engine, so every host presents the same thing).
@@ -86,7 +89,7 @@ let package = Package(
         // libFuzzer targets (Tests/fuzz): real only when built with -DNERQ_FUZZ (make fuzz).
         .executableTarget(name: "nerq-fuzz",
                           dependencies: ["NerqABI", "NerqEngine", "NerqCore", "NerqJSON", "NerqSemver", "NerqCVSS", "NerqTOML",
-                                         "NerqCargo", "NerqAdvisories", "NerqScan", "NerqRegistry", "NerqArchive", "CJansson"],
+                                         "NerqCargo", "NerqAdvisories", "NerqScan", "NerqRegistry", "NerqArchive", "NerqConfig", "CJansson"],
                           path: "Tests/fuzz/harness"),
 
         // MARK: - Tests: one target per module, and the helpers they share
@@ -102,6 +105,7 @@ let package = Package(
         .testTarget(name: "NerqAdvisoriesTests",
                     dependencies: ["NerqAdvisories", "NerqCore", "NerqJSON", "NerqSemver", "NerqCVSS", "NerqTOML", "NerqTestSupport"],
                     exclude: ["Fixtures"]),
+        .testTarget(name: "NerqConfigTests", dependencies: ["NerqConfig", "NerqCore", "NerqJSON", "NerqTestSupport"]),
         .testTarget(name: "NerqScanTests", dependencies: ["NerqScan", "NerqCore", "NerqJSON", "NerqTestSupport"]),
         .testTarget(name: "NerqRegistryTests", dependencies: ["NerqRegistry", "NerqCore", "NerqJSON", "NerqIO", "NerqTestSupport"]),
         // Their fixtures are shared with the Python tests: Tests/fixtures/fetch, served by Tests/fetch_server.py.

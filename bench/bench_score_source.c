@@ -22,21 +22,6 @@
 
 #include "bench_util.h"
 
-static volatile size_t sink;
-
-/* json_loads + json_dumps of `text`, `iters` times; ns per iteration. */
-static double floor_round(const char *text, int iters) {
-    json_error_t err;
-    double t0 = now_ns();
-    for (int i = 0; i < iters; i++) {
-        json_t *doc = json_loads(text, 0, &err);
-        char *out = json_dumps(doc, JSON_COMPACT);
-        sink += strlen(out);
-        free(out);
-        json_decref(doc);
-    }
-    return (now_ns() - t0) / iters;
-}
 
 static double score_round(nerq_engine *engine, const char *request, int iters) {
     double t0 = now_ns();

@@ -119,7 +119,10 @@ typedef struct nerq_engine nerq_engine;
  *                          "unmaintained": 65, "yanked": 50, "malicious": 0},
  *                 "thresholds": {"safe": 70, "caution": 55, "warning": 40, "verified_score": 70,
  *                                "verified_coverage": 0.6, "minimum_coverage": 0.5},
- *                 "ignore": ["RUSTSEC-2020-0071", "CVE-2020-26235"]}}
+ *                 "ignore": ["RUSTSEC-2020-0071",        advisory ids or aliases, or entries
+                            {"id": "CVE-2020-26235", "reason": "...", "expires": "2027-01-31"}]}}
+ *                                               (an entry stops applying at `expires`, compared with now;
+ *                                               a malformed RUSTSEC/CVE/TALOS id is invalid_value)
  * Unknown keys are an error (unknown_key, naming them). The environment variables nerq reads (HOME,
  * CARGO_HOME, XDG_CACHE_HOME, NERQ_*) are read here, once: the engine never reads them again. The
  * advisory database is found and checked here (a missing one, one without advisory files, or one
@@ -155,9 +158,28 @@ json_t *nerq_score(const nerq_engine *engine, const json_t *request);
 
 /*
  * Assesses a project: request (BORROWED) is {"lockfile": "path/Cargo.lock"} or
- * {"lockfile_text": "..."}, optionally "metadata" (cargo metadata object) or "metadata_path", and
- * "options". Returns a NEW reference to a nerq.assessment document or an error document. engine must
- * not be NULL (null_argument). Thread-safe.
+ * {"lockfile_text": "..."}, optionally "metadata" (cargo metadata object) or "metadata_path", "now",
+ * and "options" (every key optional):
+ *     {"include_dev": true, "target_os": "linux", "target_arch": "x86_64", "scan_sources": true,
+ *      "vendor_dirs": ["dir"], "reports": "all" | "flagged", "max_paths": 3 (1...1000 paths kept per
+ *      finding; paths_total counts them all),
+ *      "ignore": ["RUSTSEC-..."], "ignores": [{"id", "reason", "expires", "source"}],
+ *      "config_files": [{"path": "deny.toml", "format": "cargo-audit" | "cargo-deny" | "nerq" |
+ *                        "cargo-manifest"}],     read in order (docs/configuration.md): ignores,
+ *                                                reporting, gates, targets, nerq.toml's policy; errors
+ *                                                name the file and line (parse_error, unknown_key,
+ *                                                invalid_type, invalid_value, not_found)
+ *      "gates": {"deny": ["vulnerability", "warnings", ...], "allow": [...], "fail_under": 50,
+ *                "unused_ignores": "allow" | "warn" | "deny"},
+ *      "baseline": {"path": "nerq-baseline.json", "update": false},   written (atomically) when absent
+ *                                                or with update; else compared
+ *      "tree": false,       include `dependents`: every package that pulls in a flagged one
+ *      "progress": false}   progress lines with counts on stderr (file descriptor 2) while it works
+ * The assessment lists every ignore entry with its status (applied, expired, unknown, unused),
+ * `not_reported` findings, `config.files`, and `gate` {passed, exit_code, failures, message}: the
+ * exit code a CI host should use (1 when a gate failed). Returns a NEW reference to a
+ * nerq.assessment document or an error document. engine must not be NULL (null_argument).
+ * Thread-safe.
  */
 json_t *nerq_assess(const nerq_engine *engine, const json_t *request);
 
@@ -230,6 +252,8 @@ char *nerq_fetch_str(const char *request_json);
  *      "all": false,         human: list every package of a project, not only those needing attention
  *      "evidence": true,     list the scanner's file:line evidence of unsafe code and capabilities
  *                            (default: on a crate's html page; elsewhere only when true)
+ *      "tree": false,        human, markdown: each finding's inverted dependency tree (from an
+ *                            assessment made with options.tree), instead of its first paths
  *      "base": "/project"}   sarif: absolute directory that Cargo.lock's location is made relative to
  *                            (default: the assessment's workspace root)
  * Unknown option keys are an error (unknown_key), as in engine configuration.

@@ -82,9 +82,15 @@ public struct AdvisoryDatabase: Sendable {
     /// advisories are included (see `kind` / `cargoAuditReport`). Sorted by id.
     public func matching(package name: String, version: Version, os: String? = nil, arch: String? = nil,
                          ignore: [String] = []) -> [AdvisoryRecord] {
+        matching(package: name, version: version, targetOS: os.map { [$0] } ?? [], targetArch: arch.map { [$0] } ?? [], ignore: ignore)
+    }
+
+    /// The same with lists of target platforms (`AdvisoryRecord.appliesTo(os:arch:)`).
+    public func matching(package name: String, version: Version, targetOS: [String], targetArch: [String],
+                         ignore: [String] = []) -> [AdvisoryRecord] {
         var out: [AdvisoryRecord] = []
         for a in advisories(forPackage: name) {
-            guard a.withdrawn == nil, a.affects(version), a.appliesTo(os: os, arch: arch) else { continue }
+            guard a.withdrawn == nil, a.affects(version), a.appliesTo(os: targetOS, arch: targetArch) else { continue }
             if ignore.contains(a.id) || a.aliases.contains(where: { ignore.contains($0) }) { continue }
             out.append(a)
         }

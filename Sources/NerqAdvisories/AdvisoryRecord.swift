@@ -151,9 +151,15 @@ public struct AdvisoryRecord: Sendable, Equatable {
     /// `[affected] os` / `arch` as cargo-audit applies them: an empty list means every platform,
     /// and a nil target does not filter (cargo-audit's default without `--target-os/--target-arch`).
     public func appliesTo(os targetOS: String?, arch targetArch: String?) -> Bool {
+        appliesTo(os: targetOS.map { [$0] } ?? [], arch: targetArch.map { [$0] } ?? [])
+    }
+
+    /// With lists of targets (cargo-audit's `[target] os = ["linux", "macos"]`): the advisory
+    /// applies when it names no platform, or one of the targets; an empty list does not filter.
+    public func appliesTo(os targetOS: [String], arch targetArch: [String]) -> Bool {
         let f = box.fields
-        if let targetOS, !f.os.isEmpty, !f.os.contains(targetOS) { return false }
-        if let targetArch, !f.arch.isEmpty, !f.arch.contains(targetArch) { return false }
+        if !targetOS.isEmpty, !f.os.isEmpty, !targetOS.contains(where: f.os.contains) { return false }
+        if !targetArch.isEmpty, !f.arch.isEmpty, !targetArch.contains(where: f.arch.contains) { return false }
         return true
     }
 
@@ -182,7 +188,7 @@ public struct AdvisoryRecord: Sendable, Equatable {
         let f = box.fields
         let rating = cvssRating
         return Advisory(id: f.id, kind: f.kind, severity: rating?.severity ?? f.statedSeverity, cvss: f.cvss,
-                        cvssScore: rating?.score, title: f.title,
+                        cvssScore: rating?.score, title: f.title, description: f.description,
                         aliases: f.aliases, patched: f.patched, url: f.url, date: f.date, withdrawn: f.withdrawn)
     }
 

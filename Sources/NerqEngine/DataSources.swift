@@ -29,6 +29,9 @@ struct DataSources: Sendable {
     let osvPaths: [String]
     /// The registry store, when the engine has one.
     let registryPath: String?
+    /// The index caches the engine reads (cargo's registries, then nerq's), listed once when the
+    /// engine is created: a look-up per package must not list directories.
+    let indexDirectories: [String]
 
     static let defaultMaxStalenessDays: Int64 = 90
     /// Engine configuration keys read here (besides `advisory_db`, `registry`, `registry_store`).
@@ -41,6 +44,7 @@ struct DataSources: Sendable {
         self.advisoryPath = advisoryPath
         self.osvPaths = osvPaths
         self.registryPath = registryPath
+        indexDirectories = locations.indexDirectories
     }
 
     /// What an engine configuration names (or the defaults find): the locations, the advisory

@@ -6,6 +6,7 @@ import NerqCore
 import NerqFetch
 import NerqIO
 import NerqRegistry
+import NerqScan
 import NerqJSON
 import NerqSemver
 
@@ -33,6 +34,9 @@ public final class Engine: Sendable {
     public let environment: Environment
     /// Crate sources scanned so far (reused while their files are unchanged).
     let scanCache = ScanCache()
+    /// `$CARGO_HOME/registry/src/*`, listed once when the engine is created (only when it reads
+    /// crate sources at all).
+    let cargoSourceDirectories: [String]
     /// Where the engine's data is and how fresh it is (DataSources.swift).
     let data: DataSources
 
@@ -53,6 +57,7 @@ public final class Engine: Sendable {
         self.scanSources = scanSources
         self.registry = registry
         self.environment = environment
+        cargoSourceDirectories = scanSources ? CrateLocator.sourceDirectories(cargoHome: environment.cargoHome) : []
         self.data = data
     }
 

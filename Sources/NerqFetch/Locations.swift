@@ -26,9 +26,6 @@ public struct DataLocations: Sendable, Equatable {
     public let osvURL: String
     public let indexURL: String
     public let dumpURL: String
-    /// nerq's sparse-index cache for `indexURL`: `<cache>/registry/index/<host>-<hash>`, holding
-    /// `config.json` and `.cache/<prefix>/<name>` files in cargo's own cache format.
-    public let indexDirectory: String?
 
     public init(environment: Environment, cacheDirectory: String? = nil, advisoryDB: String? = nil, advisoryDBURL: String? = nil,
                 osvURL: String? = nil, indexURL: String? = nil, dumpURL: String? = nil) {
@@ -39,8 +36,6 @@ public struct DataLocations: Sendable, Equatable {
         self.osvURL = osvURL ?? environment["NERQ_OSV_URL"] ?? DataLocations.defaultOSVURL
         self.indexURL = DataLocations.indexRoot(indexURL ?? environment["NERQ_INDEX_URL"] ?? DataLocations.defaultIndexURL)
         self.dumpURL = dumpURL ?? environment["NERQ_DB_DUMP_URL"] ?? DataLocations.defaultDumpURL
-        let indexName = DataLocations.directoryName(forIndex: self.indexURL)
-        self.indexDirectory = self.cacheDirectory.map { Files.join($0, "registry/index/" + indexName) }
     }
 
     /// The configuration keys (shared by the engine configuration and fetch requests) read by
@@ -122,6 +117,12 @@ public struct DataLocations: Sendable, Equatable {
     /// The extracted OSV export, `<cache>/osv` (flat `<ID>.json` files).
     public var osvDirectory: String? { cacheDirectory.map { Files.join($0, "osv") } }
 
+    /// nerq's sparse-index cache for `indexURL`: `<cache>/registry/index/<host>-<hash>`, holding
+    /// `config.json` and `.cache/<prefix>/<name>` files in cargo's own cache format.
+    public var indexDirectory: String? {
+        cacheDirectory.map { Files.join($0, "registry/index/" + DataLocations.directoryName(forIndex: indexURL)) }
+    }
+
     /// cargo's index caches (`$CARGO_HOME/registry/index/*`), read before nerq's own.
     public var cargoIndexDirectories: [String] {
         guard let home = environment.cargoHome else { return [] }
@@ -130,11 +131,8 @@ public struct DataLocations: Sendable, Equatable {
         return names.map { Files.join(index, $0) }.filter { Files.isDirectory($0) }
     }
 
-    /// Every index cache the engine reads, cargo's first: those that hold a `.cache` folder (the
-    /// others have no file to look up).
-    public var indexDirectories: [String] {
-        (cargoIndexDirectories + (indexDirectory.map { [$0] } ?? [])).filter { Files.isDirectory($0 + "/.cache") }
-    }
+    /// Every index cache the engine reads, cargo's first.
+    public var indexDirectories: [String] { cargoIndexDirectories + (indexDirectory.map { [$0] } ?? []) }
 
     /// The registry store built from the fetched dump, `<cache>/crates-io-dump.sqlite`.
     public var dumpStore: String? { cacheDirectory.map { Files.join($0, "crates-io-dump.sqlite") } }

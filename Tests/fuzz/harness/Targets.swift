@@ -19,6 +19,7 @@ import CJansson
 @testable import NerqABI
 @testable import NerqAdvisories
 @testable import NerqCargo
+@testable import NerqConfig
 import NerqCore
 @testable import NerqEngine
 @testable import NerqRegistry
@@ -58,7 +59,38 @@ nonisolated(unsafe) let targets: [FuzzTarget] = [
     FuzzTarget(name: "zip", run: { fuzzArchive($0, zip: true) }),
     FuzzTarget(name: "tar", run: { fuzzArchive($0, zip: false) }),
     FuzzTarget(name: "render", run: fuzzRender),
+    FuzzTarget(name: "config", run: fuzzConfig),
 ]
+
+// MARK: - config
+
+/// The same text as each configuration format (audit.toml, deny.toml, nerq.toml, a Cargo.toml
+/// with [workspace.metadata.nerq]). An error must be one of the codes a file can cause and name
+/// the file (`fuzz.toml:LINE`); what is read must hold only well-formed ignore ids, known kinds
+/// and a policy the engine accepts.
+func fuzzConfig(_ data: UnsafeRawBufferPointer) {
+    guard let text = String(validating: data, as: UTF8.self) else { return }
+    let allowed: [NerqError.Code] = [.parseError, .unknownKey, .invalidType, .invalidValue, .missingField]
+    for format in ConfigFormat.allCases {
+        var config = ProjectConfig()
+        do throws(NerqError) {
+            try ProjectConfig.read(text: text, name: "fuzz.toml", format: format, into: &config)
+        } catch {
+            guard allowed.contains(error.code) else { violation("config \(format.rawValue): unexpected code \(error.document)") }
+            guard error.path?.hasPrefix("fuzz.toml") == true, error.message.hasPrefix("fuzz.toml") else {
+                violation("config \(format.rawValue): error does not name the file: \(error.document)")
+            }
+            continue
+        }
+        for rule in config.ignores where AdvisoryID.problem(rule.id) != nil {
+            violation("config \(format.rawValue): malformed id accepted: \(rule.id)")
+        }
+        for d in config.deny where !ProjectConfig.kinds.contains(d.kind) { violation("config: unknown kind \(d.kind)") }
+        if let p = config.policy {
+            do throws(NerqError) { _ = try Policy.read(JSONReader(p.json)) } catch { violation("config: policy accepted, then refused: \(error)") }
+        }
+    }
+}
 
 // MARK: - render
 
@@ -409,7 +441,7 @@ func fuzzLockfile(_ data: UnsafeRawBufferPointer) {
     }
     // The project graph and its dependency paths (cycles, duplicates, dangling references).
     let graph = ProjectGraph.build(lockfile: lock, metadata: nil)
-    _ = graph.paths(to: Set(graph.nodes.indices), limit: 3)
+    _ = graph.paths(to: Set(graph.nodes.indices), limit: 3, reverse: graph.reverseEdges())
 }
 
 func fuzzAdvisory(_ data: UnsafeRawBufferPointer, type: AdvisoryDatabase.FileType) {
