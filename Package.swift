@@ -103,7 +103,7 @@ let package = Package(
         .testTarget(name: "NerqThreadsTests", dependencies: ["NerqThreads"]),
         .testTarget(name: "NerqCargoTests", dependencies: ["NerqCargo", "NerqCore", "NerqJSON", "NerqTestSupport"]),
         .testTarget(name: "NerqAdvisoriesTests",
-                    dependencies: ["NerqAdvisories", "NerqCore", "NerqJSON", "NerqSemver", "NerqCVSS", "NerqTOML", "NerqTestSupport"],
+                    dependencies: ["NerqAdvisories", "NerqCore", "NerqJSON", "NerqSemver", "NerqCVSS", "NerqTOML", "NerqIO", "NerqTestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "NerqConfigTests", dependencies: ["NerqConfig", "NerqCore", "NerqJSON", "NerqTestSupport"]),
         .testTarget(name: "NerqScanTests", dependencies: ["NerqScan", "NerqCore", "NerqJSON", "NerqTestSupport"]),
