@@ -9,8 +9,20 @@
 // - it describes this database as it is now: its real path, and the status of every directory
 //   the loader lists and every file it reads — device, inode, type, size, modification and
 //   status-change times — each stat'ed again (without following links) and found equal. A file
-//   added, removed or renamed changes its directory's times; a file rewritten or touched changes
-//   its own. So any change to any file of the database makes the next load read the files again.
+//   added, removed or renamed changes its directory's times (the directory listing is covered by
+//   its directory's status, not by storing the names); a file rewritten or touched changes its
+//   own. So any change to any file of the database makes the next load read the files again.
+//
+// Why stat and not the bytes: hashing every file costs most of what the index saves (reading
+// them is the cost). Why the stat is enough: the kernel sets the status-change time (ctime) on
+// every write, rename, link and chmod, and no call sets it to a chosen value (`touch -d` and
+// utimensat set only mtime and atime), so content cannot change behind an unchanged ctime unless
+// the system clock is set back into the tick of the stamp; a file replaced by another (git
+// checkout, rsync, a new clone) has another inode. What it does not cover: a file system whose
+// times are not kept (some FUSE and network mounts cache attributes, and NFS can show a stale
+// ctime for the attribute cache's lifetime) — there an edit made on another machine within that
+// window is seen on a later run, not the next one; and a clock moved back. Both leave the index
+// of a database that was consistent when written, never a mix.
 // An index is written only after a full read whose files had all been left alone for a while
 // (`settleSeconds`): a file changed twice within one tick of the file system's clock would keep
 // the same times (git's "racily clean" entries), so an index is never made from files that
