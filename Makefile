@@ -4,11 +4,14 @@
 #   make static    self-contained libnerq.so (Swift runtime linked in) in .build-static/release
 #   make test      every test: Swift, C (under valgrind), exported symbols, schemas
 #   make bench     benchmarks, each as a ratio against a floor measured in the same run
+#   make bench-e2e cargo nerq against cargo audit on every shared lockfile (ratios, with the load)
 #   make fuzz      every libFuzzer target for FUZZ_SECONDS (default 60) each (Tests/fuzz)
 #   make sanitize  Swift tests and C tests under AddressSanitizer and ThreadSanitizer
 #   make soak      a million calls with flat memory, and a 50 MB lockfile
-#   make install PREFIX=/usr/local   (also cargo-nerq in PREFIX/bin, the Python binding in PREFIX/lib/nerq/python)
-#   make python    pip install the Python binding with the self-contained library bundled
+#   make install PREFIX=/usr/local   the self-contained library (also cargo-nerq in PREFIX/bin, the Python binding in PREFIX/lib/nerq/python)
+#   make wheel     out/wheel/nerq-*.whl: the Python binding, the self-contained library and cargo-nerq
+#   make python    pip install that wheel
+#   make test-wheel   the wheel in a fresh venv: no Swift runtime, cargo nerq on the demo, import nerq
 #   make demo      cargo nerq on the bundled demo project (examples/demo, resolved offline from Debian crates)
 #   make test-render  every render format checked by outside tools, pages screenshotted in headless Chromium
 #   make validity  the validity study: every Debian crate scored, against RustSec (docs/validity.md; long)
@@ -26,7 +29,7 @@ LDLIBS_TEST := -L.build/release -Wl,-rpath,$(CURDIR)/.build/release -lnerq $(she
 VALGRIND := valgrind --quiet --error-exitcode=3 --leak-check=full --errors-for-leak-kinds=definite --show-leak-kinds=definite
 
 .PHONY: deps build static test test-swift test-c test-symbols bench bench-scaling bench-render install clean demo demo-signals \
-	python test-python test-cargo test-render test-pkgconfig bench-cargo demo-project bench-registry \
+	python wheel test-wheel static-lib bench-e2e test-python test-cargo test-render test-pkgconfig bench-cargo demo-project bench-registry \
 	test-bad-input test-concurrency test-soak fuzz fuzz-build fuzz-smoke sanitize sanitize-asan sanitize-tsan soak \
 	validity
 
@@ -36,8 +39,14 @@ deps:
 build: deps
 	$(SWIFT) build -c release --product nerq $(LINK_FLAGS)
 
+STATIC_BUILD = $(SWIFT) build -c release --product nerq --scratch-path .build-static -Xswiftc -static-stdlib $(LINK_FLAGS)
+
 static: deps
-	$(SWIFT) build -c release --product nerq --scratch-path .build-static -Xswiftc -static-stdlib $(LINK_FLAGS)
+	$(STATIC_BUILD)
+
+# The same build without `deps`: what building the Python package runs (bindings/python/setup.py).
+static-lib:
+	$(STATIC_BUILD)
 
 $(OUT):
 	mkdir -p $(OUT)
@@ -173,13 +182,19 @@ bench: build $(OUT)/bench_score $(OUT)/bench_score_source $(OUT)/nerq_assess_cli
 bench-scaling: build $(OUT)/nerq_assess_cli
 	python3 bench/bench_scaling.py $(OUT)/nerq_assess_cli ../shared/data/advisory-db
 
+# cargo nerq (the wheel's) against cargo audit on every shared lockfile, through cargo, warm, and the
+# library alone on deno (bench/bench_e2e.py); prints the ratios and the machine's load.
+bench-e2e: wheel $(OUT)/nerq_assess_cli_static
+	python3 bench/bench_e2e.py $(OUT)/wheel/nerq-*.whl $(OUT)/nerq_assess_cli_static
+
 # The registry collector alone: ingest of a full-size generated crates.io dump, lookups.
 bench-registry:
 	bench/bench_registry.sh
 
-install: build
+# The self-contained library (Swift's runtime linked in): it runs where no Swift toolchain is.
+install: static
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
-	install -m 0755 $(LIB) $(DESTDIR)$(PREFIX)/lib/libnerq.so
+	install -m 0755 $(STATIC_LIB) $(DESTDIR)$(PREFIX)/lib/libnerq.so
 	install -m 0644 include/nerq.h $(DESTDIR)$(PREFIX)/include/nerq.h
 	install -m 0644 include/nerq_version.h $(DESTDIR)$(PREFIX)/include/nerq_version.h
 	sed -e 's|@PREFIX@|$(PREFIX)|g' -e 's|@VERSION@|$(shell sed -n 's/^#define NERQ_VERSION "\(.*\)"/\1/p' include/nerq_version.h)|' \
@@ -189,16 +204,21 @@ install: build
 		bindings/python/nerq/py.typed $(DESTDIR)$(PREFIX)/lib/nerq/python/nerq/
 	install -m 0755 bindings/cargo/cargo-nerq $(DESTDIR)$(PREFIX)/bin/cargo-nerq
 
-# pip install the binding with the self-contained library (-static-stdlib) bundled in the package.
-# Staged in out/python so that bindings/python/nerq never holds a copy that would shadow the
-# tree's .build/release/libnerq.so for the tests.
-python: static | $(OUT)
-	rm -rf $(OUT)/python && mkdir -p $(OUT)/python
-	cp -R bindings/python/pyproject.toml bindings/python/setup.py bindings/python/README.md bindings/python/nerq $(OUT)/python/
-	rm -rf $(OUT)/python/nerq/__pycache__
-	cp $(STATIC_LIB) $(OUT)/python/nerq/libnerq.so
-	cp include/nerq_version.h $(OUT)/python/nerq/nerq_version.h
-	python3 -m pip install $(OUT)/python
+# The wheel: bindings/python with the self-contained library (-static-stdlib) and cargo-nerq bundled
+# (bindings/python/setup.py). Built in-tree without build isolation, so no index is needed (setuptools
+# and wheel from `make deps`); bindings/python/build is scratch, removed before and after.
+wheel: static | $(OUT)
+	rm -rf $(OUT)/wheel bindings/python/build && mkdir -p $(OUT)/wheel
+	NERQ_BUNDLE_LIBRARY=$(CURDIR)/$(STATIC_LIB) python3 -m pip wheel -q --no-deps --no-build-isolation -w $(OUT)/wheel ./bindings/python
+	rm -rf bindings/python/build
+	@ls $(OUT)/wheel/*.whl
+
+python: wheel
+	python3 -m pip install -q --force-reinstall --no-deps $(OUT)/wheel/nerq-*.whl
+
+# The wheel installed into a fresh venv, as a user without Swift would (Tests/wheel/check.sh).
+test-wheel: wheel demo-project
+	Tests/wheel/check.sh $(OUT)/wheel
 
 test-python: build
 	python3 -m pytest -q bindings/python/tests

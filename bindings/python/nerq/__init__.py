@@ -36,4 +36,11 @@ def _package_version() -> str:
         return m.group(1) if m else "unknown"
 
 
-__version__ = _package_version()
+def __getattr__(name: str) -> str:
+    # `nerq.__version__` on first use only: importlib.metadata costs tens of milliseconds to import,
+    # which every `cargo nerq` run would pay (PEP 562 module attribute).
+    if name == "__version__":
+        value = _package_version()
+        globals()["__version__"] = value
+        return value
+    raise AttributeError(f"module 'nerq' has no attribute {name!r}")
