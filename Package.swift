@@ -22,7 +22,8 @@ let package = Package(
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
         // HTTP for the fetchers (Debian's libcurl, OpenSSL flavour).
-        .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
+        // Its headers only: libcurl is opened on first use (Sources/CCurl/shim.h), not linked.
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl",
                        providers: [.apt(["libcurl4-openssl-dev"])]),
         // System calls Swift's Glibc module does not declare (getdents64, renameat2, syncfs, pipe2),
         // and the version of include/nerq_version.h.

@@ -164,7 +164,7 @@ private let progressCallback: curl_xferinfo_callback = { user, total, _, _, _ in
 
 /// libcurl's one-time global set-up, done before the first handle (thread-safe: a Swift global
 /// is initialised once).
-private let curlReady: Bool = curl_global_init(ccurl_global_default) == CURLE_OK
+private let curlReady: Bool = ccurl_global_init(ccurl_global_default) == CURLE_OK
 
 /// One libcurl easy handle (reused for successive requests, which keeps connections open).
 /// Not shared between threads.
@@ -175,14 +175,14 @@ public final class HTTPClient {
     var sleepMilliseconds: (Int) -> Void = { ms in usleep(useconds_t(min(ms, 60_000)) * 1000) }
 
     public init(options: NetworkOptions) throws(NerqError) {
-        guard curlReady, let h = curl_easy_init() else {
+        guard curlReady, let h = ccurl_easy_init() else {
             throw NerqError(.internalError, "libcurl could not start")
         }
         handle = h
         self.options = options
     }
 
-    deinit { curl_easy_cleanup(handle) }
+    deinit { ccurl_easy_cleanup(handle) }
 
     /// Downloads `url` into the file descriptor `fd` (from its start). Throws `not_found` for 404,
     /// 410 and 451, `network_error` for the rest.
@@ -232,9 +232,9 @@ public final class HTTPClient {
 
     private func perform(_ url: String, target: URLPolicy.Target, transfer: Transfer, validators: HTTPValidators,
                          headers: [String]) -> Result<HTTPResponse, Failure> {
-        curl_easy_reset(handle)
+        ccurl_easy_reset(handle)
         var list: UnsafeMutablePointer<curl_slist>? = nil
-        defer { curl_slist_free_all(list) }
+        defer { ccurl_slist_free_all(list) }
         var lines = headers
         if let etag = validators.etag {
             lines.append("If-None-Match: \(etag)")
@@ -242,7 +242,7 @@ public final class HTTPClient {
             lines.append("If-Modified-Since: \(date)")
         }
         for line in lines where !line.utf8.contains(0) && !line.utf8.contains(0x0A) && !line.utf8.contains(0x0D) {
-            list = curl_slist_append(list, line)
+            list = ccurl_slist_append(list, line)
         }
         let errorBuffer = UnsafeMutablePointer<CChar>.allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
@@ -279,7 +279,7 @@ public final class HTTPClient {
         guard ok else {
             return .failure(Failure(error: NerqError(.internalError, "libcurl refused an option (is libcurl older than 7.85?)", path: url), retry: false))
         }
-        let rc = curl_easy_perform(handle)
+        let rc = ccurl_easy_perform(handle)
         var status = 0
         ccurl_getinfo_long(handle, CURLINFO_RESPONSE_CODE, &status)
         let detail = String(cString: errorBuffer)
@@ -300,14 +300,14 @@ public final class HTTPClient {
     /// A response header's value (the last response of a redirect chain), or nil.
     private func header(_ name: String) -> String? {
         var out: UnsafeMutablePointer<curl_header>? = nil
-        guard curl_easy_header(handle, name, 0, ccurl_header_origin, -1, &out) == CURLHE_OK,
+        guard ccurl_easy_header(handle, name, 0, ccurl_header_origin, -1, &out) == CURLHE_OK,
               let value = out?.pointee.value, let s = String(validatingCString: value) else { return nil }
         let trimmed = s.trimmingSpaces
         return trimmed.isEmpty ? nil : trimmed
     }
 
     private func failure(_ rc: CURLcode, status: Int, detail: String, url: String, transfer: Transfer) -> Failure {
-        let text = detail.isEmpty ? String(cString: curl_easy_strerror(rc)) : detail
+        let text = detail.isEmpty ? String(cString: ccurl_easy_strerror(rc)) : detail
         if transfer.overCap || rc == CURLE_FILESIZE_EXCEEDED {
             return Failure(error: NerqError(.networkError, "\(url): the response is larger than the \(transfer.maxBytes) bytes allowed", path: url), retry: false)
         }
@@ -372,17 +372,17 @@ enum URLPolicy {
     }
 
     static func check(_ url: String, allowHTTP: Bool) throws(NerqError) -> Target {
-        guard !url.utf8.contains(0), let u = curl_url() else {
+        guard !url.utf8.contains(0), let u = ccurl_url() else {
             throw NerqError(.invalidValue, "not a URL: \(url)", path: url)
         }
-        defer { curl_url_cleanup(u) }
-        guard curl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK else {
+        defer { ccurl_url_cleanup(u) }
+        guard ccurl_url_set(u, CURLUPART_URL, url, 0) == CURLUE_OK else {
             throw NerqError(.invalidValue, "not a URL: \(url)", path: url)
         }
         func part(_ p: CURLUPart) -> String? {
             var out: UnsafeMutablePointer<CChar>? = nil
-            guard curl_url_get(u, p, &out, 0) == CURLUE_OK, let out else { return nil }
-            defer { curl_free(out) }
+            guard ccurl_url_get(u, p, &out, 0) == CURLUE_OK, let out else { return nil }
+            defer { ccurl_free(out) }
             return String(validatingCString: out)
         }
         let scheme = (part(CURLUPART_SCHEME) ?? "").lowercased()

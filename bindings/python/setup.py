@@ -93,7 +93,8 @@ class bdist_wheel(_bdist_wheel):
 
     def get_tag(self):
         # ctypes, not a CPython extension: any Python 3, this platform (`linux_x86_64`: the
-        # library links the system's libjansson, libsqlite3 and libcurl, so no manylinux claim).
+        # library links the system's libjansson and libsqlite3, and opens libcurl to fetch, so no
+        # manylinux claim; `auditwheel show` agrees).
         _, _, plat = super().get_tag()
         return ("py3", "none", plat)
 
