@@ -19,6 +19,8 @@ struct PackageContext: Sendable {
     var targetOS: [String] = []
     var targetArch: [String] = []
     var vendorDirs: [String] = []
+    /// The sparse-index caches to read, as a request found them (nil: the engine's list).
+    var indexDirectories: [String]?
 
     static let none = PackageContext()
 }
@@ -52,7 +54,7 @@ extension Engine {
 
         // Registry data (and with it the crate's name as the registry spells it).
         if context.fromRegistry {
-            switch lookUpRegistry(s.package) {
+            switch lookUpRegistry(s.package, indexDirectories: context.indexDirectories ?? data.indexDirectories) {
             case .found(let signals, let name, let version, let manifest, let via):
                 s.package.name = name
                 if s.package.version == nil { s.package.version = version }

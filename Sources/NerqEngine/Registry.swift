@@ -48,7 +48,7 @@ extension Engine {
     /// flags, publish times). A crate or version the store lacks is looked up in the index caches
     /// too (it may be newer than the snapshot) and reported missing only when they lack it as
     /// well; a crate the caches lack may simply never have been fetched.
-    func lookUpRegistry(_ package: PackageID) -> RegistryLookup {
+    func lookUpRegistry(_ package: PackageID, indexDirectories: [String]) -> RegistryLookup {
         var missing: String?
         if let store = registry {
             if let record = try? store.record(name: package.name, version: package.version) {
@@ -60,7 +60,7 @@ extension Engine {
                 missing = store.source
             }
         }
-        if let (path, file) = indexEntries(name: package.name) {
+        if let (path, file) = indexEntries(name: package.name, indexDirectories: indexDirectories) {
             var signals = CargoIndexCache.signals(file, version: package.version)
             let via = indexCacheLabel(path)
             signals.source = via
@@ -73,7 +73,11 @@ extension Engine {
     /// features, dependencies and rust_version), from the first cache that has it: cargo's, then
     /// nerq's. nil when no cache has it.
     public func indexEntries(name: String) -> (path: String, file: IndexCacheFile)? {
-        for path in CargoIndexCache.locate(name: name, indexDirectories: data.indexDirectories) {
+        indexEntries(name: name, indexDirectories: data.indexDirectories)
+    }
+
+    func indexEntries(name: String, indexDirectories: [String]) -> (path: String, file: IndexCacheFile)? {
+        for path in CargoIndexCache.locate(name: name, indexDirectories: indexDirectories) {
             guard let file = try? CargoIndexCache.read(path: path), !file.entries.isEmpty else { continue }
             return (path, file)
         }
