@@ -3,25 +3,33 @@
 from __future__ import annotations
 
 import ctypes
-import datetime as _dt
 import json
 import os
-import queue
 import signal
 import threading
-from typing import Any, Callable, Dict, Mapping, Optional, Sequence, TypeVar, Union
+from _queue import SimpleQueue  # queue.SimpleQueue itself, without the rest of queue.py
+from collections.abc import Mapping, Sequence
 
 from . import _ffi
 
-JSONObject = Dict[str, Any]
-Request = Union[Mapping[str, Any], str, bytes]
-PathLike = Union[str, "os.PathLike[str]"]
+# typing, datetime and queue cost ~8 ms of imports, paid by every `cargo nerq` run: annotations are
+# strings here (from __future__), so the names they use are imported for type checkers only, and
+# datetime where a `now` that is not a string is converted.
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    import datetime as _dt
+    from typing import Any, Callable, Dict, Optional, TypeVar, Union
+
+    JSONObject = Dict[str, Any]
+    Request = Union[Mapping[str, Any], str, bytes]
+    PathLike = Union[str, "os.PathLike[str]"]
+    Document = Union[Mapping[str, Any], str, bytes]
+    T = TypeVar("T")
 
 __all__ = ["Engine", "NerqError", "fetch", "version", "abi_version", "render", "FORMATS"]
 
 #: The formats :func:`render` writes.
 FORMATS = ("human", "markdown", "sarif", "html", "json")
-Document = Union[Mapping[str, Any], str, bytes]
 
 
 class NerqError(Exception):
@@ -163,9 +171,6 @@ def render(
     return _interruptible(call).decode("utf-8")
 
 
-T = TypeVar("T")
-
-
 def _check(name: str, value: Any, types: Any, what: str, no_bool: bool = False) -> None:
     """A clear TypeError naming the argument, instead of whatever ctypes or json would say."""
     if not isinstance(value, types) or (no_bool and isinstance(value, bool)):
@@ -194,7 +199,7 @@ class _Worker:
     """
 
     def __init__(self) -> None:
-        self._jobs: "queue.SimpleQueue[Any]" = queue.SimpleQueue()
+        self._jobs: "SimpleQueue[Any]" = SimpleQueue()
         threading.Thread(target=self._loop, name="nerq-call", daemon=True).start()
 
     def _loop(self) -> None:
@@ -283,6 +288,8 @@ def _timestamp(now: Union[str, _dt.datetime, None]) -> Optional[str]:
     glibc ("999-01-01"), which the library rightly refuses; "0999-01-01T00:00:00Z" is the date."""
     if now is None or isinstance(now, str):
         return now
+    import datetime as _dt
+
     if not isinstance(now, _dt.datetime):
         raise TypeError(f"now must be an RFC 3339 str or a timezone-aware datetime, not {type(now).__name__}")
     if now.tzinfo is None:
