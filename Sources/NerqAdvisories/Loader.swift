@@ -46,7 +46,7 @@ extension AdvisoryDatabase {
 
     static func find(path: String, filter: Set<String>?) throws(NerqError) -> Found {
         let listing = try Listing(path: path, filter: filter)
-        if listing.items.isEmpty && filter == nil {
+        if !listing.hasFiles && filter == nil {
             throw NerqError(.notFound,
                             "no advisories under \(path) (expected crates/<crate>/*.md, rust/<package>/*.md or *.json files)",
                             path: path)
@@ -86,6 +86,15 @@ extension AdvisoryDatabase {
         }
 
         deinit { for fd in dirFDs { close(fd) } }
+
+        /// Whether anything was found to read: the directories listed on the way (kept for the
+        /// index cache's stamp) are not advisories.
+        var hasFiles: Bool {
+            items.contains { item in
+                if case .listed = item { return false }
+                return true
+            }
+        }
     }
 
     /// A database found but not read yet: where it is (its files are listed again when it is
