@@ -269,7 +269,7 @@ public struct AdvisoryIndexCache: Sendable {
 
     /// The database at `path` from its index, when one was written and is verifiably this
     /// database's as it is now; nil otherwise (then the files are read).
-    func load(path: String) -> AdvisoryDatabase? {
+    public func load(path: String) -> AdvisoryDatabase? {
         guard let build = AdvisoryIndexCache.build, let real = Files.realPath(path),
               case .success(let bytes) = Files.readBytes(file(forRealPath: real, build: build), limit: AdvisoryIndexCache.maxFileSize,
                                                          noFollow: true)

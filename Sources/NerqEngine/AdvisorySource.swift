@@ -15,11 +15,26 @@ import NerqAdvisories
 /// the one-time read; every caller after it takes the lock only to pick up the result.
 final class AdvisorySource: @unchecked Sendable {
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
-    private var found: AdvisoryDatabase.Found?
-    private var foundOSV: [AdvisoryDatabase.Found] = []
+    private var found: Pending?
+    private var foundOSV: [Pending] = []
     /// Where parsed databases are kept between processes (nil: always parse).
     private let cache: AdvisoryIndexCache?
     private var loaded: Loaded?
+
+    /// A database as the engine's creation left it: found and probed, to be read on first use; or
+    /// already read from its index (AdvisoryIndexCache), whose check stands for the listing and
+    /// the probe (the index was written by a read of this very database, unchanged since).
+    enum Pending {
+        case found(AdvisoryDatabase.Found)
+        case indexed(AdvisoryDatabase)
+
+        func read(cache: AdvisoryIndexCache?) -> AdvisoryDatabase {
+            switch self {
+            case .found(let f): return f.read(cache: cache)
+            case .indexed(let db): return db
+            }
+        }
+    }
 
     /// What the read produced.
     struct Loaded {
@@ -33,7 +48,7 @@ final class AdvisorySource: @unchecked Sendable {
         var osvCounts: [Int]
     }
 
-    convenience init(found: AdvisoryDatabase.Found?, osv: [AdvisoryDatabase.Found] = [], cache: AdvisoryIndexCache? = nil) {
+    convenience init(found: Pending?, osv: [Pending] = [], cache: AdvisoryIndexCache? = nil) {
         self.init(found: found, osv: osv, cache: cache, loaded: nil)
     }
 
@@ -41,7 +56,7 @@ final class AdvisorySource: @unchecked Sendable {
         self.init(found: nil, osv: [], cache: nil, loaded: Loaded(database: loaded, merge: nil, newestRustSec: loaded.newestDate, newestOSV: [], osvCounts: []))
     }
 
-    private init(found: AdvisoryDatabase.Found?, osv: [AdvisoryDatabase.Found], cache: AdvisoryIndexCache?, loaded: Loaded?) {
+    private init(found: Pending?, osv: [Pending], cache: AdvisoryIndexCache?, loaded: Loaded?) {
         mutex = .allocate(capacity: 1)
         pthread_mutex_init(mutex, nil)
         self.found = found

@@ -54,14 +54,21 @@ struct DataSources: Sendable {
         let maxDays = try o.optional("max_staleness_days")?.int(in: 1...36_500) ?? defaultMaxStalenessDays
         // An advisory_db that is named must exist; otherwise the default locations are tried.
         // Found and probed now (a database where nothing loads is a creation error), read in full
-        // on first use.
-        var rustsec: AdvisoryDatabase.Found?
+        // on first use; or, when its index is current, read from it now, which spares listing and
+        // probing it (the index was written by a full read of this database, unchanged since).
+        let index = locations.cacheDirectory.map { AdvisoryIndexCache(directory: Files.join($0, "advisory-index")) }
+        func found(_ path: String) throws(NerqError) -> AdvisorySource.Pending {
+            try Files.checkPath(path)
+            if let db = index?.load(path: path) { return .indexed(db) }
+            let found = try AdvisoryDatabase.find(path: path)
+            try found.probe()
+            return .found(found)
+        }
+        var rustsec: AdvisorySource.Pending?
         let advisoryPath = locations.advisoryDBToRead
         if let path = advisoryPath {
             do {
-                try Files.checkPath(path)
-                rustsec = try AdvisoryDatabase.find(path: path)
-                try rustsec?.probe()
+                rustsec = try found(path)
             } catch {
                 if let named = o.optional("advisory_db") { throw NerqError(error.code, "advisory_db: \(error.message)", path: named.path) }
                 throw NerqError(error.code, "advisory database \(path) (found through NERQ_ADVISORY_DB, ~/.cargo/advisory-db or nerq's cache): \(error.message)",
@@ -81,13 +88,10 @@ struct DataSources: Sendable {
         } else if let fetched = locations.osvDirectory, Files.isDirectory(fetched) {
             osvPaths = [fetched]
         }
-        var osv: [AdvisoryDatabase.Found] = []
+        var osv: [AdvisorySource.Pending] = []
         for (k, path) in osvPaths.enumerated() {
             do {
-                try Files.checkPath(path)
-                let found = try AdvisoryDatabase.find(path: path)
-                try found.probe()
-                osv.append(found)
+                osv.append(try found(path))
             } catch {
                 let at = o.optional("osv").map { r in { if case .array = r.value { return r.path + "[\(k)]" } else { return r.path } }() }
                 throw NerqError(error.code, "osv: \(error.message)", path: at ?? path)
@@ -113,7 +117,6 @@ struct DataSources: Sendable {
             }
             registryPath = store
         }
-        let index = locations.cacheDirectory.map { AdvisoryIndexCache(directory: Files.join($0, "advisory-index")) }
         let advisories = rustsec != nil || !osv.isEmpty ? AdvisorySource(found: rustsec, osv: osv, cache: index) : nil
         let data = DataSources(locations: locations, maxStalenessDays: maxDays, advisoryPath: rustsec == nil ? nil : advisoryPath,
                                osvPaths: osvPaths, registryPath: registryPath)
