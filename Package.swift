@@ -51,12 +51,15 @@ let package = Package(
         .target(name: "NerqAdvisories", dependencies: ["NerqCore", "NerqJSON", "NerqSemver", "NerqCVSS", "NerqTOML", "NerqIO", "NerqThreads", "CNerqSys"]),
         // Each crate's own source: unsafe code, capabilities, tests, docs (a Rust lexer over bytes).
         .target(name: "NerqScan", dependencies: ["NerqCore", "NerqJSON", "NerqIO", "NerqThreads", "NerqCargo"]),
+        // What is compiled (features, targets, host) and what is referenced (affected functions),
+        // from manifests and sources alone: cfg, cargo's feature resolver, a Rust item index.
+        .target(name: "NerqReach", dependencies: ["NerqCore", "NerqJSON", "NerqSemver", "NerqIO", "NerqThreads", "NerqCargo", "NerqScan"]),
         // Registry data: the crates.io database dump in a SQLite store, and cargo's index cache.
         .target(name: "NerqRegistry", dependencies: ["NerqCore", "NerqJSON", "NerqSemver", "NerqIO", "CSQLite", "CZlib"]),
 
         // MARK: - Engine: loads data through the collectors; answers score, assess and preflight
         .target(name: "NerqEngine", dependencies: ["NerqCore", "NerqJSON", "NerqSemver", "NerqIO", "NerqThreads", "NerqCargo",
-                                                   "NerqAdvisories", "NerqScan", "NerqRegistry"]),
+                                                   "NerqAdvisories", "NerqScan", "NerqReach", "NerqRegistry"]),
 
         // MARK: - Rendering: any emitted document as human text, Markdown, SARIF, HTML or JSON
         // (pure Swift, no I/O; reads documents, not the engine, so every host presents the same thing).
@@ -89,6 +92,8 @@ let package = Package(
         .testTarget(name: "NerqCargoTests", dependencies: ["NerqCargo", "NerqCore", "NerqJSON", "NerqTestSupport"]),
         .testTarget(name: "NerqAdvisoriesTests",
                     dependencies: ["NerqAdvisories", "NerqCore", "NerqJSON", "NerqSemver", "NerqCVSS", "NerqTOML", "NerqTestSupport"],
+                    exclude: ["Fixtures"]),
+        .testTarget(name: "NerqReachTests", dependencies: ["NerqReach", "NerqCargo", "NerqCore", "NerqJSON", "NerqTestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "NerqScanTests", dependencies: ["NerqScan", "NerqCore", "NerqJSON", "NerqTestSupport"]),
         .testTarget(name: "NerqRegistryTests", dependencies: ["NerqRegistry", "NerqCore", "NerqJSON", "NerqIO", "NerqTestSupport"]),
