@@ -93,7 +93,7 @@ let package = Package(
         .testTarget(name: "NerqAdvisoriesTests",
                     dependencies: ["NerqAdvisories", "NerqCore", "NerqJSON", "NerqSemver", "NerqCVSS", "NerqTOML", "NerqTestSupport"],
                     exclude: ["Fixtures"]),
-        .testTarget(name: "NerqReachTests", dependencies: ["NerqReach", "NerqCargo", "NerqCore", "NerqJSON", "NerqTestSupport"],
+        .testTarget(name: "NerqReachTests", dependencies: ["NerqReach", "NerqCargo", "NerqCore", "NerqJSON", "NerqScan", "NerqTestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "NerqScanTests", dependencies: ["NerqScan", "NerqCore", "NerqJSON", "NerqTestSupport"]),
         .testTarget(name: "NerqRegistryTests", dependencies: ["NerqRegistry", "NerqCore", "NerqJSON", "NerqIO", "NerqTestSupport"]),

@@ -106,6 +106,9 @@ enum Findings {
         }
         if let u = a.url { d.append("url", .string(u)) }
         if let date = a.date { d.append("date", .string(date)) }
+        if !a.functions.isEmpty { d.append("affected_functions", .array(a.functions.map(\.json))) }
+        if !a.os.isEmpty { d.append("affected_os", .strings(a.os)) }
+        if !a.arch.isEmpty { d.append("affected_arch", .strings(a.arch)) }
         return Finding(severity: severity, kind: FindingKind(a.kind), id: a.id, message: message, details: d)
     }
 }

@@ -82,6 +82,12 @@ public struct Advisory: Sendable, Equatable {
     public var url: String?
     public var date: String?
     public var withdrawn: String?
+    /// `[affected] functions`: the paths the advisory names (`crate::module::Type::method`), each
+    /// with the versions it applies to (empty: every affected version).
+    public var functions: [AffectedFunction] = []
+    /// `[affected] os` and `arch` (empty: every platform).
+    public var os: [String] = []
+    public var arch: [String] = []
 
     public init(id: String, kind: Kind, severity: Severity? = nil, cvss: String? = nil, cvssScore: Double? = nil,
                 title: String? = nil, aliases: [String] = [], patched: [String] = [], url: String? = nil,
@@ -98,6 +104,20 @@ public struct Advisory: Sendable, Equatable {
         self.date = date
         self.withdrawn = withdrawn
     }
+}
+
+/// One `[affected] functions` entry of an advisory.
+public struct AffectedFunction: Sendable, Equatable {
+    public var path: String
+    /// Version requirements (`< 1.2.1`); empty means every version the advisory affects.
+    public var versions: [String]
+
+    public init(path: String, versions: [String] = []) {
+        self.path = path
+        self.versions = versions
+    }
+
+    public var json: JSONValue { .object(JSONObject([("path", .string(path)), ("versions", .strings(versions))])) }
 }
 
 /// Severity of a vulnerability (CVSS qualitative rating) and of a finding (which adds `info`).

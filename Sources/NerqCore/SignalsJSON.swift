@@ -36,6 +36,9 @@ extension Advisory {
         if let url { o.append("url", .string(url)) }
         if let date { o.append("date", .string(date)) }
         if let withdrawn { o.append("withdrawn", .string(withdrawn)) }
+        if !functions.isEmpty { o.append("functions", .array(functions.map(\.json))) }
+        if !os.isEmpty { o.append("os", .strings(os)) }
+        if !arch.isEmpty { o.append("arch", .strings(arch)) }
         return .object(o)
     }
 }

@@ -22,6 +22,8 @@ struct AssessRequest {
     var scanSources = true
     var vendorDirs: [String] = []
     var reports = ReportScope.all
+    /// What is compiled and referenced, and which findings the deny gates count.
+    var reach = ReachOptions()
 
     /// Which packages get their full `nerq.report` in `packages[]` (every package is scored and
     /// counted in the summary either way).
@@ -35,7 +37,7 @@ struct AssessRequest {
 
     static let keys = ["kind", "version", "lockfile", "lockfile_text", "metadata", "metadata_path", "options", "now"]
     static let optionKeys = ["include_dev", "target_os", "target_arch", "ignore", "max_paths", "scan_sources", "vendor_dirs",
-                             "reports"]
+                             "reports"] + ReachOptions.keys
 
     static func read(_ value: JSONValue) throws(NerqError) -> AssessRequest {
         let o = try JSONReader(value).object()
@@ -76,6 +78,7 @@ struct AssessRequest {
                 }
                 r.reports = parsed
             }
+            r.reach = try ReachOptions.read(oo)
         }
         return r
     }
@@ -145,6 +148,36 @@ extension Engine {
             notes.append("\(graph.nodes[i].label): version is not semver; not checked for advisories")
         }
 
+        // What is compiled for the requested targets (nothing is computed when none are asked for).
+        var scanned: [Int: LocalSources.Found] = [:]
+        for (k, found) in scans.enumerated() where k < included.count { if let found { scanned[included[k]] = found } }
+        func gather(_ only: Set<Int>?) -> ProjectManifests {
+            ProjectManifests.gather(graph: graph, lockfilePath: req.lockfilePath, metadata: metadata, scanned: scanned,
+                                    vendorDirs: req.vendorDirs, cargoHome: environment.cargoHome, only: only)
+        }
+        var compiledAnalysis: CompiledAnalysis?
+        var manifests: ProjectManifests?
+        if !req.reach.targets.isEmpty {
+            let all = gather(nil)
+            let analysis = CompiledAnalysis.run(project: graph, lockfile: lockfile, manifests: all, options: req.reach,
+                                                includeDev: req.includeDev)
+            notes += analysis.notes
+            compiledAnalysis = analysis
+            manifests = all
+        }
+        let compiled = compiledAnalysis
+        // Whether the affected functions are referenced: only for findings whose advisory lists
+        // functions, only when sources are read at all.
+        var referenceResults: ReferenceResults?
+        if req.reach.references && req.scanSources {
+            var advisoryFindings: [(node: Int, finding: Finding)] = []
+            for (k, p) in scored.enumerated() { for f in p.advisoryFindings { advisoryFindings.append((included[k], f)) } }
+            let results = ReferenceResults.run(graph: graph, lockfile: lockfile, manifests: manifests, gather: { gather($0) },
+                                               findings: advisoryFindings)
+            if !results.isEmpty { referenceResults = results }
+        }
+        let references = referenceResults
+
         // Dependency paths, for the packages that have advisory findings.
         var flagged = Set<Int>()
         for (k, p) in scored.enumerated() where !p.advisoryFindings.isEmpty { flagged.insert(included[k]) }
@@ -155,7 +188,9 @@ extension Engine {
         let reported = scored.indices.filter { scored[$0].report != nil }
         let packageDocs: [JSONValue] = parallelMap(reported) { k in
             guard let report = scored[k].report else { return .null }
-            let doc = Self.packageDocument(report, graph.nodes[included[k]], paths: paths[included[k]])
+            let reach = FindingReach(compiled: compiled, node: included[k], scope: req.reach.denyScope, references: references)
+            let doc = Self.packageDocument(report, graph.nodes[included[k]], paths: paths[included[k]], reach: reach,
+                                           flagged: withAdvisories.contains(included[k]))
             // Safer crates for the packages an advisory keeps from being verified (with a registry).
             guard withAdvisories.contains(included[k]), let alternatives = self.alternatives(for: report, now: now),
                   case .object(var o) = doc else { return doc }
@@ -163,13 +198,20 @@ extension Engine {
             return .object(o)
         }
         var findings: [(Finding, ProjectGraph.Node, ProjectGraph.Paths?)] = []
+        var findingNodes: [Int] = []
         for (k, p) in scored.enumerated() {
             let node = graph.nodes[included[k]]
-            for f in p.advisoryFindings { findings.append((f, node, paths[included[k]])) }
+            for f in p.advisoryFindings {
+                findings.append((f, node, paths[included[k]]))
+                findingNodes.append(included[k])
+            }
         }
-        findings.sort { a, b in
-            (a.0.severity.rank, a.0.id ?? "", a.1.name, a.1.version) < (b.0.severity.rank, b.0.id ?? "", b.1.name, b.1.version)
+        let findingOrder = findings.indices.sorted { i, j in
+            let a = findings[i], b = findings[j]
+            return (a.0.severity.rank, a.0.id ?? "", a.1.name, a.1.version, i) < (b.0.severity.rank, b.0.id ?? "", b.1.name, b.1.version, j)
         }
+        findingNodes = findingOrder.map { findingNodes[$0] }
+        findings = findingOrder.map { findings[$0] }
 
         var doc = JSONObject(capacity: 12)
         doc.append("kind", "nerq.assessment")
@@ -188,10 +230,12 @@ extension Engine {
             ("include_dev", .bool(req.includeDev)), ("target_os", .optional(req.targetOS)),
             ("target_arch", .optional(req.targetArch)), ("ignore", .strings(req.ignore)),
             ("reports", .string(req.reports.rawValue)),
-        ])))
+        ] + req.reach.json)))
+        if let compiled { doc.append("compiled", compiled.json) }
         doc.append("summary", Self.summary(scored, graph: graph, included: included, findings: findings.map(\.0)))
-        doc.append("findings", .array(findings.map { f, node, nodePaths in
-            var o = JSONObject(capacity: 8)
+        doc.append("findings", .array(zip(findings, findingNodes).map { item, nodeIndex in
+            let (f, node, nodePaths) = item
+            var o = JSONObject(capacity: 12)
             o.append("id", .optional(f.id))
             o.append("kind", .string(f.kind.rawValue))
             o.append("severity", .string(f.severity.rawValue))
@@ -200,6 +244,7 @@ extension Engine {
             o.append("message", .string(f.message))
             if let u = f.details["upgrade_to"] { o.append("upgrade_to", u) }
             Self.appendPaths(nodePaths, to: &o)
+            FindingReach(compiled: compiled, node: nodeIndex, scope: req.reach.denyScope, references: references).annotate(&o, finding: f.details)
             return .object(o)
         }))
         doc.append("packages", .array(packageDocs))
@@ -217,8 +262,10 @@ extension Engine {
         o.append("paths_total", .int(Int64(paths?.members ?? 0)))
     }
 
-    static func packageDocument(_ report: Report, _ node: ProjectGraph.Node, paths nodePaths: ProjectGraph.Paths?) -> JSONValue {
+    static func packageDocument(_ report: Report, _ node: ProjectGraph.Node, paths nodePaths: ProjectGraph.Paths?,
+                                reach: FindingReach? = nil, flagged: Bool = false) -> JSONValue {
         guard case .object(var o) = report.json else { return report.json }
+        reach?.annotatePackage(&o, detail: flagged)
         var src = JSONObject(capacity: 2)
         src.append("kind", .string(node.source.kind))
         if let raw = node.source.raw { src.append("url", .string(raw)) }
@@ -226,10 +273,11 @@ extension Engine {
         if let line = node.lockfileLine { o.append("lockfile_line", .int(Int64(line))) }
         o.append("workspace_member", .bool(node.isMember))
         o.append("dev_only", .bool(node.devOnly))
-        if let nodePaths, !nodePaths.kept.isEmpty, case .array(var fs)? = o["findings"] {
+        if (nodePaths.map { !$0.kept.isEmpty } ?? false) || reach?.active == true, case .array(var fs)? = o["findings"] {
             for j in fs.indices where j < report.findings.count && report.findings[j].isAdvisory {
                 if case .object(var f) = fs[j] {
-                    appendPaths(nodePaths, to: &f)
+                    if let nodePaths, !nodePaths.kept.isEmpty { appendPaths(nodePaths, to: &f) }
+                    reach?.annotate(&f, finding: report.findings[j].details)
                     fs[j] = .object(f)
                 }
             }

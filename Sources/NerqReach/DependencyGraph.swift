@@ -119,7 +119,7 @@ public struct DependencyGraph: Sendable {
     }
 
     /// crates.io names compare with `-` == `_`.
-    static func sameName(_ a: String, _ b: String) -> Bool {
+    public static func sameName(_ a: String, _ b: String) -> Bool {
         a == b || a.replacingDashes == b.replacingDashes
     }
 
