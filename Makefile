@@ -138,10 +138,10 @@ sanitize-tsan: | $(OUT)
 	SWIFT_BACKTRACE=enable=no TSAN_OPTIONS=suppressions=$(TSAN_SUPP) $(SWIFT) test --sanitize=thread --scratch-path .build-tsan 2>&1 | tee $(OUT)/tsan/swift-test.log | grep -E '✘|Test run with|error:|WARNING: ThreadSanitizer' ; \
 	  grep -qE '✔ Test run with [0-9]+ tests? .*passed' $(OUT)/tsan/swift-test.log && ! grep -q 'WARNING: ThreadSanitizer' $(OUT)/tsan/swift-test.log
 
-$(OUT)/bench_score: bench/bench_score.c include/nerq.h $(LIB) | $(OUT)
+$(OUT)/bench_score: bench/bench_score.c bench/bench_util.h include/nerq.h $(LIB) | $(OUT)
 	$(CC) -std=c11 -O2 -Iinclude $(shell pkg-config --cflags jansson) bench/bench_score.c -o $@ $(LDLIBS_TEST)
 
-$(OUT)/bench_score_source: bench/bench_score_source.c include/nerq.h $(LIB) | $(OUT)
+$(OUT)/bench_score_source: bench/bench_score_source.c bench/bench_util.h include/nerq.h $(LIB) | $(OUT)
 	$(CC) -std=c11 -O2 -Iinclude $(shell pkg-config --cflags jansson) $< -o $@ $(LDLIBS_TEST)
 
 $(OUT)/nerq_assess_cli: bench/nerq_assess_cli.c include/nerq.h $(LIB) | $(OUT)

@@ -21,8 +21,11 @@ let package = Package(
                        providers: [.apt(["libsqlite3-dev"])]),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
-        // System calls Swift's Glibc module does not declare (getdents64), and the version of
-        // include/nerq_version.h.
+        // HTTP for the fetchers (Debian's libcurl, OpenSSL flavour).
+        .systemLibrary(name: "CCurl", path: "Sources/CCurl", pkgConfig: "libcurl",
+                       providers: [.apt(["libcurl4-openssl-dev"])]),
+        // System calls Swift's Glibc module does not declare (getdents64, renameat2, syncfs, pipe2),
+        // and the version of include/nerq_version.h.
         .target(name: "CNerqSys", cSettings: [.headerSearchPath("../../include")]),
 
         // MARK: - Foundations (pure Swift, no Foundation, no I/O)
@@ -43,6 +46,8 @@ let package = Package(
 
         // MARK: - I/O: the one file-access layer every collector uses
         .target(name: "NerqIO", dependencies: ["NerqJSON", "NerqThreads", "CNerqSys"]),
+        // Archives: streaming gzip and tar, a strict zip reader, and extraction into a directory.
+        .target(name: "NerqArchive", dependencies: ["NerqJSON", "NerqIO", "CZlib", "CNerqSys"]),
 
         // MARK: - Collectors: each reads one kind of data from disk into the model
         // Cargo.lock, cargo metadata and Cargo.toml.
@@ -54,19 +59,28 @@ let package = Package(
         // What is compiled (features, targets, host) and what is referenced (affected functions),
         // from manifests and sources alone: cfg, cargo's feature resolver, a Rust item index.
         .target(name: "NerqReach", dependencies: ["NerqCore", "NerqJSON", "NerqSemver", "NerqIO", "NerqThreads", "NerqCargo", "NerqScan"]),
+        // What users configure: cargo-audit's audit.toml, cargo-deny's deny.toml [advisories], nerq.toml
+        // and [workspace.metadata.nerq] (ignores, gates, reporting, policy), errors naming file and line.
+        .target(name: "NerqConfig", dependencies: ["NerqCore", "NerqJSON", "NerqTOML", "NerqIO"]),
         // Registry data: the crates.io database dump in a SQLite store, and cargo's index cache.
-        .target(name: "NerqRegistry", dependencies: ["NerqCore", "NerqJSON", "NerqSemver", "NerqIO", "CSQLite", "CZlib"]),
+        .target(name: "NerqRegistry", dependencies: ["NerqCore", "NerqJSON", "NerqSemver", "NerqIO", "NerqArchive", "CSQLite"]),
+
+        // MARK: - Fetchers: bring data onto disk (the only network code), with freshness recorded
+        // HTTP (libcurl) and git (the `git` program), the advisory database, OSV exports, the
+        // crates.io sparse index and database dump; `nerq_fetch` runs here.
+        .target(name: "NerqFetch", dependencies: ["NerqCore", "NerqJSON", "NerqIO", "NerqThreads", "NerqArchive",
+                                                  "NerqCargo", "NerqAdvisories", "NerqRegistry", "CCurl", "CNerqSys"]),
 
         // MARK: - Engine: loads data through the collectors; answers score, assess and preflight
         .target(name: "NerqEngine", dependencies: ["NerqCore", "NerqJSON", "NerqSemver", "NerqIO", "NerqThreads", "NerqCargo",
-                                                   "NerqAdvisories", "NerqScan", "NerqReach", "NerqRegistry"]),
+                                                   "NerqAdvisories", "NerqScan", "NerqReach", "NerqRegistry", "NerqFetch", "NerqConfig"]),
 
         // MARK: - Rendering: any emitted document as human text, Markdown, SARIF, HTML or JSON
         // (pure Swift, no I/O; reads documents, not the engine, so every host presents the same thing).
         .target(name: "NerqRender", dependencies: ["NerqJSON", "NerqCore"]),
 
         // MARK: - The C API: json_t <-> model, errors, engine handles. The only C-aware target.
-        .target(name: "NerqABI", dependencies: ["NerqEngine", "NerqRender", "NerqCore", "NerqJSON", "CJansson", "CNerqSys"]),
+        .target(name: "NerqABI", dependencies: ["NerqEngine", "NerqFetch", "NerqRender", "NerqCore", "NerqJSON", "NerqIO", "CJansson", "CNerqSys"]),
 
         // MARK: - Benchmarks and the fuzz harness (not part of the library)
         .executableTarget(name: "nerq-registry-bench", dependencies: ["NerqRegistry", "NerqCore", "NerqJSON", "CSQLite"],
@@ -78,12 +92,13 @@ let package = Package(
         // libFuzzer targets (Tests/fuzz): real only when built with -DNERQ_FUZZ (make fuzz).
         .executableTarget(name: "nerq-fuzz",
                           dependencies: ["NerqABI", "NerqEngine", "NerqCore", "NerqJSON", "NerqSemver", "NerqCVSS", "NerqTOML",
-                                         "NerqCargo", "NerqAdvisories", "NerqScan", "NerqRegistry", "CJansson"],
+                                         "NerqCargo", "NerqAdvisories", "NerqScan", "NerqRegistry", "NerqArchive", "NerqConfig", "CJansson"],
                           path: "Tests/fuzz/harness"),
 
         // MARK: - Tests: one target per module, and the helpers they share
         .target(name: "NerqTestSupport", path: "Tests/NerqTestSupport"),
         .testTarget(name: "NerqJSONTests", dependencies: ["NerqJSON"]),
+        .testTarget(name: "NerqArchiveTests", dependencies: ["NerqArchive", "NerqIO", "NerqJSON", "NerqTestSupport"]),
         .testTarget(name: "NerqSemverTests", dependencies: ["NerqSemver"]),
         .testTarget(name: "NerqCVSSTests", dependencies: ["NerqCVSS", "NerqTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "NerqTOMLTests", dependencies: ["NerqTOML", "NerqTestSupport"]),
@@ -95,8 +110,13 @@ let package = Package(
                     exclude: ["Fixtures"]),
         .testTarget(name: "NerqReachTests", dependencies: ["NerqReach", "NerqCargo", "NerqCore", "NerqJSON", "NerqScan", "NerqTestSupport"],
                     exclude: ["Fixtures"]),
+        .testTarget(name: "NerqConfigTests", dependencies: ["NerqConfig", "NerqCore", "NerqJSON", "NerqTestSupport"]),
         .testTarget(name: "NerqScanTests", dependencies: ["NerqScan", "NerqCore", "NerqJSON", "NerqTestSupport"]),
         .testTarget(name: "NerqRegistryTests", dependencies: ["NerqRegistry", "NerqCore", "NerqJSON", "NerqIO", "NerqTestSupport"]),
+        // Their fixtures are shared with the Python tests: Tests/fixtures/fetch, served by Tests/fetch_server.py.
+        .testTarget(name: "NerqFetchTests",
+                    dependencies: ["NerqFetch", "NerqEngine", "NerqAdvisories", "NerqRegistry", "NerqCore", "NerqJSON", "NerqIO",
+                                   "NerqTestSupport"]),
         .testTarget(name: "NerqEngineTests", dependencies: ["NerqEngine", "NerqCore", "NerqJSON", "NerqIO", "NerqTestSupport"]),
         .testTarget(name: "NerqRenderTests", dependencies: ["NerqRender", "NerqJSON", "NerqTestSupport"]),
         .testTarget(name: "NerqABITests", dependencies: ["NerqABI", "NerqEngine", "NerqCore", "NerqJSON", "CJansson", "NerqTestSupport"]),

@@ -15,18 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-static double now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
+#include "bench_util.h"
 
 static char *read_file(const char *path) {
     FILE *f = fopen(path, "rb");
@@ -44,7 +34,6 @@ static char *read_file(const char *path) {
     return buf;
 }
 
-static volatile size_t sink;
 
 int main(int argc, char **argv) {
     if (argc < 2) {
@@ -73,14 +62,7 @@ int main(int argc, char **argv) {
     double *str_ns = calloc((size_t)rounds, sizeof(double));
     double *json_ns = calloc((size_t)rounds, sizeof(double));
     for (int r = 0; r < rounds; r++) {
-        double t0 = now_ns();
-        for (int i = 0; i < iters; i++) {
-            json_t *doc = json_loads(text, 0, &err);
-            char *out = json_dumps(doc, JSON_COMPACT);
-            sink += strlen(out);
-            free(out);
-            json_decref(doc);
-        }
+        floor_ns[r] = floor_round(text, iters);
         double t1 = now_ns();
         for (int i = 0; i < iters; i++) {
             char *out = nerq_score_str(engine, text);
@@ -94,7 +76,6 @@ int main(int argc, char **argv) {
             json_decref(rep);
         }
         double t3 = now_ns();
-        floor_ns[r] = (t1 - t0) / iters;
         str_ns[r] = (t2 - t1) / iters;
         json_ns[r] = (t3 - t2) / iters;
     }

@@ -19,39 +19,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
-static double now_ns(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec * 1e9 + (double)ts.tv_nsec;
-}
+#include "bench_util.h"
 
-static int cmp_double(const void *a, const void *b) {
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static volatile size_t sink;
-
-static double median(double *v, int n) {
-    qsort(v, (size_t)n, sizeof(double), cmp_double);
-    return v[n / 2];
-}
-
-/* json_loads + json_dumps of `text`, `iters` times; ns per iteration. */
-static double floor_round(const char *text, int iters) {
-    json_error_t err;
-    double t0 = now_ns();
-    for (int i = 0; i < iters; i++) {
-        json_t *doc = json_loads(text, 0, &err);
-        char *out = json_dumps(doc, JSON_COMPACT);
-        sink += strlen(out);
-        free(out);
-        json_decref(doc);
-    }
-    return (now_ns() - t0) / iters;
-}
 
 static double score_round(nerq_engine *engine, const char *request, int iters) {
     double t0 = now_ns();

@@ -27,6 +27,7 @@
  *     not_found            a file, directory or package that is not there
  *     io_error             reading a file failed
  *     parse_error          a file (TOML, Cargo.lock, advisory) could not be parsed (path: file:line:column)
+ *     network_error        a download failed: connection, timeout, HTTP status, size cap (nerq_fetch)
  *     out_of_memory        an allocation failed while building an error (rare: usually the result is NULL)
  *     internal_error       a bug in nerq; please report it with the request
  * New codes may be added in a minor version; no code is ever renamed. Each is also a named constant
@@ -37,6 +38,8 @@
  * of threads; free it only once no call using it is running. What an engine keeps to answer faster
  * (its advisory database, read on first use; crate sources it scanned) is filled in under a lock and
  * never changes an answer. nerq keeps no mutable global state.
+ *
+ * Network. Only nerq_fetch uses the network; every other call reads what is on disk.
  *
  * Loading. The library is linked with -z nodelete: dlclose() does not unload it (the Swift runtime
  * keeps pointers into a loaded image). Only nerq_* symbols are exported.
@@ -69,6 +72,7 @@ extern "C" {
 #define NERQ_ERR_NOT_FOUND "not_found"
 #define NERQ_ERR_IO_ERROR "io_error"
 #define NERQ_ERR_PARSE_ERROR "parse_error"
+#define NERQ_ERR_NETWORK_ERROR "network_error"
 #define NERQ_ERR_OUT_OF_MEMORY "out_of_memory"
 #define NERQ_ERR_INTERNAL_ERROR "internal_error"
 
@@ -86,12 +90,25 @@ typedef struct nerq_engine nerq_engine;
  * Creates an engine from a configuration object (BORROWED; NULL is exactly {}: all defaults):
  *     {"advisory_db": "/path/to/advisory-db",   RustSec advisory-db directory or OSV records (default:
  *                                               $NERQ_ADVISORY_DB, then $CARGO_HOME/advisory-db or
- *                                               ~/.cargo/advisory-db; none = advisories not checked,
- *                                               which every result says, and nothing is then "safe")
+ *                                               ~/.cargo/advisory-db, then the copy nerq_fetch keeps in
+ *                                               the cache; none = advisories not checked, which every
+ *                                               result says, and nothing is then "safe")
+ *      "osv": "/path/or/[paths]",               OSV records (directories or files), merged with the
+ *                                               advisory-db by id and aliases: one finding per
+ *                                               vulnerability (default: the OSV export nerq_fetch keeps)
  *      "registry": "/path/to/dump-or-store",    crates.io database dump (folder or .tar.gz) or nerq's store
  *                                               built from it; a dump is ingested once into the store
+ *                                               (default: the store nerq_fetch built from a fetched dump)
  *      "registry_store": "/path/store.sqlite",  where that store is kept (default $NERQ_CACHE_DIR, else
  *                                               $XDG_CACHE_HOME/nerq or ~/.cache/nerq)
+ *      "cache_dir": "/path",                    where fetched data lives (default $NERQ_CACHE_DIR, then
+ *                                               $XDG_CACHE_HOME/nerq, then ~/.cache/nerq)
+ *      "index_url": "https://index.crates.io/", the sparse index whose cached files are read (default
+ *                                               $NERQ_INDEX_URL); cargo's own index cache is read first
+ *      "advisory_db_url", "osv_url", "db_dump_url": accepted so one object configures both the engine
+ *                                               and nerq_fetch (the engine does not use them)
+ *      "max_staleness_days": 90,                results warn about data older than this (default 90, as
+ *                                               cargo-audit and cargo-deny)
  *      "now": "2026-11-21T00:00:00Z",           the moment reports speak of (default: the clock, per call);
  *                                               advisories published after it do not count
  *      "scan_sources": true,                    read a crate's source and Cargo.toml when they are on this
@@ -102,7 +119,10 @@ typedef struct nerq_engine nerq_engine;
  *                          "unmaintained": 65, "yanked": 50, "malicious": 0},
  *                 "thresholds": {"safe": 70, "caution": 55, "warning": 40, "verified_score": 70,
  *                                "verified_coverage": 0.6, "minimum_coverage": 0.5},
- *                 "ignore": ["RUSTSEC-2020-0071", "CVE-2020-26235"]}}
+ *                 "ignore": ["RUSTSEC-2020-0071",        advisory ids or aliases, or entries
+                            {"id": "CVE-2020-26235", "reason": "...", "expires": "2027-01-31"}]}}
+ *                                               (an entry stops applying at `expires`, compared with now;
+ *                                               a malformed RUSTSEC/CVE/TALOS id is invalid_value)
  * Unknown keys are an error (unknown_key, naming them). The environment variables nerq reads (HOME,
  * CARGO_HOME, XDG_CACHE_HOME, NERQ_*) are read here, once: the engine never reads them again. The
  * advisory database is found and checked here (a missing one, one without advisory files, or one
@@ -138,9 +158,28 @@ json_t *nerq_score(const nerq_engine *engine, const json_t *request);
 
 /*
  * Assesses a project: request (BORROWED) is {"lockfile": "path/Cargo.lock"} or
- * {"lockfile_text": "..."}, optionally "metadata" (cargo metadata object) or "metadata_path", and
- * "options". Returns a NEW reference to a nerq.assessment document or an error document. engine must
- * not be NULL (null_argument). Thread-safe.
+ * {"lockfile_text": "..."}, optionally "metadata" (cargo metadata object) or "metadata_path", "now",
+ * and "options" (every key optional):
+ *     {"include_dev": true, "target_os": "linux", "target_arch": "x86_64", "scan_sources": true,
+ *      "vendor_dirs": ["dir"], "reports": "all" | "flagged", "max_paths": 3 (1...1000 paths kept per
+ *      finding; paths_total counts them all),
+ *      "ignore": ["RUSTSEC-..."], "ignores": [{"id", "reason", "expires", "source"}],
+ *      "config_files": [{"path": "deny.toml", "format": "cargo-audit" | "cargo-deny" | "nerq" |
+ *                        "cargo-manifest"}],     read in order (docs/configuration.md): ignores,
+ *                                                reporting, gates, targets, nerq.toml's policy; errors
+ *                                                name the file and line (parse_error, unknown_key,
+ *                                                invalid_type, invalid_value, not_found)
+ *      "gates": {"deny": ["vulnerability", "warnings", ...], "allow": [...], "fail_under": 50,
+ *                "unused_ignores": "allow" | "warn" | "deny"},
+ *      "baseline": {"path": "nerq-baseline.json", "update": false},   written (atomically) when absent
+ *                                                or with update; else compared
+ *      "tree": false,       include `dependents`: every package that pulls in a flagged one
+ *      "progress": false}   progress lines with counts on stderr (file descriptor 2) while it works
+ * The assessment lists every ignore entry with its status (applied, expired, unknown, unused),
+ * `not_reported` findings, `config.files`, and `gate` {passed, exit_code, failures, message}: the
+ * exit code a CI host should use (1 when a gate failed). Returns a NEW reference to a
+ * nerq.assessment document or an error document. engine must not be NULL (null_argument).
+ * Thread-safe.
  */
 json_t *nerq_assess(const nerq_engine *engine, const json_t *request);
 
@@ -163,6 +202,44 @@ char *nerq_assess_str(const nerq_engine *engine, const char *request_json);
 char *nerq_preflight_str(const nerq_engine *engine, const char *request_json);
 
 /*
+ * Fetches data onto disk: the RustSec advisory database, an OSV export, crates.io sparse-index
+ * files for named packages, the crates.io database dump. The only function that uses the network.
+ * No engine is needed: an engine created afterwards finds what was fetched (with the same
+ * cache_dir). request (BORROWED) is a nerq.fetch_request (schemas/nerq.fetch_request.schema.json):
+ *     {"sources": {"advisory_db": {}, "osv": {},                    which sources (default: these two)
+ *                  "index": {"packages": ["serde"], "lockfile": "Cargo.lock"},   crates.io packages only
+ *                  "dump": {}},
+ *      "offline": false,              nothing is downloaded; what is on disk is described
+ *                                     (CARGO_NET_OFFLINE=true has the same effect)
+ *      "update": "always",            "missing": fetch only what is not on disk yet
+ *      "progress": false,             progress lines on stderr for long downloads
+ *      "cache_dir", "advisory_db",    where data lives (as in the engine configuration)
+ *      "advisory_db_url", "osv_url", "index_url", "db_dump_url",   sources (defaults: $NERQ_*_URL, then
+ *                                     RustSec's git repository, OSV.dev's crates.io zip, index.crates.io,
+ *                                     static.crates.io/db-dump.tar.gz)
+ *      "network": {"connect_timeout_s": 30, "low_speed_bytes": 10, "low_speed_time_s": 30, "tries": 3,
+ *                  "retry_delay_ms": 1000, "allow_http": false, "git_timeout_s": 900, "lock_timeout_s": 300},
+ *      "max_bytes": {"advisory_db": ..., "osv": ..., "index": ..., "dump": ...}}
+ * Only https is used (plain http only to loopback hosts, or with allow_http); proxies come from the
+ * usual environment variables (https_proxy, all_proxy, no_proxy), as curl and git read them. Each
+ * source is replaced atomically under a file lock: a failed or interrupted download never replaces
+ * good data. The advisory database is a git checkout kept as cargo-audit keeps it (shared with
+ * cargo-audit in ~/.cargo/advisory-db when that exists, under cargo-audit's lock), or a .tar.gz of
+ * the same tree. Privacy: the index host learns the package names asked for; nothing else names
+ * the project.
+ * Returns a NEW reference to a nerq.fetch document: per source its url, path, status (fetched,
+ * not_modified, up_to_date, offline, failed), error, bytes, duration_ms, fetched_at, checked_at and
+ * newest_entry. A source that fails is reported as failed in the document (the call still returns
+ * the document); only a malformed request gives an error document. NULL request: null_argument.
+ * NULL only when memory ran out. Thread-safe (concurrent fetches of one source wait for each other).
+ */
+json_t *nerq_fetch(const json_t *request);
+
+/* nerq_fetch with the request as JSON text; the result is a heap string (free with nerq_free).
+ * Thread-safe. */
+char *nerq_fetch_str(const char *request_json);
+
+/*
  * Renders a document nerq emitted — a nerq.report (one crate), a nerq.assessment (a project) or a
  * nerq.preflight — for people or tools, so that every host presents the same thing. document and
  * options are BORROWED. options (NULL = all defaults) is an object:
@@ -175,6 +252,8 @@ char *nerq_preflight_str(const nerq_engine *engine, const char *request_json);
  *      "all": false,         human: list every package of a project, not only those needing attention
  *      "evidence": true,     list the scanner's file:line evidence of unsafe code and capabilities
  *                            (default: on a crate's html page; elsewhere only when true)
+ *      "tree": false,        human, markdown: each finding's inverted dependency tree (from an
+ *                            assessment made with options.tree), instead of its first paths
  *      "base": "/project"}   sarif: absolute directory that Cargo.lock's location is made relative to
  *                            (default: the assessment's workspace root)
  * Unknown option keys are an error (unknown_key), as in engine configuration.

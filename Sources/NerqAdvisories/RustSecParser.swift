@@ -171,13 +171,16 @@ enum RustSecParser {
         let versions = try versionsTable(verField, advisoryLine: adv.line, unknown: &unknown)
         let affected = try affectedTable(affField, unknown: &unknown)
         let f = adv.fields
+        let aliases = try strings(f.aliases, "advisory.aliases")
+        let categories = try strings(f.categories, "advisory.categories")
         return AdvisoryRecord(
             id: adv.id, package: adv.package, collection: collection, date: adv.date,
             url: try string(f.url, "advisory.url"),
-            kind: AdvisoryRecord.kind(informational: adv.informational), informational: adv.informational,
-            categories: try strings(f.categories, "advisory.categories"),
+            kind: AdvisoryRecord.kind(informational: adv.informational, id: adv.id, aliases: aliases, categories: categories),
+            informational: adv.informational,
+            categories: categories,
             keywords: try strings(f.keywords, "advisory.keywords"),
-            aliases: try strings(f.aliases, "advisory.aliases"),
+            aliases: aliases,
             related: try strings(f.related, "advisory.related"),
             references: try strings(f.references, "advisory.references"),
             cvss: adv.cvss, withdrawn: adv.withdrawn,

@@ -46,23 +46,41 @@ public struct DimensionScore: Sendable, Equatable {
 /// Rounds half away from zero to one decimal: the only rounding nerq applies to scores.
 @inlinable public func roundTenth(_ x: Double) -> Double { (x * 10).rounded(.toNearestOrAwayFromZero) / 10 }
 
-/// The advisories that count for a score: neither withdrawn nor ignored by policy.
+/// The advisories that count for a score: neither withdrawn nor ignored by an entry of the policy
+/// that is still active at `now`.
 public struct CountedAdvisories: Sendable {
     public var counted: [Advisory]
-    public var ignored: [(id: String, reason: String)]
+    public var ignored: [IgnoredAdvisory]
 
-    public init(_ advisories: [Advisory], policy: Policy) {
+    public init(_ advisories: [Advisory], policy: Policy, now: Timestamp) {
         counted = []
         ignored = []
+        let active = policy.ignore.filter { $0.isActive(at: now) }
         for a in advisories {
             if let w = a.withdrawn {
-                ignored.append((a.id, "withdrawn on \(w)"))
-            } else if let hit = ([a.id] + a.aliases).first(where: { policy.ignore.contains($0) }) {
-                ignored.append((a.id, "ignored by policy (\(hit))"))
+                ignored.append(IgnoredAdvisory(id: a.id, reason: "withdrawn on \(w)"))
+            } else if let (rule, via) = Self.firstMatch(a, active) {
+                let how = via == .alias ? ", an alias of \(a.id)" : ""
+                ignored.append(IgnoredAdvisory(id: a.id, reason: "ignored by policy (\(rule.id)\(how))", rule: rule, via: via,
+                                               names: a.names))
             } else {
                 counted.append(a)
             }
         }
+    }
+
+    /// The entry that ignores `a`: one naming its id wins over one naming an alias (so the report
+    /// credits the entry the user wrote for this advisory), else the first in policy order.
+    static func firstMatch(_ a: Advisory, _ rules: [IgnoreRule]) -> (IgnoreRule, IgnoreRule.Match)? {
+        var byAlias: IgnoreRule?
+        for r in rules {
+            switch r.match(a) {
+            case .id?: return (r, .id)
+            case .alias?: if byAlias == nil { byAlias = r }
+            case nil: break
+            }
+        }
+        return byAlias.map { ($0, .alias) }
     }
 
     public func of(_ kind: Advisory.Kind) -> [Advisory] { counted.filter { $0.kind == kind } }

@@ -98,3 +98,11 @@ public enum FindingKind: String, Sendable, CaseIterable {
         self == .vulnerability || self == .unsound || self == .unmaintained || self == .malicious
     }
 }
+
+/// A number as people write it: the shortest form that reads back as `d`, without a trailing
+/// ".0" ("0.25", "100", "1e+21"); "–" for what is not finite.
+public func shortNumber(_ d: Double) -> String {
+    guard d.isFinite else { return "–" }
+    let s = (d == 0 ? 0.0 : d).description
+    return s.hasSuffix(".0") ? String(s.dropLast(2)) : s
+}

@@ -27,7 +27,7 @@ public enum Methodology {
 
     /// Scores one package. `now` is the moment the report speaks of (an input, never the clock).
     public static func score(_ signals: Signals, policy: Policy, now: Timestamp) -> Report {
-        let advisories = signals.advisories.map { CountedAdvisories($0, policy: policy) }
+        let advisories = signals.advisories.map { CountedAdvisories($0, policy: policy, now: now) }
         let dims = Dimension.allCases.map { DimensionScorer.score($0, signals, advisories: advisories, now: now) }
 
         var weightSum = 0.0

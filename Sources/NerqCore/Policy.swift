@@ -10,8 +10,9 @@ public struct Policy: Sendable, Equatable {
     public var weights: [Dimension: Double]
     public var caps: Caps
     public var thresholds: Thresholds
-    /// Advisory ids (or aliases such as CVE ids) that never count.
-    public var ignore: [String]
+    /// Advisories that do not count: by id or alias, each with an optional reason and expiry
+    /// (`IgnoreRule`: matching and expiry are defined there).
+    public var ignore: [IgnoreRule]
 
     public struct Caps: Sendable, Equatable {
         public var critical = 35.0
@@ -46,7 +47,7 @@ public struct Policy: Sendable, Equatable {
     ]
 
     public init(weights: [Dimension: Double] = Policy.defaultWeights, caps: Caps = Caps(),
-                thresholds: Thresholds = Thresholds(), ignore: [String] = []) {
+                thresholds: Thresholds = Thresholds(), ignore: [IgnoreRule] = []) {
         self.weights = weights
         self.caps = caps
         self.thresholds = thresholds
@@ -55,11 +56,12 @@ public struct Policy: Sendable, Equatable {
 
     public func weight(_ d: Dimension) -> Double { weights[d] ?? 0 }
 
-    /// Reads the `policy` object of the engine configuration. Unknown keys are errors.
-    public static func read(_ reader: JSONReader) throws(NerqError) -> Policy {
+    /// Reads the `policy` object of the engine configuration over `base` (the defaults, or the
+    /// engine's policy when a project's nerq.toml changes some of it). Unknown keys are errors.
+    public static func read(_ reader: JSONReader, base: Policy = Policy()) throws(NerqError) -> Policy {
         let o = try reader.object()
         try o.rejectUnknownKeys(known: ["weights", "caps", "thresholds", "ignore"])
-        var policy = Policy()
+        var policy = base
         if let w = o.optional("weights") {
             let wo = try w.object()
             try wo.rejectUnknownKeys(known: Dimension.allCases.map(\.rawValue))
@@ -99,7 +101,7 @@ public struct Policy: Sendable, Equatable {
             }
         }
         if let i = o.optional("ignore") {
-            policy.ignore = try i.strings()
+            policy.ignore += try IgnoreRule.readList(i)
         }
         return policy
     }

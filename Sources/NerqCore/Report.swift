@@ -58,7 +58,7 @@ enum Findings {
         if let src = s.source {
             if src.forbidsUnsafe != true, let items = src.unsafeItems, items > 0 {
                 let evidence = ["unsafe_block", "unsafe_fn", "unsafe_impl", "unsafe_trait"].flatMap { src.evidence(for: $0) }
-                out.append(Finding(severity: .info, kind: .unsafeCode, message: "\(items) unsafe items in the crate's source",
+                out.append(Finding(severity: .info, kind: .unsafeCode, message: "\(items) unsafe \(items == 1 ? "item" : "items") in the crate's source",
                                    details: evidence.isEmpty ? JSONObject() : JSONObject([("evidence", .array(Array(evidence.prefix(20))))])))
             }
             for c in DimensionScorer.capabilityPoints where src.capabilities?.contains(c.name) == true {
@@ -88,6 +88,17 @@ enum Findings {
         if let t = a.title { message += ": \(t)" }
         var d = JSONObject()
         if let t = a.title { d.append("title", .string(t)) }
+        if let text = a.description { d.append("description", .string(text)) }
+        let recommended = AdvisoryText.alternatives(a.description)
+        if !recommended.isEmpty {
+            d.append("alternatives", .array(recommended.map { alt in
+                var o = JSONObject(capacity: 3)
+                o.append("name", .string(alt.name))
+                o.append("url", .optional(alt.url))
+                o.append("note", .optional(alt.note))
+                return .object(o)
+            }))
+        }
         if a.kind == .vulnerability, let sev = a.severity { d.append("advisory_severity", .string(sev.rawValue)) }
         if let c = a.cvss { d.append("cvss", .string(c)) }
         if let sc = a.cvssScore { d.append("cvss_score", .double(sc)) }
@@ -109,6 +120,12 @@ enum Findings {
         if !a.functions.isEmpty { d.append("affected_functions", .array(a.functions.map(\.json))) }
         if !a.os.isEmpty { d.append("affected_os", .strings(a.os)) }
         if !a.arch.isEmpty { d.append("affected_arch", .strings(a.arch)) }
+        if let version = package.version,
+           let fix = Fix.json(kind: FindingKind(a.kind), package: package.name, version: version,
+                              upgradeTo: d["upgrade_to"].flatMap { if case .string(let s) = $0 { s } else { nil } },
+                              patched: a.patched, hasAlternatives: !recommended.isEmpty) {
+            d.append("fix", fix)
+        }
         return Finding(severity: severity, kind: FindingKind(a.kind), id: a.id, message: message, details: d)
     }
 }
@@ -131,7 +148,7 @@ public struct Report: Sendable {
     public var weakest: Dimension?
     public var policy: Policy
     public var signals: Signals
-    public var ignoredAdvisories: [(id: String, reason: String)]
+    public var ignoredAdvisories: [IgnoredAdvisory]
     public var now: Timestamp
     /// What the report could not establish.
     public var gaps: EvidenceGaps
@@ -169,15 +186,19 @@ public struct Report: Sendable {
         o.append("findings", .array(findings.map(\.json)))
         o.append("strongest", .optional(strongest?.rawValue))
         o.append("weakest", .optional(weakest?.rawValue))
-        o.append("methodology", .object(JSONObject([("version", .string(Methodology.version)), ("weights", policy.weightsJSON)])))
+        let t = policy.thresholds
+        o.append("methodology", .object(JSONObject([
+            ("version", .string(Methodology.version)), ("weights", policy.weightsJSON),
+            // The verdict bands the score was read against, so a report says what "safe" meant.
+            ("thresholds", .object(JSONObject([("safe", .double(t.safe)), ("caution", .double(t.caution)), ("warning", .double(t.warning)),
+                                               ("minimum_coverage", .double(t.minimumCoverage))]))),
+        ])))
         var sig = JSONObject()
         sig.append("now", .string(now.description))
         for (k, v) in signals.groupsJSON.entries { sig.append(k, v) }
         o.append("signals", .object(sig))
         if !ignoredAdvisories.isEmpty {
-            o.append("ignored_advisories", .array(ignoredAdvisories.map {
-                .object(JSONObject([("id", .string($0.id)), ("reason", .string($0.reason))]))
-            }))
+            o.append("ignored_advisories", .array(ignoredAdvisories.map(\.json)))
         }
         if !signals.ignoredKeys.isEmpty { o.append("ignored_keys", .strings(signals.ignoredKeys)) }
         return .object(o)

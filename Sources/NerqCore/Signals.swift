@@ -77,6 +77,9 @@ public struct Advisory: Sendable, Equatable {
     public var cvss: String?
     public var cvssScore: Double?
     public var title: String?
+    /// The advisory's text (RustSec's Markdown body, OSV `details`): shown to people deciding what
+    /// to do, and the source of the alternatives the advisory recommends (`AdvisoryText`).
+    public var description: String?
     public var aliases: [String]
     public var patched: [String]
     public var url: String?
@@ -90,20 +93,24 @@ public struct Advisory: Sendable, Equatable {
     public var arch: [String] = []
 
     public init(id: String, kind: Kind, severity: Severity? = nil, cvss: String? = nil, cvssScore: Double? = nil,
-                title: String? = nil, aliases: [String] = [], patched: [String] = [], url: String? = nil,
-                date: String? = nil, withdrawn: String? = nil) {
+                title: String? = nil, description: String? = nil, aliases: [String] = [], patched: [String] = [],
+                url: String? = nil, date: String? = nil, withdrawn: String? = nil) {
         self.id = id
         self.kind = kind
         self.severity = severity
         self.cvss = cvss
         self.cvssScore = cvssScore
         self.title = title
+        self.description = description
         self.aliases = aliases
         self.patched = patched
         self.url = url
         self.date = date
         self.withdrawn = withdrawn
     }
+
+    /// The id and every alias: what an ignore entry may name.
+    public var names: [String] { [id] + aliases }
 }
 
 /// One `[affected] functions` entry of an advisory.

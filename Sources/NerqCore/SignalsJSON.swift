@@ -31,6 +31,7 @@ extension Advisory {
         if let cvss { o.append("cvss", .string(cvss)) }
         if let cvssScore { o.append("cvss_score", .double(cvssScore)) }
         if let title { o.append("title", .string(title)) }
+        if let description { o.append("description", .string(description)) }
         o.append("aliases", .strings(aliases))
         o.append("patched", .strings(patched))
         if let url { o.append("url", .string(url)) }
@@ -150,6 +151,9 @@ extension SourceSignals {
         .evidence, .tally("evidence_counts", \.evidenceCounts), .tally("skipped_files", \.skippedFiles),
         .count("lex_error_count", \.lexErrorCount),
     ]
+
+    /// The rows of `fields` by key, for reading.
+    nonisolated(unsafe) static let fieldsByKey: [String: SourceField] = Dictionary(fields.map { ($0.key, $0) }, uniquingKeysWith: { a, _ in a })
 
     /// Keys a request may give that nerq reads elsewhere or only echoes.
     static let otherKeys = ["lex_errors"]

@@ -127,6 +127,7 @@ public enum SignalsReader {
                 advisory.severity = Severity.fromCVSSScore(score)
             }
             advisory.title = try o.optional("title")?.string()
+            advisory.description = try o.optional("description")?.string()
             advisory.aliases = try o.optional("aliases")?.strings() ?? []
             advisory.patched = try o.optional("patched")?.strings() ?? []
             advisory.url = try o.optional("url")?.string()
@@ -190,10 +191,14 @@ public enum SignalsReader {
     }
 
     static func readSource(_ o: ObjectReader, ignored: inout [String]) throws(NerqError) -> SourceSignals {
-        ignored += o.unknownKeyPaths(known: sourceKeys)
         var s = SourceSignals()
-        for field in SourceSignals.fields {
-            guard let r = o.optional(field.key) else { continue }
+        // One pass over the group's keys (a scanner's group has some thirty of them).
+        for (key, value) in o.object.entries {
+            guard let field = SourceSignals.fieldsByKey[key] else {
+                if !SourceSignals.otherKeys.contains(key) { ignored.append(o.childPath(key)) }
+                continue
+            }
+            let r = JSONReader(value, path: o.childPath(key))
             switch field {
             case .text(_, let p): s[keyPath: p] = try r.string()
             case .count(_, let p): s[keyPath: p] = try r.int(in: countRange)

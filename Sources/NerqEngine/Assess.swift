@@ -1,88 +1,12 @@
 import NerqAdvisories
 import NerqCargo
+import NerqConfig
 import NerqCore
 import NerqIO
 import NerqScan
 import NerqJSON
 import NerqSemver
 import NerqThreads
-
-/// A `nerq_assess` request, validated.
-struct AssessRequest {
-    var lockfilePath: String?
-    var lockfileText: String?
-    var metadata: JSONValue?
-    var metadataPath: String?
-    var now: Timestamp?
-    var includeDev = true
-    var targetOS: String?
-    var targetArch: String?
-    var ignore: [String] = []
-    var maxPaths = 3
-    var scanSources = true
-    var vendorDirs: [String] = []
-    var reports = ReportScope.all
-    /// What is compiled and referenced, and which findings the deny gates count.
-    var reach = ReachOptions()
-
-    /// Which packages get their full `nerq.report` in `packages[]` (every package is scored and
-    /// counted in the summary either way).
-    enum ReportScope: String, CaseIterable {
-        /// Every package.
-        case all
-        /// Packages with an advisory finding or a verdict of caution, warning or avoid: what a CI
-        /// gate acts on, without a report for each of a thousand clean packages.
-        case flagged
-    }
-
-    static let keys = ["kind", "version", "lockfile", "lockfile_text", "metadata", "metadata_path", "options", "now"]
-    static let optionKeys = ["include_dev", "target_os", "target_arch", "ignore", "max_paths", "scan_sources", "vendor_dirs",
-                             "reports"] + ReachOptions.keys
-
-    static func read(_ value: JSONValue) throws(NerqError) -> AssessRequest {
-        let o = try JSONReader(value).object()
-        try o.checkHeader(kind: "nerq.assess_request", version: 1)
-        try o.rejectUnknownKeys(known: keys)
-        var r = AssessRequest()
-        r.lockfilePath = try o.optional("lockfile").map { v throws(NerqError) in try Files.path(v) }
-        r.lockfileText = try o.optional("lockfile_text")?.string()
-        if r.lockfilePath != nil, r.lockfileText != nil {
-            throw NerqError(.invalidValue, "give either \"lockfile\" or \"lockfile_text\", not both", path: o.childPath("lockfile_text"))
-        }
-        if let m = o.optional("metadata") {
-            _ = try m.object()
-            r.metadata = m.value
-        }
-        r.metadataPath = try o.optional("metadata_path").map { v throws(NerqError) in try Files.path(v) }
-        guard r.lockfilePath != nil || r.lockfileText != nil || r.metadata != nil || r.metadataPath != nil else {
-            throw NerqError(.missingField, "an assess request needs \"lockfile\", \"lockfile_text\", \"metadata\" or \"metadata_path\"", path: "$")
-        }
-        r.now = try o.optional("now")?.timestamp()
-        if let opts = o.optional("options") {
-            let oo = try opts.object()
-            try oo.rejectUnknownKeys(known: optionKeys)
-            r.includeDev = try oo.optional("include_dev")?.bool() ?? true
-            r.targetOS = try oo.optional("target_os")?.nonEmptyString()
-            r.targetArch = try oo.optional("target_arch")?.nonEmptyString()
-            r.ignore = try oo.optional("ignore")?.strings() ?? []
-            r.maxPaths = Int(try oo.optional("max_paths")?.int(in: 1...50) ?? 3)
-            r.scanSources = try oo.optional("scan_sources")?.bool() ?? true
-            if let dirs = oo.optional("vendor_dirs") {
-                r.vendorDirs = try dirs.array().map { v throws(NerqError) in try Files.path(v) }
-            }
-            if let scope = oo.optional("reports") {
-                let name = try scope.string()
-                guard let parsed = ReportScope(rawValue: name) else {
-                    throw NerqError(.invalidValue, "expected one of \(ReportScope.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")), found \"\(name)\"",
-                                    path: scope.path)
-                }
-                r.reports = parsed
-            }
-            r.reach = try ReachOptions.read(oo)
-        }
-        return r
-    }
-}
 
 extension Engine {
     /// `nerq_assess`: a project's Cargo.lock (and/or cargo metadata) in, a `nerq.assessment` out.
@@ -92,6 +16,7 @@ extension Engine {
         // use only). Every exit waits for that read, so none of this call's work outlives it.
         advisorySource?.startReading()
         defer { _ = advisorySource?.database }
+        let config = try ProjectConfig.read(req.configFiles)
         var lockfile: Lockfile?
         if let path = req.lockfilePath {
             lockfile = try Lockfile.parse(try Files.read(path), file: path)
@@ -111,17 +36,22 @@ extension Engine {
             metadata = try CargoMetadata.read(json, path: path)
         }
         let graph = ProjectGraph.build(lockfile: lockfile, metadata: metadata)
+        let baselineBefore = try req.baseline.flatMap { b throws(NerqError) in b.update ? nil : try Baseline.read(b.path) }
         let database = advisories
         let now = resolveNow(req.now)
-        var requestPolicy = self.policy
-        requestPolicy.ignore += req.ignore
-        let policy = requestPolicy
+        let policy = try projectPolicy(config, req)
+        let targetOS = req.targetOS.map { [$0] } ?? config.targetOS
+        let targetArch = req.targetArch.map { [$0] } ?? config.targetArch
 
         let included = graph.nodes.indices.filter { req.includeDev || !graph.nodes[$0].devOnly }
         var notes: [String] = []
+        if graph.membersGuessed {
+            notes.append("workspace members guessed from the lockfile alone (\(graph.roots.map { graph.nodes[$0].name }.joined(separator: ", "))): "
+                         + "without cargo metadata nerq takes the path packages nothing depends on; run it in the project (or pass metadata) to know them")
+        }
         @Sendable func context(_ node: ProjectGraph.Node) -> PackageContext {
             PackageContext(manifestPath: node.manifestPath, manifest: node.manifest, lockfileChecksum: node.hasRegistryChecksum,
-                           fromRegistry: node.source == .cratesIO, targetOS: req.targetOS, targetArch: req.targetArch,
+                           fromRegistry: node.source == .cratesIO, targetOS: targetOS, targetArch: targetArch,
                            vendorDirs: req.vendorDirs)
         }
         // Every package's source is found and scanned first, on many threads (the files may not be
@@ -130,30 +60,39 @@ extension Engine {
             let node = graph.nodes[i]
             return LocalSources.Wanted(name: node.name, version: node.version, manifestPath: node.manifestPath,
                                        license: node.manifest?.license)
-        }, vendorDirs: req.vendorDirs, cargoHome: environment.cargoHome) : []
+        }, vendorDirs: req.vendorDirs, cargoSources: cargoSourceDirectories, progress: req.progress) : []
         if req.scanSources {
             notes.append("source scanned for \(scans.compactMap { $0 }.count) of \(included.count) packages (found on disk: manifest paths, vendor directories, ~/.cargo/registry/src, /usr/share/cargo/registry)")
         }
-        let scored: [ScoredPackage] = parallelMap(Array(included.enumerated())) { k, i in
+        let scoring = Progress(enabled: req.progress, verb: "Scoring", total: included.count, noun: "packages")
+        let results: [(ScoredPackage, String?)] = parallelMap(Array(included.enumerated())) { k, i in
             let node = graph.nodes[i]
             let local: LocalSources.Found?? = .some(k < scans.count ? scans[k] : nil)
             let signals = self.collect(Signals(package: PackageID(name: node.name, version: node.version)),
                                        context: context(node), local: local, now: now)
-            return ScoredPackage(Methodology.score(signals, policy: policy, now: now), keepReport: req.reports)
+            defer { scoring.tick() }
+            return (ScoredPackage(Methodology.score(signals, policy: policy, now: now), keepReport: req.reports), Engine.indexFile(of: signals))
         }
+        let scored = results.map(\.0)
+        let indexFiles = results.compactMap(\.1)
         if database == nil {
-            notes.append("no advisory database: packages were not checked for advisories (set advisory_db, NERQ_ADVISORY_DB or ~/.cargo/advisory-db)")
+            notes.append("no advisory database: packages were not checked for advisories (run `cargo nerq fetch`, or set advisory_db, NERQ_ADVISORY_DB or ~/.cargo/advisory-db)")
         }
         for i in included where graph.nodes[i].source == .cratesIO && (try? Version.parse(graph.nodes[i].version)) == nil {
             notes.append("\(graph.nodes[i].label): version is not semver; not checked for advisories")
+        }
+        for file in config.files {
+            for note in file.notes { notes.append("\(file.path): \(note)") }
         }
 
         // What is compiled for the requested targets (nothing is computed when none are asked for).
         var scanned: [Int: LocalSources.Found] = [:]
         for (k, found) in scans.enumerated() where k < included.count { if let found { scanned[included[k]] = found } }
+        // Manifests are read for the compiled set even when the engine scans no sources.
+        let manifestSources = scanSources ? cargoSourceDirectories : CrateLocator.sourceDirectories(cargoHome: environment.cargoHome)
         func gather(_ only: Set<Int>?) -> ProjectManifests {
             ProjectManifests.gather(graph: graph, lockfilePath: req.lockfilePath, metadata: metadata, scanned: scanned,
-                                    vendorDirs: req.vendorDirs, cargoHome: environment.cargoHome, only: only)
+                                    vendorDirs: req.vendorDirs, cargoSources: manifestSources, only: only)
         }
         var compiledAnalysis: CompiledAnalysis?
         var manifests: ProjectManifests?
@@ -178,11 +117,13 @@ extension Engine {
         }
         let references = referenceResults
 
-        // Dependency paths, for the packages that have advisory findings.
-        var flagged = Set<Int>()
-        for (k, p) in scored.enumerated() where !p.advisoryFindings.isEmpty { flagged.insert(included[k]) }
-        let paths = graph.paths(to: flagged, limit: req.maxPaths)
-        let withAdvisories = flagged
+        // Dependency paths and dependents, for the packages that have advisory findings.
+        var flaggedNodes = Set<Int>()
+        for (k, p) in scored.enumerated() where !p.advisoryFindings.isEmpty { flaggedNodes.insert(included[k]) }
+        let flagged = flaggedNodes
+        let reverse = graph.reverseEdges()
+        let paths = graph.paths(to: flagged, limit: req.maxPaths, reverse: reverse)
+        let treeNodes = req.tree ? graph.pullingIn(flagged, reverse: reverse) : []
 
         // Each package's report document, built on all cores (input order kept).
         let reported = scored.indices.filter { scored[$0].report != nil }
@@ -190,30 +131,60 @@ extension Engine {
             guard let report = scored[k].report else { return .null }
             let reach = FindingReach(compiled: compiled, node: included[k], scope: req.reach.denyScope, references: references)
             let doc = Self.packageDocument(report, graph.nodes[included[k]], paths: paths[included[k]], reach: reach,
-                                           flagged: withAdvisories.contains(included[k]))
+                                           flagged: flagged.contains(included[k]))
             // Safer crates for the packages an advisory keeps from being verified (with a registry).
-            guard withAdvisories.contains(included[k]), let alternatives = self.alternatives(for: report, now: now),
+            guard flagged.contains(included[k]), let alternatives = self.alternatives(for: report, now: now),
                   case .object(var o) = doc else { return doc }
             o.append("alternatives", alternatives)
             return .object(o)
         }
-        var findings: [(Finding, ProjectGraph.Node, ProjectGraph.Paths?)] = []
-        var findingNodes: [Int] = []
+
+        // The project's findings: which the configuration reports, what a baseline knew, the fix.
+        var versionsOfName: [String: Int] = [:]
+        for n in graph.nodes { versionsOfName[n.name, default: 0] += 1 }
+        var findings: [ProjectFinding] = []
         for (k, p) in scored.enumerated() {
-            let node = graph.nodes[included[k]]
+            let i = included[k]
+            let node = graph.nodes[i]
             for f in p.advisoryFindings {
-                findings.append((f, node, paths[included[k]]))
-                findingNodes.append(included[k])
+                var pf = ProjectFinding(finding: f, node: i, paths: paths[i])
+                // With several versions of the name in Cargo.lock, cargo needs `-p name@version`.
+                if (versionsOfName[node.name] ?? 1) > 1, case .object(var fix)? = f.details["fix"], case .string? = fix["command"],
+                   case .string(let to)? = fix["to"] {
+                    fix.set("command", .string("cargo update -p \(node.name)@\(node.version) --precise \(to)"))
+                    pf.finding.details.set("fix", .object(fix))
+                }
+                pf.reach = FindingReach(compiled: compiled, node: i, scope: req.reach.denyScope, references: references)
+                    .annotation(id: f.id, details: f.details)
+                pf.notReported = FindingScope.reason(pf, config.reporting, graph: graph, dependents: reverse)
+                findings.append(pf)
             }
         }
-        let findingOrder = findings.indices.sorted { i, j in
-            let a = findings[i], b = findings[j]
-            return (a.0.severity.rank, a.0.id ?? "", a.1.name, a.1.version, i) < (b.0.severity.rank, b.0.id ?? "", b.1.name, b.1.version, j)
+        findings.sort { ProjectFinding.ordered($0, $1, graph) }
+        var shown = findings.filter { $0.notReported == nil }
+        let hidden = findings.filter { $0.notReported != nil }
+        let entries = shown.map { f in Baseline.Entry(id: f.id, kind: f.kind, package: graph.nodes[f.node].name, version: graph.nodes[f.node].version) }
+        var baselineDoc: JSONValue = .null
+        if let b = req.baseline {
+            baselineDoc = try Self.baseline(b, before: baselineBefore, current: entries, findings: &shown, now: now)
         }
-        findingNodes = findingOrder.map { findingNodes[$0] }
-        findings = findingOrder.map { findings[$0] }
 
-        var doc = JSONObject(capacity: 12)
+        // Ignore entries: the engine's policy, the files', the request's; each with its fate.
+        var ignoredHits: [(package: String, version: String, advisory: IgnoredAdvisory)] = []
+        var counted: [(package: String, version: String, finding: Finding)] = []
+        for (k, p) in scored.enumerated() {
+            let node = graph.nodes[included[k]]
+            for a in p.ignored where a.rule != nil { ignoredHits.append((node.name, node.version, a)) }
+            for f in p.advisoryFindings { counted.append((node.name, node.version, f)) }
+        }
+        let ignoreEntries = IgnoreReport.entries(rules: policy.ignore, ignored: ignoredHits, counted: counted, database: database, now: now)
+
+        let gate = Gate.settle(config, req.gates)
+        let members = included.map { graph.nodes[$0].isMember }
+        let gateDoc = gate.evaluate(findings: shown, graph: graph, packages: scored, members: members, ignores: ignoreEntries,
+                                    baseline: req.baseline != nil)
+
+        var doc = JSONObject(capacity: 20)
         doc.append("kind", "nerq.assessment")
         doc.append("version", 1)
         doc.append("now", .string(now.description))
@@ -223,34 +194,130 @@ extension Engine {
         project.append("metadata", .bool(metadata != nil))
         project.append("workspace_root", .optional(metadata?.workspaceRoot))
         project.append("workspace_members", .strings(graph.roots.map { graph.nodes[$0].label }))
+        project.append("members_guessed", .bool(graph.membersGuessed))
         project.append("packages", .int(Int64(graph.nodes.count)))
         doc.append("project", .object(project))
-        doc.append("database", Self.databaseJSON(database))
+        let (sources, warnings) = freshnessJSON(now: now, indexFiles: indexFiles)
+        doc.append("database", databaseJSON(database, now: now))
         doc.append("options", .object(JSONObject([
             ("include_dev", .bool(req.includeDev)), ("target_os", .optional(req.targetOS)),
-            ("target_arch", .optional(req.targetArch)), ("ignore", .strings(req.ignore)),
-            ("reports", .string(req.reports.rawValue)),
-        ] + req.reach.json)))
+            ("target_arch", .optional(req.targetArch)), ("ignore", .strings(req.ignores.map(\.id))),
+            ("reports", .string(req.reports.rawValue)), ("max_paths", .int(Int64(req.maxPaths))),
+            // The platforms advisories were matched for: the request's, else the config files'.
+            ("targets", .object(JSONObject([("os", .strings(targetOS)), ("arch", .strings(targetArch))]))),
+            // What is compiled and referenced (docs/reach.md): the request's reach options.
+            ("reach", .object(JSONObject(req.reach.json))),
+        ])))
         if let compiled { doc.append("compiled", compiled.json) }
-        doc.append("summary", Self.summary(scored, graph: graph, included: included, findings: findings.map(\.0)))
-        doc.append("findings", .array(zip(findings, findingNodes).map { item, nodeIndex in
-            let (f, node, nodePaths) = item
-            var o = JSONObject(capacity: 12)
-            o.append("id", .optional(f.id))
-            o.append("kind", .string(f.kind.rawValue))
-            o.append("severity", .string(f.severity.rawValue))
-            o.append("package", .string(node.name))
-            o.append("version", .string(node.version))
-            o.append("message", .string(f.message))
-            if let u = f.details["upgrade_to"] { o.append("upgrade_to", u) }
-            Self.appendPaths(nodePaths, to: &o)
-            FindingReach(compiled: compiled, node: nodeIndex, scope: req.reach.denyScope, references: references).annotate(&o, finding: f.details)
+        doc.append("config", Self.configJSON(config))
+        doc.append("summary", Self.summary(scored, graph: graph, included: included, findings: shown, hidden: hidden.count,
+                                           ignored: ignoredHits.count))
+        let treeIndex = Self.indexOf(treeNodes, count: graph.nodes.count)
+        doc.append("findings", .array(shown.map { f in f.json(graph, treeNode: req.tree ? treeIndex[f.node] : nil) }))
+        doc.append("not_reported", .array(hidden.map { f in
+            var o = f.reference
+            o.append("package", .string(graph.nodes[f.node].name))
+            o.append("version", .string(graph.nodes[f.node].version))
+            o.append("reason", .optional(f.notReported))
             return .object(o)
         }))
+        doc.append("ignores", .array(ignoreEntries.map(\.json)))
+        if req.baseline != nil { doc.append("baseline", baselineDoc) }
+        doc.append("gate", gateDoc)
+        if req.tree { doc.append("dependents", Self.dependentsJSON(treeNodes, treeIndex, graph: graph, reverse: reverse)) }
         doc.append("packages", .array(packageDocs))
         doc.append("issues", .strings(graph.issues))
         doc.append("notes", .strings(notes))
+        doc.append("sources", sources)
+        doc.append("warnings", .strings(warnings))
         return .object(doc)
+    }
+
+    /// The engine's policy with a project's nerq.toml `[policy]` over it, and every ignore entry:
+    /// the engine's, the files', the request's (in that order).
+    func projectPolicy(_ config: ProjectConfig, _ req: AssessRequest) throws(NerqError) -> Policy {
+        var policy = self.policy
+        if let p = config.policy {
+            do {
+                policy = try Policy.read(JSONReader(p.json, path: "$"), base: policy)
+            } catch {
+                throw NerqError(error.code, "\(p.source): [policy]: \(error.message)", path: p.source)
+            }
+        }
+        policy.ignore += config.ignores + req.ignores
+        return policy
+    }
+
+    /// Compares with the recorded baseline (or records one) and marks each shown finding known or new.
+    static func baseline(_ b: AssessRequest.BaselineOptions, before: (entries: [Baseline.Entry], recorded: String?)?,
+                         current: [Baseline.Entry], findings: inout [ProjectFinding], now: Timestamp) throws(NerqError) -> JSONValue {
+        var o = JSONObject(capacity: 8)
+        o.append("path", .string(b.path))
+        guard let before else {
+            let existed = Files.exists(b.path)
+            try Baseline.write(b.path, current, now: now)
+            for i in findings.indices { findings[i].baseline = "known" }
+            o.append("status", .string(existed ? "updated" : "written"))
+            o.append("recorded", .string(now.description))
+            o.append("known", .int(Int64(findings.count)))
+            o.append("new", .int(0))
+            o.append("gone", .array([]))
+            return .object(o)
+        }
+        let recordedKeys = Set(before.entries.map(\.key))
+        let currentKeys = Set(current.map(\.key))
+        for i in findings.indices { findings[i].baseline = recordedKeys.contains(current[i].key) ? "known" : "new" }
+        let gone = before.entries.filter { !currentKeys.contains($0.key) }.sorted()
+        o.append("status", .string("compared"))
+        o.append("recorded", .optional(before.recorded))
+        o.append("known", .int(Int64(findings.filter { $0.baseline == "known" }.count)))
+        o.append("new", .int(Int64(findings.filter { $0.baseline == "new" }.count)))
+        o.append("gone", .array(gone.map(\.json)))
+        return .object(o)
+    }
+
+    static func configJSON(_ config: ProjectConfig) -> JSONValue {
+        var o = JSONObject(capacity: 3)
+        o.append("files", .array(config.files.map { f in
+            .object(JSONObject([("path", .string(f.path)), ("format", .string(f.format.rawValue)), ("notes", .strings(f.notes))]))
+        }))
+        var output = JSONObject(capacity: 4)
+        output.append("format", .optional(config.output.format))
+        output.append("quiet", config.output.quiet.map { .bool($0) } ?? .null)
+        output.append("show_tree", config.output.showTree.map { .bool($0) } ?? .null)
+        output.append("source", .optional(config.output.source))
+        o.append("output", .object(output))
+        return .object(o)
+    }
+
+    /// Position of each graph index in `nodes` (-1 where absent), for O(1) lookups.
+    static func indexOf(_ nodes: [Int], count: Int) -> [Int: Int] {
+        var out: [Int: Int] = [:]
+        for (k, n) in nodes.enumerated() where n >= 0 && n < count { out[n] = k }
+        return out
+    }
+
+    /// `{"nodes": [{"name", "version", "workspace_member", "dev_only"}], "dependents": [[k, ...]]}`:
+    /// every package that pulls in a flagged one, and each one's direct dependents among them (by
+    /// position in `nodes`). A finding's `tree_node` is its package's position: the inverted tree
+    /// is the walk up `dependents` from there.
+    static func dependentsJSON(_ nodes: [Int], _ index: [Int: Int], graph: ProjectGraph, reverse: [[Int]]) -> JSONValue {
+        var o = JSONObject(capacity: 2)
+        o.append("nodes", .array(nodes.map { i in
+            let n = graph.nodes[i]
+            return .object(JSONObject([("name", .string(n.name)), ("version", .string(n.version)),
+                                       ("workspace_member", .bool(n.isMember)), ("dev_only", .bool(n.devOnly))]))
+        }))
+        var stamp = [Int](repeating: -1, count: graph.nodes.count)
+        o.append("dependents", .array(nodes.enumerated().map { k, i in
+            var list: [JSONValue] = []
+            for from in reverse[i] where stamp[from] != k {
+                stamp[from] = k
+                if let pos = index[from] { list.append(.int(Int64(pos))) }
+            }
+            return .array(list)
+        }))
+        return .object(o)
     }
 
     /// A package's `nerq.report` inside an assessment: where it comes from, and the dependency
@@ -289,36 +356,56 @@ extension Engine {
         return .object(o)
     }
 
-    static func databaseJSON(_ database: AdvisoryDatabase?) -> JSONValue {
-        guard let db = database else { return .null }
-        var o = JSONObject(capacity: 5)
+    /// The advisory data an assessment used: the database's path, size, newest advisory and load
+    /// errors, then where it came from and how old it is, and the OSV data merged into it.
+    func databaseJSON(_ database: AdvisoryDatabase?, now: Timestamp) -> JSONValue {
+        guard let db = database, let state = advisorySource?.state else { return .null }
+        var o = JSONObject(capacity: 16)
         o.append("path", .string(db.path))
         o.append("advisories", .int(Int64(db.advisories.count)))
-        o.append("newest", .optional(db.newestDate))
+        o.append("newest", .optional(state.newestRustSec ?? db.newestDate))
         o.append("error_count", .int(Int64(db.errors.count)))
         o.append("errors", .array(db.errors.map { e in
             .object(JSONObject([("file", .string(e.file)), ("line", e.line.map { .int(Int64($0)) } ?? .null), ("message", .string(e.message))]))
         }))
+        let freshness = advisoryFreshness()
+        let main = freshness.first(where: { $0.source == "advisory_db" })?.json(now: now, maxDays: data.maxStalenessDays).objectValue
+        for key in ["origin", "url", "fetched_at", "checked_at", "age_days", "stale"] { o.append(key, main?[key] ?? .null) }
+        o.append("max_staleness_days", .int(data.maxStalenessDays))
+        o.append("osv", .array(freshness.filter { $0.source == "osv" }.map { $0.json(now: now, maxDays: data.maxStalenessDays) }))
+        if let m = state.merge {
+            o.append("merged", .object(JSONObject([
+                ("osv_records", .int(Int64(m.osvRecords))), ("merged_into_rustsec", .int(Int64(m.mergedIntoRustSec))),
+                ("merged_into_osv", .int(Int64(m.mergedIntoOSV))), ("added", .int(Int64(m.added))),
+            ])))
+        }
         return .object(o)
     }
 
 
-    static func summary(_ packages: [ScoredPackage], graph: ProjectGraph, included: [Int], findings: [Finding]) -> JSONValue {
+    /// Counts that add up: `findings` (reported) is the sum of `by_finding_kind`; `advisories`
+    /// counts distinct advisory ids among them; `affected_packages` the packages they are in;
+    /// `not_reported` and `ignored` what the configuration left out.
+    static func summary(_ packages: [ScoredPackage], graph: ProjectGraph, included: [Int], findings: [ProjectFinding],
+                        hidden: Int, ignored: Int) -> JSONValue {
         func counts(_ order: [String], _ values: [String]) -> JSONValue {
             var o = JSONObject(capacity: order.count)
             for k in order { o.append(k, .int(Int64(values.filter { $0 == k }.count))) }
             for extra in Set(values).subtracting(order).sorted() { o.append(extra, .int(Int64(values.filter { $0 == extra }.count))) }
             return .object(o)
         }
-        var o = JSONObject(capacity: 10)
+        var o = JSONObject(capacity: 14)
         o.append("packages", .int(Int64(packages.count)))
         o.append("skipped_dev_only", .int(Int64(graph.nodes.count - included.count)))
         o.append("by_source", counts(["registry", "git", "path"], included.map { graph.nodes[$0].source.kind }))
         o.append("by_grade", counts(Grade.allCases.map(\.rawValue) + ["none"], packages.map { $0.grade?.rawValue ?? "none" }))
         o.append("by_verdict", counts(VerdictLevel.allCases.map(\.rawValue), packages.map(\.verdict.rawValue)))
-        o.append("by_finding_kind", counts(FindingKind.advisoryKinds.map(\.rawValue), findings.map(\.kind.rawValue)))
-        o.append("advisories", .int(Int64(Set(findings.compactMap(\.id)).count)))
-        o.append("affected_packages", .int(Int64(packages.reduce(0) { $0 + ($1.advisoryFindings.isEmpty ? 0 : 1) })))
+        o.append("findings", .int(Int64(findings.count)))
+        o.append("by_finding_kind", counts(FindingKind.advisoryKinds.map(\.rawValue), findings.map(\.kind)))
+        o.append("advisories", .int(Int64(Set(findings.map(\.id)).count)))
+        o.append("affected_packages", .int(Int64(Set(findings.map(\.node)).count)))
+        o.append("not_reported", .int(Int64(hidden)))
+        o.append("ignored", .int(Int64(ignored)))
         o.append("verified", .int(Int64(packages.reduce(0) { $0 + ($1.verified ? 1 : 0) })))
         let worst = packages.indices
             .compactMap { i in packages[i].trustScore.map { (score: $0, name: packages[i].name, version: packages[i].version ?? "", index: i) } }
@@ -352,6 +439,8 @@ struct ScoredPackage: Sendable {
     var verified: Bool
     var worstFinding: String?
     var advisoryFindings: [Finding]
+    /// Advisories that did not count (withdrawn, or an ignore entry matched them).
+    var ignored: [IgnoredAdvisory]
     /// Boxed: a report is a large value, and an array of a thousand inline optionals of it would be
     /// megabytes of mostly empty slots.
     var report: Report? { kept?.report }
@@ -371,6 +460,7 @@ struct ScoredPackage: Sendable {
         verified = report.verified
         worstFinding = report.findings.first?.message
         advisoryFindings = report.findings.filter(\.isAdvisory)
+        ignored = report.ignoredAdvisories
         let flagged = !advisoryFindings.isEmpty || verdict.needsAttention
         kept = scope == .all || flagged ? KeptReport(report) : nil
     }

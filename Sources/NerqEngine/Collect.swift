@@ -15,8 +15,9 @@ struct PackageContext: Sendable {
     var lockfileChecksum = false
     /// Only a crates.io package is matched against advisories and looked up in registry data.
     var fromRegistry = true
-    var targetOS: String?
-    var targetArch: String?
+    /// Target platforms (an advisory limited to other platforms does not apply); empty: all.
+    var targetOS: [String] = []
+    var targetArch: [String] = []
     var vendorDirs: [String] = []
 
     static let none = PackageContext()
@@ -73,7 +74,7 @@ extension Engine {
             if scanSources, let version = s.package.version, s.source == nil || s.manifest == nil {
                 found = scanCache.scan([LocalSources.Wanted(name: s.package.name, version: version, manifestPath: context.manifestPath,
                                                            license: context.manifest?.license ?? s.manifest?.license)],
-                                       vendorDirs: context.vendorDirs, cargoHome: environment.cargoHome).first ?? nil
+                                       vendorDirs: context.vendorDirs, cargoSources: cargoSourceDirectories).first ?? nil
             }
         }
         if let found {
@@ -87,7 +88,8 @@ extension Engine {
         if s.advisories == nil, context.fromRegistry, let db = advisories {
             let known = Engine.knownBy(now)
             if let v = s.package.version, let version = try? Version.parse(v) {
-                let affecting = db.matching(package: s.package.name, version: version, os: context.targetOS, arch: context.targetArch)
+                let affecting = db.matching(package: s.package.name, version: version, targetOS: context.targetOS,
+                                          targetArch: context.targetArch)
                     .filter(known)
                 s.advisories = affecting.map(\.signal)
                 if s.history == nil {

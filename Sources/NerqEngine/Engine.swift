@@ -3,8 +3,10 @@ import Glibc
 #endif
 import NerqAdvisories
 import NerqCore
+import NerqFetch
 import NerqIO
 import NerqRegistry
+import NerqScan
 import NerqJSON
 import NerqSemver
 
@@ -32,23 +34,31 @@ public final class Engine: Sendable {
     public let environment: Environment
     /// Crate sources scanned so far (reused while their files are unchanged).
     let scanCache = ScanCache()
+    /// `$CARGO_HOME/registry/src/*`, listed once when the engine is created (only when it reads
+    /// crate sources at all).
+    let cargoSourceDirectories: [String]
+    /// Where the engine's data is and how fresh it is (DataSources.swift).
+    let data: DataSources
 
-    public static let configKeys = ["advisory_db", "registry", "registry_store", "now", "policy", "scan_sources"]
+    public static let configKeys = ["advisory_db", "registry", "registry_store", "now", "policy", "scan_sources"] + DataSources.configKeys
 
     public convenience init(policy: Policy = Policy(), now: Timestamp? = nil, advisories: AdvisoryDatabase? = nil,
                             scanSources: Bool = true, registry: RegistryStore? = nil, environment: Environment = Environment()) {
         self.init(policy: policy, now: now, advisorySource: advisories.map { AdvisorySource(loaded: $0) },
-                  scanSources: scanSources, registry: registry, environment: environment)
+                  scanSources: scanSources, registry: registry, environment: environment,
+                  data: DataSources(locations: DataLocations(environment: environment), registryPath: registry?.path))
     }
 
     init(policy: Policy, now: Timestamp?, advisorySource: AdvisorySource?, scanSources: Bool, registry: RegistryStore?,
-         environment: Environment) {
+         environment: Environment, data: DataSources) {
         self.policy = policy
         self.now = now
         self.advisorySource = advisorySource
         self.scanSources = scanSources
         self.registry = registry
         self.environment = environment
+        cargoSourceDirectories = scanSources ? CrateLocator.sourceDirectories(cargoHome: environment.cargoHome) : []
+        self.data = data
     }
 
     /// Builds an engine from its JSON configuration (`nil` = defaults). Unknown keys are errors.
@@ -59,41 +69,11 @@ public final class Engine: Sendable {
         try o.rejectUnknownKeys(known: Engine.configKeys)
         let policy = try o.optional("policy").map { r throws(NerqError) in try Policy.read(r) } ?? Policy()
         let now = try o.optional("now")?.timestamp()
-        // An advisory_db that is named must exist; otherwise the default locations are tried.
-        // Found and probed now (a database where nothing loads is a creation error), read in
-        // full on first use.
-        var database: AdvisoryDatabase.Found?
-        if let db = o.optional("advisory_db") {
-            let path = try Files.path(db)
-            do {
-                database = try AdvisoryDatabase.find(path: path)
-                try database?.probe()
-            } catch {
-                throw NerqError(error.code, "advisory_db: \(error.message)", path: db.path)
-            }
-        } else if let path = AdvisoryDatabase.defaultLocation(configured: nil, environment: { environment[$0] }) {
-            do {
-                try Files.checkPath(path)
-                database = try AdvisoryDatabase.find(path: path)
-                try database?.probe()
-            } catch {
-                throw NerqError(error.code, "advisory database \(path) (found through NERQ_ADVISORY_DB or ~/.cargo/advisory-db): \(error.message)",
-                                path: path)
-            }
-        }
-        var registry: RegistryStore?
-        if let r = o.optional("registry") {
-            let storePath = try o.optional("registry_store").map { v throws(NerqError) in try Files.path(v) }
-            let dump = try Files.path(r)
-            do {
-                registry = try Engine.openRegistry(dump, storePath: storePath, environment: environment)
-            } catch {
-                throw NerqError(error.code, "registry: \(error.message)", path: r.path)
-            }
-        }
+        // The advisory database, OSV data and registry store: named, else where fetches put them.
+        let (data, advisories, registry) = try DataSources.read(o, environment: environment)
         let scan = try o.optional("scan_sources")?.bool() ?? true
-        self.init(policy: policy, now: now, advisorySource: database.map { AdvisorySource(found: $0) },
-                  scanSources: scan, registry: registry, environment: environment)
+        self.init(policy: policy, now: now, advisorySource: advisories, scanSources: scan, registry: registry,
+                  environment: environment, data: data)
     }
 
     /// The current time from the clock; used only when neither request nor engine gives `now`.
@@ -109,10 +89,14 @@ public final class Engine: Sendable {
     public func score(_ request: JSONValue) throws(NerqError) -> JSONValue {
         let given = try SignalsReader.read(request)
         let now = resolveNow(given.now)
-        let report = Methodology.score(collect(given, now: now), policy: policy, now: now)
-        guard let alternatives = alternatives(for: report, now: now), case .object(var o) = report.json else { return report.json }
-        o.append("alternatives", alternatives)
-        return .object(o)
+        let signals = collect(given, now: now)
+        let report = Methodology.score(signals, policy: policy, now: now)
+        var doc = report.json
+        if let alternatives = alternatives(for: report, now: now), case .object(var o) = doc {
+            o.append("alternatives", alternatives)
+            doc = .object(o)
+        }
+        return withFreshness(doc, now: now, indexFiles: Engine.indexFile(of: signals).map { [$0] } ?? [])
     }
 
     /// `nerq_preflight`: `{"target": "name@version", ...signal groups}` in, `nerq.preflight` out.
@@ -131,11 +115,13 @@ public final class Engine: Sendable {
         for (k, v) in o.object.entries where k != "target" && k != "kind" && k != "version" { doc.append(k, v) }
         let given = try SignalsReader.read(.object(doc))
         let now = resolveNow(given.now)
-        let report = Methodology.score(collect(given, now: now), policy: policy, now: now)
-        guard let alternatives = alternatives(for: report, now: now), case .object(var o) = Preflight.document(target: target, report: report) else {
-            return Preflight.document(target: target, report: report)
+        let signals = collect(given, now: now)
+        let report = Methodology.score(signals, policy: policy, now: now)
+        var answer = Preflight.document(target: target, report: report)
+        if let alternatives = alternatives(for: report, now: now), case .object(var o) = answer {
+            o.append("alternatives", alternatives)
+            answer = .object(o)
         }
-        o.append("alternatives", alternatives)
-        return .object(o)
+        return withFreshness(answer, now: now, indexFiles: Engine.indexFile(of: signals).map { [$0] } ?? [])
     }
 }

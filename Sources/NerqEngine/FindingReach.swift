@@ -27,24 +27,42 @@ struct FindingReach {
         o.append("compiled", compiled.package(node, detail: detail).1)
     }
 
-    /// A finding's `compiled`, `referenced`, `gates` and `gates_note`.
-    func annotate(_ f: inout JSONObject, finding details: JSONObject) {
-        guard active else { return }
+    /// What the assessment adds to one finding: `compiled`, `referenced`, `gates` and `gates_note`
+    /// (in that order), and whether the finding counts for the deny gates.
+    struct Annotation {
+        var entries: JSONObject
+        var gates: Bool
+    }
+
+    /// The annotation of the finding `id` (with the finding's details, for its affected os/arch);
+    /// nil when neither analysis ran.
+    func annotation(id: String?, details: JSONObject) -> Annotation? {
+        guard active else { return nil }
+        var o = JSONObject(capacity: 4)
         var compiledStatus: CompiledAnalysis.Status?
         if let compiled {
             let (status, json) = compiled.package(node, detail: true, os: Self.strings(details["affected_os"]),
                                                   arch: Self.strings(details["affected_arch"]))
             compiledStatus = status
-            f.set("compiled", json)
+            o.append("compiled", json)
         }
         var referenced: ReferenceResult.Status?
-        if let references, case .string(let id)? = f["id"], let r = references.result(node: node, advisory: id) {
+        if let references, let id, let r = references.result(node: node, advisory: id) {
             referenced = r.status
-            f.set("referenced", r.json)
+            o.append("referenced", r.json)
         }
         let (gates, note) = Self.gates(compiled: compiledStatus, referenced: referenced, scope: scope)
-        f.set("gates", .bool(gates))
-        if let note { f.set("gates_note", .string(note)) }
+        o.append("gates", .bool(gates))
+        if let note { o.append("gates_note", .string(note)) }
+        return Annotation(entries: o, gates: gates)
+    }
+
+    /// Sets a finding's annotation on its JSON object (a package document's findings).
+    func annotate(_ f: inout JSONObject, finding details: JSONObject) {
+        var id: String?
+        if case .string(let s)? = f["id"] { id = s }
+        guard let a = annotation(id: id, details: details) else { return }
+        for (k, v) in a.entries.entries { f.set(k, v) }
     }
 
     /// Whether a finding counts for the deny gates: every finding under `all`; under `compiled`

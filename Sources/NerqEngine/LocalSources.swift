@@ -34,10 +34,10 @@ enum LocalSources {
     }
 
     /// Where each wanted crate's source is on disk (nil where it is not), in order.
-    static func locate(_ wanted: [Wanted], vendorDirs: [String], cargoHome: String?) -> [Location?] {
+    static func locate(_ wanted: [Wanted], vendorDirs: [String], cargoSources: [String]) -> [Location?] {
         wanted.map { w in
             let manifestDir = w.manifestPath.map { Files.directory(of: $0) }
-            let locator = CrateLocator(manifestDirectory: manifestDir, vendorDirectories: vendorDirs, cargoHome: cargoHome)
+            let locator = CrateLocator(manifestDirectory: manifestDir, vendorDirectories: vendorDirs, cargoSourceDirectories: cargoSources)
             guard let location = locator.locate(name: w.name, version: w.version) else { return nil }
             return Location(path: location.path, options: ScanOptions(licenseExpression: w.license))
         }
@@ -45,8 +45,8 @@ enum LocalSources {
 
     /// Scans each location (on `fileReaderThreads` threads) and reads its Cargo.toml; nil where
     /// the directory could not be scanned.
-    static func scan(_ locations: [Location]) -> [Found?] {
-        let scans = CrateScanner.scan(requests: locations.map { ScanRequest(directory: $0.path, options: $0.options) })
+    static func scan(_ locations: [Location], finished: (@Sendable () -> Void)? = nil) -> [Found?] {
+        let scans = CrateScanner.scan(requests: locations.map { ScanRequest(directory: $0.path, options: $0.options) }, finished: finished)
         return scans.map { scan in
             guard scan.error == nil else { return nil }
             let manifest = cargoManifest(in: scan.directory)

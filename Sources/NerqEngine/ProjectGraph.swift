@@ -95,6 +95,7 @@ struct ProjectGraph: Sendable {
             }
         }
         var roots = nodes.indices.filter { nodes[$0].isMember }
+        let guessed = roots.isEmpty && !nodes.isEmpty
         if roots.isEmpty {
             // Without metadata: the path packages nothing depends on are the workspace members.
             var depended = [Bool](repeating: false, count: nodes.count)
@@ -104,7 +105,7 @@ struct ProjectGraph: Sendable {
             for r in roots where nodes[r].source == .path { nodes[r].isMember = true }
         }
         markDevOnly(&nodes, edges: edges, roots: roots)
-        return ProjectGraph(nodes: nodes, edges: edges, roots: roots, issues: issues)
+        return ProjectGraph(nodes: nodes, edges: edges, roots: roots, issues: issues, membersGuessed: guessed)
     }
 
     /// A SHA-256 in hex, as cargo writes it (Debian's "Could not get crate checksum" is not one).
@@ -154,12 +155,8 @@ struct ProjectGraph: Sendable {
     /// target over the reversed edges (O(packages + edges) each, one shared buffer): the members
     /// come out nearest first, each with a shortest path to the target. Only `limit` paths are
     /// built; the count of members is complete.
-    func paths(to targets: Set<Int>, limit: Int) -> [Int: Paths] {
+    func paths(to targets: Set<Int>, limit: Int, reverse: [[Int]]) -> [Int: Paths] {
         guard !targets.isEmpty else { return [:] }
-        var reverse = [[Int]](repeating: [], count: nodes.count)
-        for (from, list) in edges.enumerated() {
-            for e in list where e.to >= 0 && e.to < nodes.count { reverse[e.to].append(from) }
-        }
         var isRoot = [Bool](repeating: false, count: nodes.count)
         for r in roots where r >= 0 && r < nodes.count { isRoot[r] = true }
         // next[n]: the neighbour one step closer to the target; stamp[n]: which search saw n.
@@ -197,4 +194,36 @@ struct ProjectGraph: Sendable {
         }
         return out
     }
+
+    /// Each package's direct dependents (the reversed edges), each list in package order.
+    func reverseEdges() -> [[Int]] {
+        var reverse = [[Int]](repeating: [], count: nodes.count)
+        for (from, list) in edges.enumerated() {
+            for e in list where e.to >= 0 && e.to < nodes.count { reverse[e.to].append(from) }
+        }
+        return reverse
+    }
+
+    /// The packages that pull in any of `targets` (the targets and everything that reaches them),
+    /// in package order: the nodes of their inverted dependency trees. One search over the reversed
+    /// edges, however many targets.
+    func pullingIn(_ targets: Set<Int>, reverse: [[Int]]) -> [Int] {
+        var seen = [Bool](repeating: false, count: nodes.count)
+        var queue = targets.sorted().filter { $0 >= 0 && $0 < nodes.count }
+        for t in queue { seen[t] = true }
+        var head = 0
+        while head < queue.count {
+            let n = queue[head]
+            head += 1
+            for from in reverse[n] where !seen[from] {
+                seen[from] = true
+                queue.append(from)
+            }
+        }
+        return nodes.indices.filter { seen[$0] }
+    }
+
+    /// Whether a bare lockfile's workspace members were guessed (no cargo metadata said which they
+    /// are), and which were taken.
+    var membersGuessed = false
 }

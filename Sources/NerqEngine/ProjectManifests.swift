@@ -26,7 +26,7 @@ struct ProjectManifests {
 
     /// `only`: the packages wanted (nil: all of them).
     static func gather(graph: ProjectGraph, lockfilePath: String?, metadata: CargoMetadata?, scanned: [Int: LocalSources.Found],
-                       vendorDirs: [String], cargoHome: String?, only: Set<Int>? = nil) -> ProjectManifests {
+                       vendorDirs: [String], cargoSources: [String], only: Set<Int>? = nil) -> ProjectManifests {
         let n = graph.nodes.count
         var out = ProjectManifests(declared: Array(repeating: nil, count: n), procMacro: Array(repeating: false, count: n),
                                    directory: Array(repeating: nil, count: n), libName: Array(repeating: nil, count: n),
@@ -91,7 +91,7 @@ struct ProjectManifests {
             wanted.append(LocalSources.Wanted(name: node.name, version: node.version, manifestPath: node.manifestPath, license: nil))
         }
         // Crates not scanned: only their Cargo.toml is read.
-        for (i, location) in zip(wantedIndex, LocalSources.locate(wanted, vendorDirs: vendorDirs, cargoHome: cargoHome)) {
+        for (i, location) in zip(wantedIndex, LocalSources.locate(wanted, vendorDirs: vendorDirs, cargoSources: cargoSources)) {
             if out.declared[i] != nil {  // metadata gave the declarations; only the directory was wanted
                 out.directory[i] = location?.path
                 continue

@@ -43,25 +43,57 @@ extension Engine {
     }
 
     /// The registry data for a crate: the dump's store when the engine has one (which lists every
-    /// crate as of its snapshot, so a crate it lacks is reported missing), else cargo's local
-    /// index cache (`~/.cargo/registry/index/*/.cache`: versions, yanked flags, publish times; a
-    /// crate it lacks may simply never have been fetched).
+    /// crate as of its snapshot), else the sparse-index caches: cargo's
+    /// (`~/.cargo/registry/index/*/.cache`) first, then nerq's fetched copies (versions, yanked
+    /// flags, publish times). A crate or version the store lacks is looked up in the index caches
+    /// too (it may be newer than the snapshot) and reported missing only when they lack it as
+    /// well; a crate the caches lack may simply never have been fetched.
     func lookUpRegistry(_ package: PackageID) -> RegistryLookup {
+        var missing: String?
         if let store = registry {
-            guard let record = try? store.record(name: package.name, version: package.version) else {
-                return .missing(via: store.source)
+            if let record = try? store.record(name: package.name, version: package.version) {
+                if record.versionFound {
+                    return .found(record.signals, name: record.name, version: record.version, manifest: record.manifest, via: store.source)
+                }
+                missing = "\(store.source) (\(record.name) has no version \(package.version ?? ""))"
+            } else {
+                missing = store.source
             }
-            guard record.versionFound else { return .missing(via: "\(store.source) (\(record.name) has no version \(package.version ?? ""))") }
-            return .found(record.signals, name: record.name, version: record.version, manifest: record.manifest, via: store.source)
         }
-        for path in CargoIndexCache.locate(name: package.name, cargoHome: environment.cargoHome) {
-            guard let file = try? CargoIndexCache.read(path: path), !file.entries.isEmpty else { continue }
+        if let (path, file) = indexEntries(name: package.name) {
             var signals = CargoIndexCache.signals(file, version: package.version)
-            let via = "cargo index cache \(path)"
+            let via = indexCacheLabel(path)
             signals.source = via
             return .found(signals, name: file.name ?? package.name, version: package.version ?? signals.latestVersion, manifest: nil, via: via)
         }
-        return .unknown
+        return missing.map { .missing(via: $0) } ?? .unknown
+    }
+
+    /// Everything the index says of a crate (every version with its yanked flag, publication time,
+    /// features, dependencies and rust_version), from the first cache that has it: cargo's, then
+    /// nerq's. nil when no cache has it.
+    public func indexEntries(name: String) -> (path: String, file: IndexCacheFile)? {
+        for path in CargoIndexCache.locate(name: name, indexDirectories: data.indexDirectories) {
+            guard let file = try? CargoIndexCache.read(path: path), !file.entries.isEmpty else { continue }
+            return (path, file)
+        }
+        return nil
+    }
+
+    static let cargoIndexLabel = "cargo index cache "
+    static let nerqIndexLabel = "nerq index cache "
+
+    /// `cargo index cache PATH` or `nerq index cache PATH` (fetched by nerq_fetch).
+    func indexCacheLabel(_ path: String) -> String {
+        let ours = data.locations.indexDirectory.map { path.hasPrefix($0 + "/") } ?? false
+        return (ours ? Engine.nerqIndexLabel : Engine.cargoIndexLabel) + path
+    }
+
+    /// The index cache file collected signals came from (for a result's freshness), if they did.
+    static func indexFile(of s: Signals) -> String? {
+        guard let via = s.registry?.source else { return nil }
+        for label in [cargoIndexLabel, nerqIndexLabel] where via.hasPrefix(label) { return String(via.dropFirst(label.count)) }
+        return nil
     }
 
     /// Up to five crates from the same categories and keywords that score better, for a package

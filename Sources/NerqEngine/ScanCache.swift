@@ -32,8 +32,9 @@ final class ScanCache: @unchecked Sendable {
 
     /// One result per wanted crate (nil where it is not on disk or could not be scanned), in
     /// order; crates not cached (or changed) are scanned on `fileReaderThreads` threads.
-    func scan(_ wanted: [LocalSources.Wanted], vendorDirs: [String], cargoHome: String?) -> [LocalSources.Found?] {
-        let located = LocalSources.locate(wanted, vendorDirs: vendorDirs, cargoHome: cargoHome)
+    /// `progress`: count the crates being scanned on stderr (cached ones are not scanned again).
+    func scan(_ wanted: [LocalSources.Wanted], vendorDirs: [String], cargoSources: [String], progress: Bool = false) -> [LocalSources.Found?] {
+        let located = LocalSources.locate(wanted, vendorDirs: vendorDirs, cargoSources: cargoSources)
         var out = [LocalSources.Found?](repeating: nil, count: wanted.count)
         var misses: [(index: Int, location: LocalSources.Location, fingerprint: UInt64)] = []
         for (k, location) in located.enumerated() {
@@ -41,7 +42,9 @@ final class ScanCache: @unchecked Sendable {
             let print = ScanCache.fingerprint(location.path)
             if let hit = lookup(location.key, print) { out[k] = hit } else { misses.append((k, location, print)) }
         }
-        let scanned = LocalSources.scan(misses.map(\.location))
+        let counter = Progress(enabled: progress, verb: "Scanning", total: misses.count, noun: "crate sources")
+        let tick: (@Sendable () -> Void)? = counter.enabled ? { @Sendable in counter.tick() } : nil
+        let scanned = LocalSources.scan(misses.map(\.location), finished: tick)
         for (miss, found) in zip(misses, scanned) {
             out[miss.index] = found
             if let found { store(miss.location.key, miss.fingerprint, found) }
@@ -68,22 +71,10 @@ final class ScanCache: @unchecked Sendable {
         entries[key] = (fingerprint, found)
     }
 
-    /// FNV-1a over every file below the crate directory (relative path, size, modification time,
-    /// in walk order): what a rescan would see differently.
+    /// What a rescan would see differently: every entry below the crate directory, with its size
+    /// and modification time (`Walk.fingerprint`: no file is read).
     static func fingerprint(_ directory: String) -> UInt64 {
         guard let real = Files.realPath(directory) else { return 0 }
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        func mix(_ bytes: some Sequence<UInt8>) {
-            for b in bytes { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
-        }
-        func mix(_ v: Int64) { withUnsafeBytes(of: v.littleEndian) { mix($0) } }
-        let walk = Walk.tree(realRoot: real, wantFile: { _ in true })
-        for f in walk.files {
-            mix(f.relative.utf8)
-            mix(Int64(f.size))
-            mix(f.modified)
-        }
-        mix(Int64(walk.files.count))
-        return h
+        return Walk.fingerprint(realRoot: real)
     }
 }

@@ -326,19 +326,35 @@ public enum Files {
 // MARK: - Building a file in place of another
 
 /// An exclusive advisory lock (flock) on `<path>.lock`, held until `unlock` or deinit: one
-/// builder of a file at a time, across threads and processes.
+/// builder of a file at a time, across threads and processes (each lock opens its own file
+/// description, so two threads of one process exclude each other too).
 public final class FileLock {
     private var fd: Int32
 
     /// Waits for the lock on `path + ".lock"` (created if needed).
-    public init(_ path: String) throws(NerqError) {
-        let lockPath = path + ".lock"
+    public convenience init(_ path: String) throws(NerqError) {
+        try self.init(lockFile: path + ".lock", timeoutSeconds: nil)
+    }
+
+    /// Waits for the lock on the file `lockFile` (created if needed), at most `timeoutSeconds`
+    /// (nil: as long as it takes). Another program's lock file can be named exactly (cargo-audit
+    /// locks `~/.cargo/advisory-db..lock`).
+    public init(lockFile lockPath: String, timeoutSeconds: Int?) throws(NerqError) {
         try Files.checkPath(lockPath)
         fd = open(lockPath, O_RDWR | O_CREAT | O_CLOEXEC | O_NONBLOCK | O_NOFOLLOW, 0o644)
         guard fd >= 0 else { throw Files.openError(lockPath) }
-        while flock(fd, LOCK_EX) != 0 {
-            if errno == EINTR { continue }
-            let e = NerqError(.ioError, "cannot lock \(lockPath): \(Files.errnoText())", path: lockPath)
+        // Polled with LOCK_NB when there is a deadline: a blocking flock cannot be given one
+        // without signals, and a library must not install signal handlers in its host.
+        let deadline = timeoutSeconds.map { Files.monotonicMilliseconds() + Int64($0) * 1000 }
+        while flock(fd, deadline == nil ? LOCK_EX : LOCK_EX | LOCK_NB) != 0 {
+            let code = errno
+            if code == EINTR { continue }
+            if code == EWOULDBLOCK, let deadline, Files.monotonicMilliseconds() < deadline {
+                usleep(50_000)
+                continue
+            }
+            let why = code == EWOULDBLOCK ? "another process holds it (waited \(timeoutSeconds ?? 0) s)" : Files.errnoText(code)
+            let e = NerqError(.ioError, "cannot lock \(lockPath): \(why)", path: lockPath)
             close(fd)
             fd = -1
             throw e
@@ -362,17 +378,26 @@ extension Files {
         return "\(path).tmp-\(getpid())-\(n)"
     }
 
-    /// Removes temporaries of `path` (`<path>.tmp-*`) left by a builder that died (killed, out of
-    /// disk). Call only while holding the `FileLock` of `path`: every live builder holds it, so
-    /// whatever temporary exists then is stale. Returns how many were removed.
+    /// Removes temporaries of `path` (`<path>.tmp-*`, files or directory trees) left by a builder
+    /// that died (killed, out of disk). Call only while holding the `FileLock` of `path`: every
+    /// live builder holds it, so whatever temporary exists then is stale. Returns how many were
+    /// removed.
     @discardableResult
     public static func removeStaleTemporaries(of path: String) -> Int {
         let dir = directory(of: path)
         let prefix = lastComponent(path) + ".tmp-"
         guard let entries = Directory.list(path: dir) else { return 0 }
         var removed = 0
-        for e in entries where e.name.hasPrefix(prefix) && (e.kind == .file || e.kind == .symlink) {
-            if unlink(join(dir, e.name)) == 0 { removed += 1 }
+        for e in entries where e.name.hasPrefix(prefix) {
+            switch e.kind {
+            case .file, .symlink:
+                if unlink(join(dir, e.name)) == 0 { removed += 1 }
+            case .directory:
+                // A tree a fetcher was extracting when it died.
+                if removeTree(join(dir, e.name)) { removed += 1 }
+            case .other:
+                continue
+            }
         }
         return removed
     }

@@ -95,6 +95,52 @@ public enum Walk {
         return result
     }
 
+    /// FNV-1a over every entry below `realRoot` (its name, and for a file its size and
+    /// modification time), in listing order, skipping what `tree` skips: what a new walk or scan
+    /// would find differently. Reads no file; each directory is listed relative to its parent's
+    /// descriptor and each entry stat'ed relative to its directory (no path is walked twice).
+    /// Bounded like `tree` (directories by device and inode, symlinks not followed).
+    public static func fingerprint(realRoot: String, maxDirectories: Int = 200_000) -> UInt64 {
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ v: UInt64) {
+            var x = v
+            for _ in 0..<8 {
+                h = (h ^ (x & 0xFF)) &* 0x100_0000_01b3
+                x >>= 8
+            }
+        }
+        func mix(_ s: String) {
+            for b in s.utf8 { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+            h = (h ^ 0x2F) &* 0x100_0000_01b3
+        }
+        guard let rootFD = Directory.open(AT_FDCWD, realRoot) else { return 0 }
+        var stack: [(fd: Int32, depth: Int)] = [(rootFD, 0)]
+        var visited = Set<[UInt64]>()
+        var directories = 0
+        while let (fd, depth) = stack.popLast() {
+            defer { close(fd) }
+            directories += 1
+            guard directories <= maxDirectories, let entries = Directory.entries(fd) else { continue }
+            var st = stat()
+            if fstat(fd, &st) == 0 && !visited.insert([UInt64(truncatingIfNeeded: st.st_dev), UInt64(truncatingIfNeeded: st.st_ino)]).inserted {
+                continue
+            }
+            mix(UInt64(entries.count))
+            for e in entries where !e.name.hasPrefix(".") && !(depth == 0 && e.name == "target") {
+                mix(e.name)
+                var es = stat()
+                guard fstatat(fd, e.name, &es, AT_SYMLINK_NOFOLLOW) == 0 else { continue }
+                let info = Files.info(es)
+                mix(UInt64(truncatingIfNeeded: info.size))
+                mix(UInt64(bitPattern: info.modified))
+                if info.kind == .directory, let child = Directory.open(fd, e.name) {
+                    stack.append((child, depth + 1))
+                }
+            }
+        }
+        return h
+    }
+
     /// The regular file `relative` inside the directory `root` (symlinks followed only while they
     /// stay inside it), read whole up to `limit` bytes; nil when it is absent, outside, not a
     /// regular file, too large or unreadable.

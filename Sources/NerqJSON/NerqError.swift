@@ -24,6 +24,7 @@ public struct NerqError: Error, Sendable, Equatable, CustomStringConvertible {
         case notFound = "not_found"                // a file, directory or package that is not there
         case ioError = "io_error"                  // reading a file failed
         case parseError = "parse_error"            // a file (TOML, lockfile, advisory) could not be parsed
+        case networkError = "network_error"        // a download failed (connection, timeout, HTTP status, size cap)
         case outOfMemory = "out_of_memory"         // an allocation failed
         case internalError = "internal_error"      // a bug in nerq; please report it
     }

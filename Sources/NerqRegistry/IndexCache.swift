@@ -25,6 +25,44 @@ public struct IndexCacheEntry: Sendable, Equatable {
     /// Index entry schema (`v`; 1 when absent).
     public var schema: Int64
     public var checksum: String?
+    /// `features` and `features2` together, in the order the line gives them.
+    public var features: [IndexFeature] = []
+    public var dependencies: [IndexDependency] = []
+    /// `links` (the native library the crate links), when it declares one.
+    public var links: String?
+
+    public init(version: String, yanked: Bool, published: Timestamp?, rustVersion: String?, schema: Int64, checksum: String?) {
+        self.version = version
+        self.yanked = yanked
+        self.published = published
+        self.rustVersion = rustVersion
+        self.schema = schema
+        self.checksum = checksum
+    }
+}
+
+/// One feature of a published version: its name and what it enables.
+public struct IndexFeature: Sendable, Equatable {
+    public var name: String
+    public var enables: [String]
+}
+
+/// One dependency of a published version, as the index lists it.
+public struct IndexDependency: Sendable, Equatable {
+    /// The name the crate uses for it (the dependency's own name is `package` when renamed).
+    public var name: String
+    public var requirement: String
+    /// normal, build or dev.
+    public var kind: String
+    public var optional: Bool
+    public var defaultFeatures: Bool
+    public var features: [String]
+    /// A `cfg(...)` expression or target triple, when the dependency is target-specific.
+    public var target: String?
+    /// The crate's real name when it is renamed.
+    public var package: String?
+    /// Another registry's index URL (never set by crates.io).
+    public var registry: String?
 }
 
 public struct IndexCacheFile: Sendable, Equatable {
@@ -36,6 +74,20 @@ public struct IndexCacheFile: Sendable, Equatable {
     /// The crate's name from the entries (nil when there are none).
     public var name: String?
     public var entries: [IndexCacheEntry]
+    /// Entries that could not be read (`path: byte N: entry K (version V): why`), left out as cargo
+    /// leaves out the lines it cannot parse.
+    public var errors: [String] = []
+
+    public init(path: String, cacheVersion: Int, indexFormatVersion: UInt32, revision: String, name: String?,
+                entries: [IndexCacheEntry], errors: [String] = []) {
+        self.path = path
+        self.cacheVersion = cacheVersion
+        self.indexFormatVersion = indexFormatVersion
+        self.revision = revision
+        self.name = name
+        self.entries = entries
+        self.errors = errors
+    }
 }
 
 public enum CargoIndexCache {
@@ -60,14 +112,21 @@ public enum CargoIndexCache {
     /// directory, sorted by the directory name. A name that is not a crate name (letters, digits,
     /// `-` and `_`, at most 64 bytes) has none: it must never become a path outside the cache.
     public static func locate(name: String, cargoHome: String?) -> [String] {
-        guard let home = cargoHome, isCrateName(name) else { return [] }
+        guard let home = cargoHome else { return [] }
         let index = home + "/registry/index"
         guard let registries = try? Files.list(index) else { return [] }
+        return locate(name: name, indexDirectories: registries.map { "\(index)/\($0)" })
+    }
+
+    /// The cache files for `name` in these registry index directories (each holding `.cache/`),
+    /// in the order given.
+    public static func locate(name: String, indexDirectories: [String]) -> [String] {
+        guard isCrateName(name) else { return [] }
         // As cargo does: the name as given, then with `-` and `_` swapped (crates.io treats them
         // as the same name; the cache keeps the published spelling).
         for candidate in [name, name.replacingAll("-", with: "_"), name.replacingAll("_", with: "-")] {
             let relative = relativePath(for: candidate)
-            let found = registries.map { "\(index)/\($0)/.cache/\(relative)" }.filter { Files.kind($0) == .file }
+            let found = indexDirectories.map { "\($0)/.cache/\(relative)" }.filter { Files.kind($0) == .file }
             if !found.isEmpty { return found }
         }
         return []
@@ -112,6 +171,7 @@ public enum CargoIndexCache {
         guard let revisionField = fields.first else { throw fail(5, "truncated: no index file version") }
         let revision = String(decoding: bytes[revisionField.start..<revisionField.end], as: UTF8.self)
         var entries: [IndexCacheEntry] = []
+        var errors: [String] = []
         var name: String?
         var k = 1
         while k < fields.count {
@@ -121,36 +181,99 @@ public enum CargoIndexCache {
                 throw fail(key.start, "version \"\(keyText)\" has no JSON entry after it (truncated file)")
             }
             let blob = fields[k + 1]
-            let entryNumber = entries.count + 1
-            let value: JSONValue
-            do throws(NerqError) {
-                value = try JSONParser.parse(Array(bytes[blob.start..<blob.end]))
-            } catch {
-                throw fail(blob.start, "entry \(entryNumber) (version \(keyText)): invalid JSON: \(error.message)")
-            }
-            guard case .object(let o) = value else { throw fail(blob.start, "entry \(entryNumber) (version \(keyText)): expected a JSON object") }
-            var entry = IndexCacheEntry(version: keyText, yanked: false, published: nil, rustVersion: nil, schema: 1, checksum: nil)
-            if case .string(let vers)? = o["vers"] { entry.version = vers }
-            if case .string(let n)? = o["name"], name == nil { name = n }
-            switch o["yanked"] {
-            case .bool(let y)?: entry.yanked = y
-            case nil, .null?: break
-            default: throw fail(blob.start, "entry \(entryNumber) (version \(keyText)): \"yanked\" is not a boolean")
-            }
-            if case .string(let p)? = o["pubtime"] {
-                guard let t = Timestamp.parse(p) else {
-                    throw fail(blob.start, "entry \(entryNumber) (version \(keyText)): \"pubtime\" is not an RFC 3339 time: \"\(p)\"")
-                }
-                entry.published = t
-            }
-            if case .string(let rv)? = o["rust_version"] { entry.rustVersion = rv }
-            if case .int(let v)? = o["v"] { entry.schema = v }
-            if case .string(let c)? = o["cksum"] { entry.checksum = c }
-            entries.append(entry)
             k += 2
+            let entryNumber = entries.count + errors.count + 1
+            switch entry(Array(bytes[blob.start..<blob.end]), key: keyText) {
+            case .success(let (e, n)):
+                if name == nil { name = n }
+                entries.append(e)
+            case .failure(let why):
+                errors.append(fail(blob.start, "entry \(entryNumber) (version \(keyText)): \(why.message)").message)
+            }
         }
         return IndexCacheFile(path: path, cacheVersion: cacheVersion, indexFormatVersion: schema, revision: revision,
-                              name: name, entries: entries)
+                              name: name, entries: entries, errors: errors)
+    }
+
+    /// One index line (a published version): its entry and the crate name it gives, or why not.
+    public static func entry(_ line: [UInt8], key: String?) -> Result<(IndexCacheEntry, String?), NerqError> {
+        let value: JSONValue
+        do throws(NerqError) {
+            value = try JSONParser.parse(line)
+        } catch {
+            return .failure(NerqError(.parseError, "invalid JSON: \(error.message)"))
+        }
+        guard case .object(let o) = value else { return .failure(NerqError(.parseError, "expected a JSON object")) }
+        var entry = IndexCacheEntry(version: key ?? "", yanked: false, published: nil, rustVersion: nil, schema: 1, checksum: nil)
+        if case .string(let vers)? = o["vers"] { entry.version = vers }
+        guard !entry.version.isEmpty else { return .failure(NerqError(.parseError, "no \"vers\"")) }
+        switch o["yanked"] {
+        case .bool(let y)?: entry.yanked = y
+        case nil, .null?: break
+        default: return .failure(NerqError(.parseError, "\"yanked\" is not a boolean"))
+        }
+        if case .string(let p)? = o["pubtime"] {
+            guard let t = Timestamp.parse(p) else {
+                return .failure(NerqError(.parseError, "\"pubtime\" is not an RFC 3339 time: \"\(p)\""))
+            }
+            entry.published = t
+        }
+        if case .string(let rv)? = o["rust_version"] { entry.rustVersion = rv }
+        if case .int(let v)? = o["v"] { entry.schema = v }
+        if case .string(let c)? = o["cksum"] { entry.checksum = c }
+        if case .string(let l)? = o["links"] { entry.links = l }
+        for key in ["features", "features2"] {
+            guard case .object(let features)? = o[key] else { continue }
+            for (feature, list) in features.entries {
+                guard case .array(let items) = list else { continue }
+                entry.features.append(IndexFeature(name: feature, enables: items.compactMap { if case .string(let s) = $0 { return s } else { return nil } }))
+            }
+        }
+        if case .array(let deps)? = o["deps"] {
+            for d in deps {
+                guard case .object(let dep) = d, case .string(let depName)? = dep["name"] else { continue }
+                func text(_ k: String) -> String? { if case .string(let s)? = dep[k] { return s } else { return nil } }
+                func flag(_ k: String, _ otherwise: Bool) -> Bool { if case .bool(let b)? = dep[k] { return b } else { return otherwise } }
+                var features: [String] = []
+                if case .array(let f)? = dep["features"] { features = f.compactMap { if case .string(let s) = $0 { return s } else { return nil } } }
+                entry.dependencies.append(IndexDependency(name: depName, requirement: text("req") ?? "*", kind: text("kind") ?? "normal",
+                                                          optional: flag("optional", false), defaultFeatures: flag("default_features", true),
+                                                          features: features, target: text("target"), package: text("package"),
+                                                          registry: text("registry")))
+            }
+        }
+        var crateName: String?
+        if case .string(let n)? = o["name"] { crateName = n }
+        return .success((entry, crateName))
+    }
+
+    /// cargo's cache file for a sparse index file (cache version 3, index schema 2): `revision` is
+    /// `etag: <ETag>`, `last-modified: <date>` or `Unknown`, as cargo writes it, so cargo could
+    /// read what nerq caches and nerq reads both with one reader. Lines that are not index entries
+    /// are left out (as cargo does) and returned with their line numbers.
+    public static func encode(indexFile: [UInt8], revision: String) -> (bytes: [UInt8], skipped: [String]) {
+        var out: [UInt8] = [3, 2, 0, 0, 0]
+        out += Array(revision.utf8.filter { $0 != 0 }) + [0]
+        var skipped: [String] = []
+        var lineNumber = 0
+        var start = 0
+        while start < indexFile.count {
+            var end = start
+            while end < indexFile.count, indexFile[end] != 0x0A { end += 1 }
+            lineNumber += 1
+            let line = Array(indexFile[start..<end])
+            start = end + 1
+            if line.allSatisfy({ $0 == 0x20 || $0 == 0x0D || $0 == 0x09 }) { continue }
+            switch entry(line, key: nil) {
+            case .success(let (e, _)) where !line.contains(0) && !e.version.utf8.contains(0):
+                out += Array(e.version.utf8) + [0] + line + [0]
+            case .success:
+                skipped.append("line \(lineNumber): holds a NUL byte")
+            case .failure(let why):
+                skipped.append("line \(lineNumber): \(why.message)")
+            }
+        }
+        return (out, skipped)
     }
 
     /// Registry signals from one crate's cache: versions, yanked versions, the scored version's

@@ -7,6 +7,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import NerqArchive
 import NerqCore
 import NerqIO
 import NerqJSON
@@ -168,10 +169,10 @@ public enum RegistryIngest {
             self.tarball = tarball
         }
 
-        func tarEntryBegin(name: String, size: Int64, isFile: Bool) throws(NerqError) {
+        func tarEntryBegin(name: String, size: Int64, kind: TarEntryKind) throws(NerqError) {
             reader = nil
             metadata = nil
-            guard isFile else { return }
+            guard kind == .file else { return }
             var parts = name.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
             if parts.first == "." { parts.removeFirst() }
             guard parts.count >= 2 else { return }
@@ -215,24 +216,8 @@ public enum RegistryIngest {
 
     static func readTarball(_ path: String, into builder: DumpBuilder) throws(NerqError) {
         let consumer = TarballConsumer(builder: builder, tarball: path)
-        let tar = TarReader(path: path, consumer: consumer)
-        var gzip: GzipInflater?
-        var decided = false
         do throws(NerqError) {
-            try Files.stream(path) { (chunk: UnsafeBufferPointer<UInt8>) throws(NerqError) in
-                if !decided {
-                    decided = true
-                    if chunk.count >= 2, chunk[0] == 0x1F, chunk[1] == 0x8B { gzip = try GzipInflater(path: path) }
-                }
-                if let gz = gzip {
-                    try gz.feed(chunk) { (out: UnsafeBufferPointer<UInt8>) throws(NerqError) in try tar.feed(out) }
-                } else {
-                    try tar.feed(chunk)
-                }
-            }
-            guard decided else { throw NerqError(.parseError, "\(path): empty file", path: path) }
-            try gzip?.finish()
-            try tar.finish()
+            try Archive.readTar(path, into: consumer)
             if consumer.outside > 0 {
                 builder.notes.append("\(consumer.outside) file\(consumer.outside == 1 ? "" : "s") outside the dump's folder \(consumer.top ?? "") skipped")
             }

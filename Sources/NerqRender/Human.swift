@@ -103,26 +103,177 @@ struct Human {
         } else if shown.isEmpty {
             lines.append(Human.plain("No packages."))
         }
+        if options.showsEvidence(for: .assessment) { lines += evidence(shown) }
+        lines += findings(doc)
         lines.append([])
         let s = doc.summary
         let verdicts = Words.counts(s.byVerdict, order: Words.verdictOrder)
         let extra = (s.skippedDevOnly ?? 0) > 0 ? " (\(s.skippedDevOnly ?? 0) dev-only left out)" : ""
         lines.append(Human.plain("\(Words.plural(doc.total, "package"))\(extra): \(verdicts.isEmpty ? "none" : verdicts)"))
-        let advisories = s.advisories ?? 0
-        if advisories > 0 {
-            let kinds = Words.counts(s.byFindingKind, order: Words.kindOrder)
-            lines.append(Human.plain("\(Words.plural(advisories, "advisory", "advisories")) affect "
-                                     + "\(Words.plural(s.affectedPackages ?? 0, "package")): \(Human.e(kinds))"))
-        } else {
-            lines.append(Human.plain("no advisory affects these packages"))
+        lines.append(Human.plain(Human.e(Words.findingCounts(s))))
+        if let n = s.notReported, n > 0 {
+            lines.append(Human.plain("\(Words.plural(n, "finding")) not reported under the project's configuration (scored all the same):"))
+            for f in doc.notReported {
+                let what = "\(f.id ?? "?") in \(f.package ?? "?") \(f.version ?? "")"
+                lines += wrapped("\(Human.e(what)): \(Human.e(f.reason ?? ""))", first: "  ", rest: "    ")
+            }
         }
+        lines += ignores(doc)
+        lines += baseline(doc)
         if doc.advisoriesChecked == false {
             lines.append([Span(text: "advisories were not checked: no finding above does not mean none", style: "warning")])
         }
         lines.append(Human.plain("advisory database: \(Human.e(Words.database(doc.database)))"))
-        for issue in doc.issues { lines.append(Human.plain("issue: \(Human.e(issue))")) }
-        for note in doc.notes { lines.append(Human.plain("note: \(Human.e(note))")) }
+        for issue in doc.issues { lines += wrapped("issue: \(Human.e(issue))", rest: "  ") }
+        for note in doc.notes { lines += wrapped("note: \(Human.e(note))", rest: "  ") }
+        if let gate = doc.gate {
+            if gate.passed {
+                let denies = gate.deny.isEmpty ? "nothing" : gate.deny.joined(separator: ", ")
+                lines += wrapped("gate: passed (fails on \(Human.e(denies))\(gate.failUnder.map { ", or a score below \(Numbers.general($0))" } ?? ""))",
+                                 rest: "  ")
+            } else {
+                let text = wrappedText("gate: FAILED (exit \(gate.exitCode ?? 1)): \(Human.e(gate.message ?? ""))", rest: "  ")
+                for (i, l) in text.enumerated() { lines.append([Span(text: l, style: i == 0 ? "avoid" : nil)]) }
+            }
+        }
         return emit(lines)
+    }
+
+    /// Text in lines that fit the width (no limit: one line).
+    func wrappedText(_ text: String, first: String = "", rest: String = "") -> [String] {
+        TextWidth.wrap(text, width: options.width, first: first, rest: rest)
+    }
+
+    func wrapped(_ text: String, first: String = "", rest: String = "") -> [Line] {
+        wrappedText(text, first: first, rest: rest).map(Human.plain)
+    }
+
+    /// With `evidence`: for each package in the table, where its unsafe code and capabilities are
+    /// (file:line), what a verdict from the package's own evidence rests on.
+    func evidence(_ shown: [Report]) -> [Line] {
+        var lines: [Line] = []
+        for p in shown {
+            guard let s = p.source else { continue }
+            var block: [Line] = []
+            for kind in Words.unsafeEvidenceKinds + s.capabilities { block += evidence(s, kind) }
+            guard !block.isEmpty else { continue }
+            lines += [[], [Span(text: "Evidence: \(Human.e(p.package.label))", style: "bold")]] + block
+        }
+        return lines
+    }
+
+    /// What each finding is, what the advisory says, how to fix it and what pulls the package in.
+    func findings(_ doc: Assessment) -> [Line] {
+        guard !doc.findings.isEmpty else { return [] }
+        var lines: [Line] = [[], [Span(text: "Findings", style: "bold"),
+                                  Span(text: " (\(Human.e(Words.findingCounts(doc.summary))))", style: nil)]]
+        for f in doc.findings {
+            lines.append([])
+            lines += findingBlock(f, doc: doc, descriptionLines: 4)
+        }
+        return lines
+    }
+
+    /// One finding: `ID  package version  kind, severity`, its title, the advisory's description
+    /// (at most `descriptionLines` lines, nil: all of it), the alternatives it recommends, the fix,
+    /// and the paths (or, with `dependents` in the document, the inverted tree).
+    func findingBlock(_ f: Finding, doc: Assessment?, descriptionLines: Int?) -> [Line] {
+        var lines: [Line] = []
+        var head = [Span(text: Human.e(f.id ?? Words.humanize(f.kind ?? "finding")), style: "bold")]
+        if let p = f.package { head.append(Span(text: "  \(Human.e(p)) \(Human.e(f.version ?? ""))" + (f.devOnly ? " (dev)" : ""), style: nil)) }
+        var kind = "  \(Human.e(Words.humanize(f.kind ?? "finding")))"
+        head.append(Span(text: kind, style: nil))
+        kind = ", \(Human.e(f.severity ?? "-"))"
+        head.append(Span(text: kind, style: f.severity))
+        if let score = f.cvssScore { head.append(Span(text: " (CVSS \(Numbers.general(score)))", style: nil)) }
+        if f.baseline == "new" { head.append(Span(text: "  new since the baseline", style: "warning")) }
+        lines.append(head)
+        if let title = f.title { lines += wrapped(Human.e(title), first: "  ", rest: "  ") }
+        if let text = f.description { lines += description(text, limit: descriptionLines, link: Words.advisoryLink(f)) }
+        if !f.recommended.isEmpty {
+            lines.append(Human.plain("  alternatives the advisory recommends:"))
+            for a in f.recommended {
+                var text = Human.e(a.name)
+                if let note = a.note { text += " — \(Human.e(note))" }
+                if let url = a.url { text += " <\(Human.e(url))>" }
+                lines += wrapped(text, first: "    - ", rest: "      ")
+            }
+        }
+        if let fix = f.fix {
+            if let command = fix.command {
+                lines.append([Span(text: "  fix: ", style: nil), Span(text: Human.e(command), style: "bold")])
+            } else if let text = fix.text {
+                lines += wrapped("fix: \(Human.e(text))", first: "  ", rest: "       ")
+            }
+        } else if let up = f.upgradeTo {
+            lines += wrapped("fix: upgrade to \(Human.e(up)) or later", first: "  ", rest: "       ")
+        }
+        if options.tree, let doc, let graph = doc.dependents, let node = f.treeNode {
+            lines.append(Human.plain("  dependency tree (who pulls it in):"))
+            for l in Tree.lines(from: Int(node), graph, limit: 40) { lines.append(Human.plain("    " + Human.e(l))) }
+        } else if !f.paths.isEmpty {
+            let total = f.pathsTotal ?? Int64(f.paths.count)
+            for (i, path) in f.paths.enumerated() {
+                let label = i == 0 ? "pulled in by: " : "              "
+                lines += wrapped(Human.e(path.joined(separator: " > ")), first: "  " + label, rest: "                  ")
+            }
+            if total > Int64(f.paths.count) {
+                lines.append(Human.plain("                +\(total - Int64(f.paths.count)) more (--tree shows every path)"))
+            }
+        }
+        if let link = Words.advisoryLink(f) { lines += wrapped(Human.e(link), first: "  ", rest: "  ") }
+        return lines
+    }
+
+    /// The advisory's text, wrapped, at most `limit` lines (then "…").
+    func description(_ markdown: String, limit: Int?, link: String?) -> [Line] {
+        var out: [String] = []
+        for block in Prose.blocks(markdown) {
+            switch block {
+            case .paragraph(let t): out += wrappedText(Human.e(t), first: "    ", rest: "    ")
+            case .heading(let t): out += wrappedText(Human.e(t) + ":", first: "    ", rest: "    ")
+            case .item(let t): out += wrappedText(Human.e(t), first: "    - ", rest: "      ")
+            case .code(let code): out += code.map { "      " + Human.e($0) }
+            }
+        }
+        guard let limit, out.count > limit else { return out.map(Human.plain) }
+        var cut = Array(out.prefix(limit))
+        cut[limit - 1] += " …"
+        return cut.map(Human.plain) + (link == nil ? [] : [Human.plain("    (the whole advisory at the link below)")])
+    }
+
+    func ignores(_ doc: Assessment) -> [Line] {
+        guard !doc.ignores.isEmpty else { return [] }
+        var lines: [Line] = [Human.plain("ignore entries (\(Human.e(Words.ignoreCounts(doc.ignores)))):")]
+        for i in doc.ignores {
+            var text = "\(Human.e(i.id)) [\(Human.e(i.status))]"
+            if let source = i.source { text += " (\(Human.e(source)))" }
+            if let message = i.message { text += ": \(Human.e(message))" }
+            if let reason = i.reason { text += "; reason: \(Human.e(reason))" }
+            if let e = i.expires, i.status != "expired" { text += "; expires \(Human.e(String(e.prefix(10))))" }
+            let style: String? = i.status == "applied" ? nil : "warning"
+            let wrappedLines = wrappedText(text, first: "  ", rest: "    ")
+            for (k, l) in wrappedLines.enumerated() { lines.append([Span(text: l, style: k == 0 ? style : nil)]) }
+        }
+        return lines
+    }
+
+    func baseline(_ doc: Assessment) -> [Line] {
+        guard let b = doc.baseline else { return [] }
+        var lines: [Line] = []
+        let path = Human.e(b.path ?? "?")
+        switch b.status {
+        case "written"?, "updated"?:
+            lines += wrapped("baseline: \(b.status ?? "") \(path) with \(Words.plural(b.known ?? 0, "finding")); later runs fail only on findings not in it",
+                             rest: "  ")
+        default:
+            let since = b.recorded.map { " (recorded \(Human.e(String($0.prefix(10)))))" } ?? ""
+            lines += wrapped("baseline \(path)\(since): \(b.new ?? 0) new, \(b.known ?? 0) known, \(b.gone.count) gone", rest: "  ")
+            for g in b.gone {
+                lines += wrapped("gone: \(Human.e(g.id ?? "?")) in \(Human.e(g.package ?? "?")) \(Human.e(g.version ?? ""))", first: "  ", rest: "    ")
+            }
+        }
+        return lines
     }
 
     /// Verdicts of the packages not listed. With `reports: "flagged"` the packages without a report
@@ -143,19 +294,19 @@ struct Human {
         return Human.e(Words.counts(levels.map { ($0.key, max(0, $0.count)) }, order: Words.verdictOrder))
     }
 
-    /// PACKAGE VERSION SCORE GRADE VERDICT WORST FINDING, the first five columns aligned.
+    /// PACKAGE VERSION SCORE GRADE VERDICT REASON, the first five columns aligned. The reason is
+    /// the worst finding above info; for a verdict below safe without one, the weakest dimension
+    /// and the signals that pull it down (never an unrelated informational note).
     func table(_ reports: [Report]) -> [Line] {
         guard !reports.isEmpty else { return [] }
         var rows: [(cells: [String], level: String)] = []
         rows.reserveCapacity(reports.count)
         for p in reports {
-            var worst = p.findings.first.map { Human.e($0.text) } ?? "-"
-            if p.findings.count > 1 { worst += " (+\(p.findings.count - 1) more)" }
             let name = Human.e(p.package.name) + (p.devOnly ? " (dev)" : "")
             rows.append(([name, Human.e(p.package.version ?? "-"), Numbers.score(p.score), Human.e(p.grade ?? "-"),
-                          Human.e(p.level), worst], p.level))
+                          Human.e(p.level), Human.e(Words.reason(p))], p.level))
         }
-        let header = ["PACKAGE", "VERSION", "SCORE", "GRADE", "VERDICT", "WORST FINDING"]
+        let header = ["PACKAGE", "VERSION", "SCORE", "GRADE", "VERDICT", "REASON"]
         var widths = (0..<5).map { i in rows.reduce(TextWidth.of(header[i])) { max($0, TextWidth.of($1.cells[i])) } }
         if let width = options.width {
             // Long names and versions give way first (down to 8 columns each), then the finding.
@@ -176,7 +327,24 @@ struct Human {
              Span(text: "  " + cells[5], style: nil)]
         }
         var lines: [Line] = [[Span(text: line(header, verdictStyle: nil).map(\.text).joined(), style: "bold")]]
-        for row in rows { lines.append(line(row.cells, verdictStyle: row.level)) }
+        // With a width, a long reason wraps under its column (at most two lines, then "…"),
+        // so the row stays readable instead of being cut after a few words.
+        let reasonColumn = widths.reduce(10, +)
+        for row in rows {
+            guard let width = options.width, width - reasonColumn >= 16 else {
+                lines.append(line(row.cells, verdictStyle: row.level))
+                continue
+            }
+            var parts = TextWidth.wrap(row.cells[5], width: width - reasonColumn)
+            if parts.count > 2 {
+                parts = Array(parts.prefix(2))
+                parts[1] = TextWidth.truncate(parts[1] + " …", to: width - reasonColumn)
+            }
+            var cells = row.cells
+            cells[5] = parts.first ?? ""
+            lines.append(line(cells, verdictStyle: row.level))
+            for more in parts.dropFirst() { lines.append(Human.plain(String(repeating: " ", count: reasonColumn) + more)) }
+        }
         return lines
     }
 
@@ -194,6 +362,7 @@ struct Human {
         if let summary = r.summary {
             for l in TextWidth.wrap(Human.e(summary), width: width) { lines.append(Human.plain(l)) }
         }
+        lines += facts(r)
         if r.package.version == nil {
             lines.append(Human.plain("note: advisories are matched per version; give NAME@VERSION to check one"))
         }
@@ -211,7 +380,17 @@ struct Human {
         }
         lines += [[], [Span(text: "Findings", style: "bold")]]
         if r.findings.isEmpty { lines.append(Human.plain("  none")) }
-        for f in r.findings {
+        // Advisories in full (their text, alternatives and fix), then what nerq itself observed.
+        // Indented by two columns: laid out for a width two columns narrower.
+        var narrower = options
+        narrower.width = options.width.map { max(20, $0 - 2) }
+        let advisories = r.findings.filter(\.isAdvisory)
+        for (i, f) in advisories.enumerated() {
+            if i > 0 { lines.append([]) }
+            lines += Human(options: narrower).findingBlock(f, doc: nil, descriptionLines: nil).map { [Span(text: "  ", style: nil)] + $0 }
+        }
+        if !advisories.isEmpty && advisories.count < r.findings.count { lines.append([]) }
+        for f in r.findings where !f.isAdvisory {
             let sev = Human.e(f.severity ?? "-")
             let wrapped = TextWidth.wrap(Human.e(f.text), width: width.map { $0 }, first: "  [\(sev)] ", rest: "      ")
             for (i, l) in wrapped.enumerated() {
@@ -229,12 +408,28 @@ struct Human {
         return emit(lines)
     }
 
+    /// When the report speaks of, what the verdict bands are, the licence, and the strongest and
+    /// weakest dimensions in words.
+    func facts(_ r: Report) -> [Line] {
+        var lines: [Line] = []
+        var when = r.now.map { "as of \(Human.e(String($0.prefix(10))))" } ?? "date not given"
+        if let bands = Words.bands(r) { when += "; \(bands)" }
+        lines += wrapped(when, rest: "  ")
+        lines += wrapped("licence: \(Human.e(Words.licence(r)))", rest: "  ")
+        if let strong = Words.strongest(r) { lines += wrapped(Human.e(strong), rest: "  ") }
+        if let weak = Words.weakest(r) { lines += wrapped(Human.e(weak), rest: "  ") }
+        return lines
+    }
+
     func dimensions(_ r: Report) -> [Line] {
         var lines: [Line] = []
         let coverage = r.coverage.map(Numbers.percent) ?? "-"
-        lines.append([Span(text: "Dimensions", style: "bold"),
-                      Span(text: "  (coverage \(coverage), \(Human.e(r.confidence ?? "unknown")) confidence; "
-                           + "score = weighted mean of the scored dimensions, then caps)", style: nil)])
+        let about = "(coverage \(coverage), \(Human.e(r.confidence ?? "unknown")) confidence; "
+            + "score = weighted mean of the scored dimensions, then caps)"
+        // Wrapped, not cut: the rest of the sentence goes on the lines below the heading.
+        let parts = TextWidth.wrap(about, width: options.width.map { max(1, $0 - 10) }, first: "  ", rest: "  ")
+        lines.append([Span(text: "Dimensions", style: "bold"), Span(text: parts.first ?? "", style: nil)])
+        for more in parts.dropFirst() { lines.append(Human.plain(more)) }
         for d in r.dimensions {
             let base = d.base.map { ", base \(Numbers.general($0))" } ?? ""
             let name = TextWidth.pad(Human.e(d.name), 13)

@@ -103,6 +103,8 @@ struct Markdown {
         if missing > 0 {
             out += ["\(Words.plural(missing, "more package")) without a full report in this assessment (options.reports = flagged).", ""]
         }
+        out += findingDetails(doc)
+        out += configuration(doc)
         for issue in doc.issues { out += ["- issue: \(Markdown.e(issue))"] }
         for note in doc.notes { out += ["- note: \(Markdown.e(note))"] }
         if !doc.issues.isEmpty || !doc.notes.isEmpty { out.append("") }
@@ -110,6 +112,76 @@ struct Markdown {
         out.append("<sub>Advisory database: \(Markdown.e(Words.database(doc.database))) · methodology v\(Markdown.e(methodology)) · "
                    + "nerq \(Markdown.e(version)) · \(Markdown.e(doc.now ?? ""))</sub>")
         return Markdown.finish(out)
+    }
+
+    /// Every finding folded: the advisory's text, the alternatives it recommends, the fix as a
+    /// command, and what pulls the package in (the inverted tree with `tree`).
+    func findingDetails(_ doc: Assessment) -> [String] {
+        guard !doc.findings.isEmpty else { return [] }
+        var out = ["**Findings**: \(Markdown.e(Words.findingCounts(doc.summary)))", ""]
+        for f in doc.findings {
+            // A <summary> line is raw HTML to a Markdown reader (not Markdown): escaped as HTML.
+            var summary = "\(f.id ?? "finding") · \(f.package ?? "?") \(f.version ?? "") · \(f.kind ?? "") (\(f.severity ?? "-"))"
+            if let title = f.title { summary += ": \(title)" }
+            if f.baseline == "new" { summary += " · new since the baseline" }
+            summary = Escape.html(Escape.terminal(summary))
+            out += ["<details><summary>\(summary)</summary>", ""]
+            if let text = f.description {
+                for block in Prose.blocks(text) {
+                    switch block {
+                    case .paragraph(let t): out += [Markdown.e(t), ""]
+                    case .heading(let t): out += ["**\(Markdown.e(t))**", ""]
+                    case .item(let t): out.append("- \(Markdown.e(t))")
+                    case .code(let lines):
+                        out += ["", "```text"] + lines.map { $0.replacingFences() } + ["```", ""]
+                    }
+                }
+                out.append("")
+            }
+            if !f.recommended.isEmpty {
+                out.append("Alternatives the advisory recommends:")
+                for a in f.recommended { out.append("- " + Markdown.link(a.name, a.url) + (a.note.map { " — \(Markdown.e($0))" } ?? "")) }
+                out.append("")
+            }
+            if let command = f.fix?.command {
+                out += ["Fix: \(Escape.markdownCode(command, inTable: false))", ""]
+            } else if let text = f.fix?.text {
+                out += ["Fix: \(Markdown.e(text))", ""]
+            }
+            if options.tree, let graph = doc.dependents, let node = f.treeNode {
+                out += ["```text"] + Tree.lines(from: Int(node), graph, limit: 40).map { $0.replacingFences() } + ["```", ""]
+            } else if !f.paths.isEmpty {
+                let more = (f.pathsTotal ?? 0) > Int64(f.paths.count) ? " (+\((f.pathsTotal ?? 0) - Int64(f.paths.count)) more)" : ""
+                out += ["Pulled in by: " + f.paths.map { Escape.markdownCode($0.joined(separator: " > "), inTable: false) }.joined(separator: "; ") + more, ""]
+            }
+            if let link = Words.advisoryLink(f) { out += [Markdown.link(link, link), ""] }
+            out += ["</details>", ""]
+        }
+        return out
+    }
+
+    /// Ignore entries and their fate, the baseline, the gate.
+    func configuration(_ doc: Assessment) -> [String] {
+        var out: [String] = []
+        if !doc.configFiles.isEmpty {
+            out.append("- configuration: " + doc.configFiles.map { "\(Escape.markdownCode($0.path, inTable: false)) (\(Markdown.e($0.format)))" }
+                .joined(separator: ", "))
+        }
+        for i in doc.ignores {
+            var line = "- ignore \(Escape.markdownCode(i.id, inTable: false)) **\(Markdown.e(i.status))**"
+            if let source = i.source { line += " (\(Markdown.e(source)))" }
+            if let m = i.message { line += ": \(Markdown.e(m))" }
+            if let r = i.reason { line += "; reason: \(Markdown.e(r))" }
+            out.append(line)
+        }
+        if let b = doc.baseline {
+            out.append("- baseline \(Escape.markdownCode(b.path ?? "?", inTable: false)): \(Markdown.e(b.status ?? "")); "
+                       + "\(b.new ?? 0) new, \(b.known ?? 0) known, \(b.gone.count) gone")
+        }
+        if let g = doc.gate {
+            out.append(g.passed ? "- gate: passed" : "- gate: **failed** (exit \(g.exitCode ?? 1)): \(Markdown.e(g.message ?? ""))")
+        }
+        return out.isEmpty ? [] : out + [""]
     }
 
     static func finish(_ lines: [String]) -> [UInt8] {
@@ -211,5 +283,14 @@ struct Markdown {
                    + "\(p.riskFlags.isEmpty ? "none" : Markdown.e(p.riskFlags.joined(separator: ", "))) | \(cves.isEmpty ? "none" : cves) | "
                    + "\(Markdown.e(p.license ?? "unknown")) | \(Markdown.e(p.checkedAt ?? "–")) |")
         return Markdown.finish(out)
+    }
+}
+
+extension String {
+    /// A line inside a fenced block that cannot close it early.
+    func replacingFences() -> String {
+        let text = Escape.terminal(self)
+        // Up to three spaces may indent a closing fence; a zero-width space first makes it text.
+        return text.drop { $0 == " " }.hasPrefix("```") ? "\u{200B}" + text : text
     }
 }

@@ -63,10 +63,34 @@ struct Finding {
     var cvss: String?
     var cvssScore: Double?
     var evidence: [Evidence] = []
-    // The assessment's top-level list names the package and the dependency paths.
+    /// The advisory's own text (Markdown) and the replacements it recommends.
+    var description: String?
+    var recommended: [Recommended] = []
+    // The assessment's top-level list names the package, the dependency paths, the fix and
+    // what a baseline knew.
     var package: String?
     var version: String?
     var paths: [[String]] = []
+    /// How many workspace members pull the package in (`paths` may list fewer).
+    var pathsTotal: Int64?
+    var devOnly = false
+    var fix: Fix?
+    /// "known" or "new" when compared with a baseline.
+    var baseline: String?
+    /// Position of the package in the assessment's `dependents` graph (with `tree`).
+    var treeNode: Int64?
+
+    struct Recommended {
+        var name: String
+        var url: String?
+        var note: String?
+    }
+
+    struct Fix {
+        var to: String?
+        var command: String?
+        var text: String?
+    }
 
     static func read(_ n: Node) throws(NerqError) -> Finding {
         var f = Finding()
@@ -83,9 +107,22 @@ struct Finding {
         f.cvss = try n["cvss"].string()
         f.cvssScore = try n["cvss_score"].number()
         f.evidence = try Evidence.list(n["evidence"])
+        f.description = try n["description"].string()
+        for a in try n["alternatives"].array() {
+            guard let name = try a["name"].string() else { continue }
+            f.recommended.append(Recommended(name: name, url: try a["url"].string(), note: try a["note"].string()))
+        }
         f.package = try n["package"].string()
         f.version = try n["version"].string()
         for p in try n["paths"].array() { f.paths.append(try p.strings()) }
+        f.pathsTotal = try n["paths_total"].count()
+        f.devOnly = try n["dev_only"].bool() ?? false
+        let fix = try n["fix"]
+        if !fix.isAbsent {
+            f.fix = Fix(to: try fix["to"].string(), command: try fix["command"].string(), text: try fix["text"].string())
+        }
+        f.baseline = try n["baseline"].string()
+        f.treeNode = try n["tree_node"].count()
         return f
     }
 
@@ -352,6 +389,10 @@ struct Summary {
     var byFindingKind: [(key: String, count: Int64)] = []
     var bySource: [(key: String, count: Int64)] = []
     var advisories: Int64?
+    /// Reported findings (the sum of `byFindingKind`); absent in documents before nerq 0.2.
+    var findings: Int64?
+    var notReported: Int64?
+    var ignored: Int64?
     var affectedPackages: Int64?
     var verified: Int64?
     var worst: [(name: String, version: String?, score: Double?, grade: String?, verdict: String?, finding: String?)] = []
@@ -366,6 +407,9 @@ struct Summary {
         s.bySource = try n["by_source"].counts()
         s.advisories = try n["advisories"].count()
         s.affectedPackages = try n["affected_packages"].count()
+        s.findings = try n["findings"].count()
+        s.notReported = try n["not_reported"].count()
+        s.ignored = try n["ignored"].count()
         s.verified = try n["verified"].count()
         for w in try n["worst"].array() {
             s.worst.append((try w["name"].string() ?? "?", try w["version"].string(), try w["trust_score"].number(),
@@ -389,9 +433,50 @@ struct Assessment {
     var notes: [String] = []
     /// `options.reports`: "flagged" keeps full reports only for packages that need attention.
     var reportsMode: String?
+    var membersGuessed = false
+    var configFiles: [(path: String, format: String)] = []
+    var ignores: [IgnoreEntry] = []
+    var notReported: [(id: String?, package: String?, version: String?, reason: String?)] = []
+    var gate: Gate?
+    var baseline: BaselineInfo?
+    var dependents: Dependents?
+
+    struct IgnoreEntry {
+        var id: String
+        var reason: String?
+        var expires: String?
+        var source: String?
+        var status: String
+        var message: String?
+    }
+
+    struct Gate {
+        var passed: Bool
+        var exitCode: Int64?
+        var deny: [String] = []
+        var failUnder: Double?
+        var message: String?
+    }
+
+    struct BaselineInfo {
+        var path: String?
+        var status: String?
+        var recorded: String?
+        var known: Int64?
+        var new: Int64?
+        var gone: [(id: String?, package: String?, version: String?)] = []
+    }
+
+    /// The packages that pull in flagged ones, each with its direct dependents (positions).
+    struct Dependents {
+        var nodes: [(label: String, member: Bool, devOnly: Bool)] = []
+        var dependents: [[Int]] = []
+    }
     /// As written, for SARIF's run properties.
     var rawDatabase: JSONValue?
     var rawSummary: JSONValue?
+    /// `config`, `ignores`, `gate`, `baseline` as written (SARIF carries them as data).
+    var rawExtras: [(key: String, value: JSONValue)] = []
 
     static func read(_ n: Node) throws(NerqError) -> Assessment {
         let project = try n["project"]
@@ -409,8 +494,56 @@ struct Assessment {
         for i in try n["issues"].array() { if let v = i.value { a.issues.append(displayText(v)) } }
         for i in try n["notes"].array() { if let v = i.value { a.notes.append(displayText(v)) } }
         a.reportsMode = try n["options"]["reports"].string()
+        a.membersGuessed = try project["members_guessed"].bool() ?? false
+        for f in try n["config"]["files"].array() {
+            a.configFiles.append((try f["path"].string() ?? "?", try f["format"].string() ?? "?"))
+        }
+        for i in try n["ignores"].array() {
+            a.ignores.append(IgnoreEntry(id: try i["id"].string() ?? "?", reason: try i["reason"].string(), expires: try i["expires"].string(),
+                                         source: try i["source"].string(), status: try i["status"].string() ?? "?",
+                                         message: try i["message"].string()))
+        }
+        for f in try n["not_reported"].array() {
+            a.notReported.append((try f["id"].string(), try f["package"].string(), try f["version"].string(), try f["reason"].string()))
+        }
+        let gate = try n["gate"]
+        if !gate.isAbsent {
+            var g = Gate(passed: try gate["passed"].bool() ?? true, exitCode: try gate["exit_code"].count())
+            for d in try gate["deny"].array() { if let k = try d["kind"].string() { g.deny.append(k) } }
+            g.failUnder = try gate["fail_under"]["score"].number()
+            g.message = try gate["message"].string()
+            a.gate = g
+        }
+        let baseline = try n["baseline"]
+        if !baseline.isAbsent {
+            var b = BaselineInfo(path: try baseline["path"].string(), status: try baseline["status"].string(),
+                                 recorded: try baseline["recorded"].string(), known: try baseline["known"].count(),
+                                 new: try baseline["new"].count())
+            for g in try baseline["gone"].array() { b.gone.append((try g["id"].string(), try g["package"].string(), try g["version"].string())) }
+            a.baseline = b
+        }
+        let dependents = try n["dependents"]
+        if !dependents.isAbsent {
+            var d = Dependents()
+            for node in try dependents["nodes"].array() {
+                let name = try node["name"].string() ?? "?"
+                let label = try node["version"].string().map { "\(name) \($0)" } ?? name
+                d.nodes.append((label, try node["workspace_member"].bool() ?? false, try node["dev_only"].bool() ?? false))
+            }
+            for list in try dependents["dependents"].array() {
+                var out: [Int] = []
+                for item in try list.array() {
+                    if let k = try item.count(), k < Int64(d.nodes.count) { out.append(Int(k)) }
+                }
+                d.dependents.append(out)
+            }
+            a.dependents = d
+        }
         a.rawDatabase = try n["database"].value
         a.rawSummary = try n["summary"].value
+        for key in ["config", "ignores", "gate", "baseline"] {
+            if let v = try n[key].value { a.rawExtras.append((key, v)) }
+        }
         return a
     }
 

@@ -8,6 +8,8 @@ import NerqJSON
 ///      "all": false,          human: every package, not only those needing attention
 ///      "evidence": null,      file:line evidence of unsafe code and capabilities
 ///                             (default: on a crate's html page; elsewhere only when true)
+///      "tree": false,         human, markdown: each finding's inverted dependency tree (from the
+///                             assessment's `dependents`), instead of its first paths
 ///      "base": "/project"}    sarif: directory that locations are relative to (the workspace root)
 ///
 /// Unknown keys are errors, as in engine configuration: a misspelt option must not pass silently.
@@ -21,11 +23,12 @@ public struct RenderOptions: Sendable, Equatable {
     public var width: Int?
     public var all = false
     public var evidence: Bool?
+    public var tree = false
     public var base: String?
 
     public init(format: Format = .human) { self.format = format }
 
-    public static let keys = ["format", "color", "width", "all", "evidence", "base"]
+    public static let keys = ["format", "color", "width", "all", "evidence", "tree", "base"]
 
     /// Narrower than this cannot hold a table row's first columns; wider is no terminal.
     public static let widthRange: ClosedRange<Int64> = 20...10_000
@@ -57,6 +60,7 @@ public struct RenderOptions: Sendable, Equatable {
         }
         if let a = o.optional("all") { options.all = try a.bool() }
         if let e = o.optional("evidence") { options.evidence = try e.bool() }
+        if let t = o.optional("tree") { options.tree = try t.bool() }
         if let b = o.optional("base") {
             let s = try b.nonEmptyString()
             guard s.hasPrefix("/") else {

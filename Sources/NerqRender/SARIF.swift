@@ -208,6 +208,9 @@ struct SARIF {
             if !detail.patched.isEmpty { props.append("patched", .strings(detail.patched)) }
             if let up = f.upgradeTo ?? detail.upgradeTo { props.append("upgrade_to", .string(up)) }
             if !f.paths.isEmpty { props.append("dependency_paths", .strings(f.paths.map { $0.joined(separator: " > ") })) }
+            if let total = f.pathsTotal { props.append("paths_total", .int(total)) }
+            if let command = f.fix?.command { props.append("fix_command", .string(command)) }
+            if let text = f.fix?.text { props.append("fix", .string(text)) }
             if let score = report?.score { props.append("trust_score", .double(score)) }
             var result = JSONObject()
             result.append("ruleId", .string("nerq/\(kind)"))
@@ -217,6 +220,8 @@ struct SARIF {
             result.append("locations", [["physicalLocation": .object(physical),
                                          "logicalLocations": [["name": .string(label), "kind": "package"]]]])
             result.append("partialFingerprints", SARIF.fingerprint(f.id, package, f.version))
+            // Against a baseline: new findings are "new", recorded ones "unchanged" (SARIF 3.27.24).
+            if let b = f.baseline { result.append("baselineState", .string(b == "new" ? "new" : "unchanged")) }
             result.append("properties", .object(props))
             results.append(.object(result))
         }
@@ -227,6 +232,8 @@ struct SARIF {
             for e in s.entries where e.key != "worst" { summary.append(e.key, e.value) }
             properties.append("summary", .object(summary))
         }
+        // Which configuration files were read, each ignore entry and its fate, the gate, the baseline.
+        for (key, value) in doc.rawExtras { properties.append(key, value) }
         let notifications: [JSONValue] = (doc.database?.errors ?? []).map { e in
             ["level": "warning", "message": ["text": .string(SARIF.message("\(e.file ?? "?"):\(e.line ?? 0): \(e.message ?? "")"))]]
         }

@@ -1,3 +1,6 @@
+import NerqCore
+import NerqJSON
+
 /// Numbers as reports print them (no Foundation: no printf). Scores carry one decimal in every
 /// document nerq writes, so rounding here only ever meets exact tenths.
 enum Numbers {
@@ -25,11 +28,7 @@ enum Numbers {
     static func points(_ d: Double) -> String { (d >= 0 ? "+" : "") + fixed(d, 1) }
 
     /// The shortest form that reads back as `d`, without a trailing ".0" ("0.25", "100", "1e+21").
-    static func general(_ d: Double) -> String {
-        guard d.isFinite else { return "–" }
-        let s = (d == 0 ? 0.0 : d).description
-        return s.hasSuffix(".0") ? String(s.dropLast(2)) : s
-    }
+    static func general(_ d: Double) -> String { shortNumber(d) }
 
     /// A share as a whole percentage ("50%").
     static func percent(_ share: Double) -> String { fixed(share * 100, 0) + "%" }
@@ -104,6 +103,84 @@ enum Words {
         return out
     }
 
+    /// "9 findings (8 advisories) in 7 packages: 4 vulnerability, 2 unsound, 3 unmaintained": the
+    /// kinds add up to the findings (one advisory in two packages is two findings).
+    static func findingCounts(_ s: Summary) -> String {
+        let kinds = ordered(s.byFindingKind, order: kindOrder).filter { $0.count != 0 }
+        // Bounded counts (Node.countRange): the sum cannot overflow.
+        let total = s.findings ?? kinds.reduce(Int64(0)) { $0 + $1.count }
+        guard total > 0 else { return "no advisory affects these packages" }
+        var text = plural(total, "finding")
+        if let a = s.advisories, a != total { text += " (\(plural(a, "advisory", "advisories")))" }
+        text += " in \(plural(s.affectedPackages ?? 0, "package"))"
+        if !kinds.isEmpty { text += ": " + kinds.map { "\($0.count) \($0.key)" }.joined(separator: ", ") }
+        return text
+    }
+
+    /// "2 applied, 1 unused, 1 expired".
+    static func ignoreCounts(_ entries: [Assessment.IgnoreEntry]) -> String {
+        var counts: [(key: String, count: Int64)] = []
+        for e in entries {
+            if let i = counts.firstIndex(where: { $0.key == e.status }) { counts[i].count += 1 } else { counts.append((e.status, 1)) }
+        }
+        return Words.counts(counts, order: ["applied", "expired", "unknown", "unused"])
+    }
+
+    /// Why a package is in the table: its worst finding above info, else (a verdict below safe
+    /// from its own evidence) the weakest dimension and the signals that pull it down.
+    static func reason(_ p: Report) -> String {
+        let notable = p.notable
+        // An advisory by id and title: its fix and text are in the findings below the table.
+        func short(_ f: Finding) -> String { f.isAdvisory ? "\(f.id ?? ""): \(f.title ?? f.text)" : f.text }
+        if let f = notable.first { return short(f) + (notable.count > 1 ? " (+\(notable.count - 1) more)" : "") }
+        if ["caution", "warning", "avoid"].contains(p.level), let weak = weakest(p) { return weak }
+        if let f = p.findings.first { return f.text + (p.findings.count > 1 ? " (+\(p.findings.count - 1) more)" : "") }
+        return "-"
+    }
+
+    /// "weakest: security 52.5 (12,400 lines of code -8.2; unsafe code -8.5)".
+    static func weakest(_ p: Report) -> String? {
+        guard let name = p.weakest, let d = p.dimensions.first(where: { $0.name == name }) else { return nil }
+        let pulls = d.signals.filter { ($0.points ?? 0) < 0 }.sorted { ($0.points ?? 0) < ($1.points ?? 0) }.prefix(2)
+        var text = "weakest: \(name) \(Numbers.score(d.score))"
+        if !pulls.isEmpty { text += " (" + pulls.map { "\($0.text) \(Numbers.points($0.points ?? 0))" }.joined(separator: "; ") + ")" }
+        return text
+    }
+
+    /// "verdict bands: safe from 70, caution from 55, warning from 40, avoid below (this is 59.0: caution)".
+    static func bands(_ r: Report) -> String? {
+        func number(_ v: JSONValue?) -> Double? {
+            switch v {
+            case .double(let d)?: return d
+            case .int(let i)?: return Double(i)
+            default: return nil
+            }
+        }
+        guard case .object(let o)? = r.methodologyExtra.first(where: { $0.key == "thresholds" })?.value,
+              let safe = number(o["safe"]), let caution = number(o["caution"]), let warning = number(o["warning"]) else { return nil }
+        var text = "verdict bands: safe from \(Numbers.general(safe)), caution from \(Numbers.general(caution)), "
+            + "warning from \(Numbers.general(warning)), avoid below"
+        if let score = r.score { text += " (this is \(Numbers.score(score)): \(r.level))" }
+        return text
+    }
+
+    /// The licence the manifest declares.
+    static func licence(_ r: Report) -> String {
+        guard let manifest = r.manifest else { return "unknown (no manifest data)" }
+        if case .string(let l)? = manifest.first(where: { $0.key == "license" })?.value { return l }
+        return "not declared"
+    }
+
+    /// "strongest: maintenance 100.0 (quiet, but finished)".
+    static func strongest(_ r: Report) -> String? {
+        guard let name = r.strongest, let d = r.dimensions.first(where: { $0.name == name }) else { return nil }
+        var text = "strongest: \(name) \(Numbers.score(d.score))"
+        if let best = d.signals.max(by: { ($0.points ?? 0) < ($1.points ?? 0) }), (best.points ?? 0) > 0 {
+            text += " (\(best.text))"
+        }
+        return text
+    }
+
     static func database(_ db: DatabaseInfo?) -> String {
         guard let db else { return "no advisory database" }
         var line = "\(db.path ?? "?") (\(plural(db.advisories ?? 0, "advisory", "advisories"))"
@@ -126,8 +203,10 @@ enum Words {
         return nil
     }
 
+    /// The methodology by name and version (not a path in nerq's source tree, which installed
+    /// users do not have).
     static func methodology(_ version: String?) -> String {
-        "docs/methodology.md (nerq methodology v\(version ?? "1"))"
+        "nerq methodology v\(version ?? "1")"
     }
 
     /// What the scanner's capability and evidence kinds mean.
@@ -137,7 +216,7 @@ enum Words {
         case "process": return "spawns processes"
         case "filesystem_write": return "writes to the filesystem"
         case "env": return "reads environment variables"
-        case "env_compile_time": return "reads environment variables at compile time (env!)"
+        case "env_compile_time": return "reads environment variables at compile time (env!(...))"
         case "ffi": return "calls foreign code (FFI)"
         case "build_script_process": return "build script spawns processes"
         case "build_script_network": return "build script opens network connections"

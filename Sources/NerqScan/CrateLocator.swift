@@ -28,14 +28,25 @@ public struct CrateLocator: Sendable {
     public var vendorDirectories: [String]
     /// cargo's home (`$CARGO_HOME`, else `~/.cargo`, as the engine resolved it); nil: none.
     public var cargoHome: String?
+    /// The directories of `$CARGO_HOME/registry/src`, when the caller listed them already (an
+    /// engine lists them once); nil: listed here.
+    public var cargoSourceDirectories: [String]?
     public var debianRegistry: String
 
     public init(manifestDirectory: String? = nil, vendorDirectories: [String] = [], cargoHome: String? = nil,
-                debianRegistry: String = "/usr/share/cargo/registry") {
+                cargoSourceDirectories: [String]? = nil, debianRegistry: String = "/usr/share/cargo/registry") {
         self.manifestDirectory = manifestDirectory
         self.vendorDirectories = vendorDirectories
         self.cargoHome = cargoHome
+        self.cargoSourceDirectories = cargoSourceDirectories
         self.debianRegistry = debianRegistry
+    }
+
+    /// `$CARGO_HOME/registry/src/*`, in name order.
+    public static func sourceDirectories(cargoHome: String?) -> [String] {
+        guard let home = cargoHome, !home.isEmpty else { return [] }
+        let src = Files.join(home, "registry/src")
+        return ((try? Files.list(src)) ?? []).map { Files.join(src, $0) }
     }
 
     /// The crate's directory. crates.io treats names that differ only in case or in `-` versus
@@ -68,15 +79,10 @@ public struct CrateLocator: Sendable {
                 return Location(path: plain, source: .vendor)
             }
         }
-        if let home = cargoHome, !home.isEmpty {
-            let src = join(home, "registry/src")
-            if let listing = try? Files.list(src) {
-                for index in listing {
-                    let d = join(join(src, index), dirName)
-                    if CrateLocator.manifestAgrees(dir: d, name: name, version: version, requireVersion: false) {
-                        return Location(path: d, source: .cargoRegistry)
-                    }
-                }
+        for index in cargoSourceDirectories ?? CrateLocator.sourceDirectories(cargoHome: cargoHome) {
+            let d = join(index, dirName)
+            if CrateLocator.manifestAgrees(dir: d, name: name, version: version, requireVersion: false) {
+                return Location(path: d, source: .cargoRegistry)
             }
         }
         let deb = join(debianRegistry, dirName)

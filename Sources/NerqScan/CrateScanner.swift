@@ -56,9 +56,12 @@ public enum CrateScanner {
 
     /// `threads` defaults to `fileReaderThreads` (more than the cores: crate sources that are not in
     /// the page cache are read while other workers wait on the disk).
-    public static func scan(requests: [ScanRequest], threads: Int? = nil) -> [CrateScan] {
+    /// `finished` is called (from the worker's thread) as each crate is done: a host's progress.
+    public static func scan(requests: [ScanRequest], threads: Int? = nil, finished: (@Sendable () -> Void)? = nil) -> [CrateScan] {
         parallelMap(requests, threads: max(1, min(threads ?? fileReaderThreads, 256)), workerState: { TokenStorage() }) { tokens, req in
-            scan(directory: req.directory, options: req.options, tokenStorage: tokens)
+            let result = scan(directory: req.directory, options: req.options, tokenStorage: tokens)
+            finished?()
+            return result
         }
     }
 

@@ -174,27 +174,6 @@ import NerqCVSS
         #expect(throws: NerqError.self) { try AdvisoryDatabase.load(path: root) }
     }
 
-    @Test func defaultLocation() throws {
-        let root = try makeTempDirectory("home")
-        defer { removeTree(root) }
-        let none: (String) -> String? = { _ in nil }
-        #expect(AdvisoryDatabase.defaultLocation(configured: "/x/db", environment: none) == "/x/db")
-        #expect(AdvisoryDatabase.defaultLocation(configured: nil, environment: { $0 == "NERQ_ADVISORY_DB" ? "/env/db" : nil }) == "/env/db")
-        #expect(AdvisoryDatabase.defaultLocation(configured: "/x/db", environment: { $0 == "NERQ_ADVISORY_DB" ? "/env/db" : nil }) == "/x/db")
-        // ~/.cargo/advisory-db only when it exists.
-        let home: (String) -> String? = { $0 == "HOME" ? root : nil }
-        #expect(AdvisoryDatabase.defaultLocation(configured: nil, environment: home) == nil)
-        try FileManager.default.createDirectory(atPath: root + "/.cargo/advisory-db", withIntermediateDirectories: true)
-        #expect(AdvisoryDatabase.defaultLocation(configured: nil, environment: home) == root + "/.cargo/advisory-db")
-        // CARGO_HOME wins over HOME.
-        let cargoHome = root + "/cargo-home"
-        let both: (String) -> String? = { $0 == "HOME" ? root : ($0 == "CARGO_HOME" ? cargoHome : nil) }
-        #expect(AdvisoryDatabase.defaultLocation(configured: nil, environment: both) == nil)
-        try FileManager.default.createDirectory(atPath: cargoHome + "/advisory-db", withIntermediateDirectories: true)
-        #expect(AdvisoryDatabase.defaultLocation(configured: nil, environment: both) == cargoHome + "/advisory-db")
-        #expect(AdvisoryDatabase.defaultLocation(configured: "", environment: none) == nil)
-    }
-
     @Test func kindMapping() {
         #expect(AdvisoryRecord.kind(informational: nil) == .vulnerability)
         #expect(AdvisoryRecord.kind(informational: "unmaintained") == .unmaintained)

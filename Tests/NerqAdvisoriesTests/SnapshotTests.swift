@@ -62,7 +62,9 @@ import NerqCVSS
         #expect(db.advisories.filter { $0.kind == .notice }.count == 6)
         #expect(db.advisories.filter { $0.kind == .unmaintained }.count == 267)
         #expect(db.advisories.filter { $0.kind == .unsound }.count == 203)
-        #expect(db.advisories.filter { $0.kind == .vulnerability }.count == 1225 - 476)
+        // Malicious crates: RustSec's `malicious` category (`grep -l 'categories = \[.*"malicious"' -r crates`: 73).
+        #expect(db.advisories.filter { $0.kind == .malicious }.count == 73)
+        #expect(db.advisories.filter { $0.kind == .vulnerability }.count == 1225 - 476 - 73)
         #expect(db.advisories.filter { $0.cvss != nil }.count == 420)
         #expect(db.advisories.filter { $0.cvss != nil && $0.cvssScore == nil }.isEmpty)
         #expect(db.advisories.filter { $0.license == "CC-BY-4.0" }.count == 21)

@@ -189,7 +189,7 @@ func score(_ s: Signals, policy: Policy = Policy()) -> Report {
         let r = score(signals {
             $0.advisories = [withdrawn, ignored]
             $0.dimensions = [.popularity: 100]
-        }, policy: Policy(ignore: ["CVE-2024-1"]))
+        }, policy: Policy(ignore: [IgnoreRule(id: "CVE-2024-1")]))
         #expect(r.trustScore == 100)
         #expect(r.caps.isEmpty)
         #expect(r.findings.isEmpty)

@@ -1,6 +1,7 @@
 import Foundation
 import NerqCore
 @testable import NerqRegistry
+import NerqTestSupport
 import Testing
 
 /// Ingest of generated dumps (tools/gen_crates_dump.py, in each test's temp dir), checked against

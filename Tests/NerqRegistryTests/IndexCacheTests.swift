@@ -1,6 +1,7 @@
 import Foundation
 import NerqCore
 @testable import NerqRegistry
+import NerqTestSupport
 import Testing
 
 /// cargo's index cache files, written here byte for byte as cargo's `SummariesCache::serialize`
@@ -75,15 +76,12 @@ import Testing
 
     @Test func errorsNameTheFileAndOffset() {
         let good = IndexCacheTests.cacheFile(revision: "r", entries: IndexCacheTests.sample)
+        // A damaged header, or a file cut inside its entries, fails the whole file.
         let cases: [([UInt8], String)] = [
             ([], "empty file"),
             ([1, 2, 0, 0, 0], "cache version 1"),
             ([3, 2, 0], "expected 4 bytes"),
             ([3, 2, 0, 0, 0], "no index file version"),
-            (Array(good.prefix(60)), "invalid JSON"),
-            (IndexCacheTests.cacheFile(revision: "r", entries: [("1.0.0", "{\"vers\":\"1.0.0\",\"yanked\":\"no\"}")]), "\"yanked\" is not a boolean"),
-            (IndexCacheTests.cacheFile(revision: "r", entries: [("1.0.0", "{\"vers\":\"1.0.0\",\"pubtime\":\"yesterday\"}")]), "pubtime"),
-            (IndexCacheTests.cacheFile(revision: "r", entries: [("1.0.0", "[1]")]), "expected a JSON object"),
             (Array(IndexCacheTests.cacheFile(revision: "r", entries: [("1.0.0", "{}")]).prefix(13)), "no JSON entry after it"),
         ]
         for (bytes, fragment) in cases {
@@ -96,6 +94,25 @@ import Testing
                 #expect(error.code == .parseError)
             }
         }
+        // One bad entry leaves the others readable (cargo drops the lines it cannot parse); it is
+        // listed with the file and offset.
+        let entries: [(String, String)] = [
+            ("1.0.0", "{\"vers\":\"1.0.0\",\"yanked\":\"no\"}"),
+            ("1.0.1", "{\"vers\":\"1.0.1\",\"pubtime\":\"yesterday\"}"),
+            ("1.0.2", "[1]"),
+            ("1.0.3", "{\"vers\":"),
+        ]
+        let fragments = ["\"yanked\" is not a boolean", "pubtime", "expected a JSON object", "invalid JSON"]
+        for (k, e) in entries.enumerated() {
+            let bytes = IndexCacheTests.cacheFile(revision: "r", entries: [IndexCacheTests.sample[0], e])
+            let f = try? CargoIndexCache.parse(bytes, path: "cache/de/mo/demo")
+            #expect(f?.entries.map(\.version) == ["0.1.0"])
+            #expect(f?.errors.count == 1)
+            let message = f?.errors.first ?? ""
+            #expect(message.hasPrefix("cache/de/mo/demo: byte ") && message.contains("entry 2 (version \(e.0))"), "\(message)")
+            #expect(message.contains(fragments[k]), "\(message)")
+        }
+        #expect((try? CargoIndexCache.parse(Array(good.prefix(60)), path: "x"))?.errors.count == 1)
     }
 
     @Test(arguments: [("a", "1/a"), ("ab", "2/ab"), ("abc", "3/a/abc"), ("Serde", "se/rd/serde"), ("serde_json", "se/rd/serde_json")])

@@ -2,6 +2,7 @@ import Foundation
 import NerqCore
 import NerqIO
 @testable import NerqRegistry
+import NerqTestSupport
 import Testing
 
 /// Damaged dumps: each error names the table file and the line, and no store is left behind

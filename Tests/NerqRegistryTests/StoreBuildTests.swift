@@ -1,6 +1,7 @@
 import Foundation
 import NerqCore
 import NerqIO
+import NerqTestSupport
 import Testing
 @testable import NerqRegistry
 

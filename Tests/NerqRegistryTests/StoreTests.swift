@@ -1,6 +1,7 @@
 import Foundation
 import NerqCore
 @testable import NerqRegistry
+import NerqTestSupport
 import Testing
 import NerqJSON
 

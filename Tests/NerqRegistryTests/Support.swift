@@ -3,29 +3,7 @@ import NerqCore
 import NerqIO
 @testable import NerqRegistry
 import NerqJSON
-
-/// The repository's root (for tools/gen_crates_dump.py).
-let repositoryRoot: URL = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-
-struct TestFailure: Error, CustomStringConvertible {
-    var description: String
-    init(_ d: String) { description = d }
-}
-
-/// A fresh directory under the system temp dir, removed by `cleanup()`.
-final class TempDir {
-    let url: URL
-    var path: String { url.path }
-
-    init() throws {
-        url = FileManager.default.temporaryDirectory.appendingPathComponent("nerq-registry-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    }
-
-    func cleanup() { try? FileManager.default.removeItem(at: url) }
-
-    func file(_ name: String) -> String { url.appendingPathComponent(name).path }
-}
+import NerqTestSupport
 
 /// Runs tools/gen_crates_dump.py; returns the dump folder.
 @discardableResult

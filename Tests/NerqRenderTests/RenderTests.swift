@@ -68,7 +68,9 @@ import Testing
         #expect(out.contains("  security       70.0  (weight 0.25, base 100)\n       -30.0  a vulnerability affects this version\n"))
         #expect(out.contains("  popularity        -  (weight 0.1)\n              no data\n"))
         #expect(out.contains("Caps  (uncapped score 85.0)\n  at most 59: RUSTSEC-2021-0119 is a vulnerability\n"))
-        #expect(out.contains("  [medium] RUSTSEC-2021-0119: Out-of-bounds write; upgrade to 0.22.2 or later\n"))
+        // An advisory in full: id, kind and severity, title, the fix, the link.
+        #expect(out.contains("Findings\n  RUSTSEC-2021-0119  vulnerability, medium\n    Out-of-bounds write\n"
+                             + "    fix: upgrade to 0.22.2 or later\n    https://rustsec.org/advisories/RUSTSEC-2021-0119.html\n\n"))
         #expect(out.contains("  RUSTSEC-2021-0119: https://rustsec.org/advisories/RUSTSEC-2021-0119.html (source: https://github.com/nix-rust/nix/issues/1541)\n"))
         let colour = try render(Self.report, ["color": true])
         #expect(colour.contains("\u{1b}[33mCAUTION\u{1b}[0m") && colour.contains("\u{1b}[1mIs nix safe?\u{1b}[0m"))

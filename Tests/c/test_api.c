@@ -453,6 +453,39 @@ static void test_forms_agree(nerq_engine *engine) {
     json_decref(req);
 }
 
+/* nerq_fetch needs no engine. Offline, nothing is downloaded (no test needs the network; the
+ * fetches themselves are tested against a local server: Tests/NerqFetchTests, test_fetch.py):
+ * each source is described as it is on disk, here an empty cache. */
+static void test_fetch(void) {
+    expect_error(rec(nerq_fetch(NULL)), "null_argument", NULL, "fetch NULL request");
+    expect_error_text(nerq_fetch_str(NULL), "null_argument", NULL, "fetch_str NULL request");
+    expect_error_text(nerq_fetch_str("{\"update\":1}"), "invalid_type", "$.update", "fetch update type");
+    expect_error_text(nerq_fetch_str("{\"sources\":{\"advisory-db\":{}}}"), "unknown_key", "$.sources.advisory-db", "fetch source name");
+    char cache[] = "/tmp/nerq-c-fetch-XXXXXX";
+    CHECK(mkdtemp(cache) != NULL, "temporary cache");
+    json_t *req = json_pack("{s:b, s:s, s:{s:{}, s:{}, s:{s:[s]}}}", "offline", 1, "cache_dir", cache, "sources", "advisory_db", "osv",
+                            "index", "packages", "serde");
+    json_t *doc = rec(nerq_fetch(req));
+    CHECK(doc && error_code(doc) == NULL, "offline fetch: %s", error_code(doc));
+    CHECK(streq(json_string_value(json_object_get(doc, "kind")), "nerq.fetch"), "fetch kind");
+    CHECK(json_is_true(json_object_get(doc, "offline")), "offline");
+    json_t *sources = json_object_get(doc, "sources");
+    CHECK(json_array_size(sources) == 3, "three sources");
+    for (size_t i = 0; i < json_array_size(sources); i++) {
+        json_t *s = json_array_get(sources, i);
+        CHECK(streq(json_string_value(json_object_get(s, "status")), "offline"), "source %zu offline", i);
+    }
+    json_decref(doc);
+    /* The text form gives the same statuses. */
+    char *text = json_dumps(req, JSON_COMPACT);
+    json_t *again = take_text(nerq_fetch_str(text));
+    free(text);
+    CHECK(again && json_array_size(json_object_get(again, "sources")) == 3, "text fetch");
+    json_decref(again);
+    json_decref(req);
+    rmdir(cache);
+}
+
 /* nerq_render: both forms, every format, and the errors that name the argument. */
 static const char *FORMATS[] = {"human", "markdown", "sarif", "html", "json"};
 
@@ -566,6 +599,7 @@ int main(int argc, char **argv) {
     test_null_engine_reads_nothing();
     test_threads(engine);
     test_forms_agree(engine);
+    test_fetch();
     test_render(engine);
     nerq_engine_free(engine);
     printf("c-api: %d passed, %d failed\n", passed, failed);

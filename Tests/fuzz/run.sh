@@ -16,7 +16,7 @@ cd "$(dirname "$0")/../.."
 BIN=$(realpath -m "${FUZZ_BIN:-.build-fuzz/debug/nerq-fuzz}")
 MODE=${1:-smoke}
 shift || true
-ALL="json score preflight assess assess_lockfile engine_new toml lockfile rustsec osv scan semver cvss index_cache registry_csv render"
+ALL="json score preflight assess assess_lockfile engine_new toml lockfile rustsec osv scan semver cvss index_cache registry_csv zip tar render config"
 TARGETS=${*:-${FUZZ_TARGETS:-$ALL}}
 # Absolute paths throughout: the fuzzer works inside a sandbox directory (NERQ_FUZZ_SANDBOX).
 OUT=$PWD/out/fuzz
@@ -44,7 +44,7 @@ dict_for() {
     json) echo json ;;
     score|preflight|assess|engine_new|render) echo "json signals" ;;
     osv) echo "json osv" ;;
-    toml) echo toml ;;
+    toml|config) echo toml ;;
     lockfile|assess_lockfile) echo "toml lockfile" ;;
     rustsec) echo "toml rustsec" ;;
     scan) echo rust ;;
@@ -52,6 +52,7 @@ dict_for() {
     cvss) echo cvss ;;
     index_cache) echo "json semver" ;;
     registry_csv) echo csv ;;
+    zip|tar) echo json ;;
   esac
 }
 

@@ -16,7 +16,7 @@ import sys
 import tomllib
 
 TARGETS = ["json", "score", "preflight", "assess", "assess_lockfile", "engine_new", "toml", "lockfile",
-           "rustsec", "osv", "scan", "semver", "cvss", "index_cache", "registry_csv", "render"]
+           "rustsec", "osv", "scan", "semver", "cvss", "index_cache", "registry_csv", "zip", "tar", "render", "config"]
 NOW = "2026-11-21T00:00:00Z"
 
 
@@ -236,6 +236,19 @@ def main():
     c.add("assess", json.dumps({"lockfile": "/nonexistent/Cargo.lock"}))
     c.add("assess", json.dumps({"metadata": {"packages": [], "workspace_members": [], "resolve": None}, "options": {"scan_sources": False}}))
     c.add("assess_lockfile", SMALL_LOCK)
+    # Configuration files (audit.toml, deny.toml, nerq.toml, workspace metadata): every key once.
+    c.add("config", '[advisories]\nignore = ["RUSTSEC-2026-0009", "CVE-2024-58266"]\ninformational_warnings = ["unmaintained"]\n'
+                    'severity_threshold = "medium"\n[output]\ndeny = ["warnings"]\nquiet = true\nformat = "json"\nshow_tree = true\n'
+                    '[target]\nos = ["linux"]\narch = "x86_64"\n[yanked]\nenabled = false\nupdate_index = false\n'
+                    '[database]\npath = "x"\nstale = true\n[binary]\nmax_binary_size = 1\n')
+    c.add("config", '[advisories]\nignore = ["RUSTSEC-2026-0009", { id = "RUSTSEC-2024-0375", reason = "r" }, "crate@1.0", '
+                    '{ crate = "x", reason = "y" }]\nunmaintained = "workspace"\nunsound = "transitive"\nyanked = "deny"\n'
+                    'unused-ignored-advisory = "deny"\ndb-path = "~/x"\n')
+    c.add("config", '[[ignore]]\nid = "RUSTSEC-2026-0009"\nreason = "r"\nexpires = 2027-01-31\n[gates]\ndeny = ["warnings"]\n'
+                    'allow = ["unmaintained"]\nfail_under = 50\nunused_ignores = "warn"\n[policy]\nweights = { security = 0.6 }\n'
+                    'thresholds = { safe = 75 }\ncaps = { critical = 30 }\n')
+    c.add("config", '[workspace]\nmembers = ["a"]\n[workspace.metadata.nerq]\nignore = [{ id = "CVE-2024-58266", expires = "2026-12-15T12:00:00Z" }]\n'
+                    '[workspace.metadata.nerq.gates]\nfail_under = 10\n')
     for p in spread(lockfiles, n):
         data = read(p, 64 << 10)  # the fuzzers run with -max_len 64 KB at most
         c.add("assess_lockfile", data)
@@ -244,6 +257,20 @@ def main():
     if lockfiles:  # one request naming a file: the smallest lockfile (big ones make slow inputs)
         small = min(lockfiles, key=os.path.getsize)
         c.add("assess", json.dumps({"lockfile": small, "now": NOW, "options": {"scan_sources": False}}))
+    # The hardening classes that are input-driven (docs/bad-input.md): duplicates and unknown ids in
+    # cargo metadata, a non-string source, many members over one chain, many versions of one name.
+    meta_pkg = lambda i, n: {"id": i, "name": n, "version": "1.0.0"}
+    c.add("assess", json.dumps({"metadata": {"version": 1, "packages": [meta_pkg("a 1.0.0", "a"), meta_pkg("a 1.0.0", "a")],
+                                             "workspace_members": ["a 1.0.0", "ghost 1.0.0"],
+                                             "resolve": {"nodes": [{"id": "a 1.0.0", "deps": [{"pkg": "nowhere 9.9.9"}]},
+                                                                   {"id": "a 1.0.0", "deps": []}]}},
+                                "options": {"scan_sources": False}}))
+    c.add("assess_lockfile", "version = 3\n[[package]]\nname = \"serde\"\nversion = \"1.0.0\"\nsource = 1\n")
+    chain = "version = 3\n" + "".join(f"[[package]]\nname = \"m{r}\"\nversion = \"0.1.0\"\ndependencies = [\"l0\"]\n" for r in range(20))
+    chain += "".join(f"[[package]]\nname = \"l{m}\"\nversion = \"0.1.0\"\ndependencies = [\"{'l%d' % (m + 1) if m < 19 else 'atty'}\"]\n" for m in range(20))
+    chain += "[[package]]\nname = \"atty\"\nversion = \"0.2.14\"\nsource = \"registry+https://github.com/rust-lang/crates.io-index\"\n"
+    c.add("assess_lockfile", chain)
+    c.add("assess_lockfile", "version = 3\n" + "".join(f"[[package]]\nname = \"x\"\nversion = \"1.0.{i}\"\ndependencies = [\"x 1.0.0\"]\n" for i in range(40)))
     c.add("lockfile", SMALL_LOCK)
     c.add("lockfile", "# empty workspace\nversion = 4\n")
     c.add("lockfile", "[[package]]\nname = \"a\"\nversion = \"1.0.0\"\n\n[[package]]\nname = \"a\"\nversion = \"1.0.0\"\n")
@@ -352,6 +379,32 @@ def main():
     c.add("index_cache", bytes([3, 2, 0, 0, 0]))
     for v in vs[:20]:
         c.add("index_cache", cache_file("rev", [(v.decode(), index_line("x", v.decode()))]))
+    # Archives as fetched: small zips of OSV records and tarballs of advisories (real files), and
+    # ones that try to escape.
+    import io, tarfile, zipfile
+    osv_files = files_under(os.path.join(shared, "advisory-db-osv", "crates"), (".json",))[:6]
+    md_files = files_under(os.path.join(shared, "advisory-db", "crates"), (".md",))[:6]
+    for k in range(3):
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", compression=zipfile.ZIP_DEFLATED if k else zipfile.ZIP_STORED) as z:
+            for f in osv_files[k * 2:k * 2 + 2]:
+                z.writestr(os.path.basename(f), read(f))
+            if k == 2:
+                z.writestr("../escape.json", b"{}")
+        c.add("zip", buf.getvalue())
+        buf = io.BytesIO()
+        with tarfile.open(fileobj=buf, mode="w:gz" if k else "w") as t:
+            for f in md_files[k * 2:k * 2 + 2]:
+                data = read(f)
+                info = tarfile.TarInfo("advisory-db-main/crates/" + os.path.basename(os.path.dirname(f)) + "/" + os.path.basename(f))
+                info.size = len(data)
+                t.addfile(info, io.BytesIO(data))
+            if k == 2:
+                link = tarfile.TarInfo("advisory-db-main/link")
+                link.type = tarfile.SYMTYPE
+                link.linkname = "/etc"
+                t.addfile(link)
+        c.add("tar", buf.getvalue())
     csvs = [
         "id,name,updated_at,created_at,description,homepage,documentation,readme,repository,max_upload_size,max_features\n"
         "1,serde,2024-01-02 03:04:05.123456+00,2014-12-05 20:20:39.487502+00,\"A generic, \"\"serialization\"\" framework\",,,"

@@ -10,6 +10,8 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import NerqArchive
+import NerqIO
 import NerqJSON
 import NerqSemver
 import NerqCVSS
@@ -17,6 +19,7 @@ import CJansson
 @testable import NerqABI
 @testable import NerqAdvisories
 @testable import NerqCargo
+@testable import NerqConfig
 import NerqCore
 @testable import NerqEngine
 @testable import NerqRegistry
@@ -53,8 +56,41 @@ nonisolated(unsafe) let targets: [FuzzTarget] = [
     FuzzTarget(name: "cvss", run: fuzzCVSS),
     FuzzTarget(name: "index_cache", run: fuzzIndexCache),
     FuzzTarget(name: "registry_csv", run: fuzzRegistryCSV),
+    FuzzTarget(name: "zip", run: { fuzzArchive($0, zip: true) }),
+    FuzzTarget(name: "tar", run: { fuzzArchive($0, zip: false) }),
     FuzzTarget(name: "render", run: fuzzRender),
+    FuzzTarget(name: "config", run: fuzzConfig),
 ]
+
+// MARK: - config
+
+/// The same text as each configuration format (audit.toml, deny.toml, nerq.toml, a Cargo.toml
+/// with [workspace.metadata.nerq]). An error must be one of the codes a file can cause and name
+/// the file (`fuzz.toml:LINE`); what is read must hold only well-formed ignore ids, known kinds
+/// and a policy the engine accepts.
+func fuzzConfig(_ data: UnsafeRawBufferPointer) {
+    guard let text = String(validating: data, as: UTF8.self) else { return }
+    let allowed: [NerqError.Code] = [.parseError, .unknownKey, .invalidType, .invalidValue, .missingField]
+    for format in ConfigFormat.allCases {
+        var config = ProjectConfig()
+        do throws(NerqError) {
+            try ProjectConfig.read(text: text, name: "fuzz.toml", format: format, into: &config)
+        } catch {
+            guard allowed.contains(error.code) else { violation("config \(format.rawValue): unexpected code \(error.document)") }
+            guard error.path?.hasPrefix("fuzz.toml") == true, error.message.hasPrefix("fuzz.toml") else {
+                violation("config \(format.rawValue): error does not name the file: \(error.document)")
+            }
+            continue
+        }
+        for rule in config.ignores where AdvisoryID.problem(rule.id) != nil {
+            violation("config \(format.rawValue): malformed id accepted: \(rule.id)")
+        }
+        for d in config.deny where !ProjectConfig.kinds.contains(d.kind) { violation("config: unknown kind \(d.kind)") }
+        if let p = config.policy {
+            do throws(NerqError) { _ = try Policy.read(JSONReader(p.json)) } catch { violation("config: policy accepted, then refused: \(error)") }
+        }
+    }
+}
 
 // MARK: - render
 
@@ -405,7 +441,7 @@ func fuzzLockfile(_ data: UnsafeRawBufferPointer) {
     }
     // The project graph and its dependency paths (cycles, duplicates, dangling references).
     let graph = ProjectGraph.build(lockfile: lock, metadata: nil)
-    _ = graph.paths(to: Set(graph.nodes.indices), limit: 3)
+    _ = graph.paths(to: Set(graph.nodes.indices), limit: 3, reverse: graph.reverseEdges())
 }
 
 func fuzzAdvisory(_ data: UnsafeRawBufferPointer, type: AdvisoryDatabase.FileType) {
@@ -511,5 +547,36 @@ func fuzzCVSS(_ data: UnsafeRawBufferPointer) {
         guard score >= 0, score <= 10 else { violation("cvss: score \(score) for \(vector)") }
         guard ["none", "low", "medium", "high", "critical"].contains(severity) else { violation("cvss: severity \(severity)") }
     }
+}
+#endif
+
+#if NERQ_FUZZ
+/// Bytes as a fetched archive (a zip, or a tarball, gzipped or not), extracted into a fresh
+/// directory of the sandbox with small caps: only `parse_error`/`invalid_value`/`io_error` come
+/// back, and whatever was written is regular files and directories below that directory.
+func fuzzArchive(_ data: UnsafeRawBufferPointer, zip: Bool) {
+    let file = zip ? "archive.zip" : "archive.tar.gz"
+    let dest = "extracted"
+    Files.removeTree(dest)
+    guard mkdir(dest, 0o755) == 0, let f = fopen(file, "w") else { return }
+    if let base = data.baseAddress { fwrite(base, 1, data.count, f) }
+    fclose(f)
+    let limits = ArchiveLimits(maxEntries: 64, maxEntryBytes: 1 << 20, maxTotalBytes: 4 << 20)
+    do throws(NerqError) {
+        _ = zip ? try Archive.extractZip(file, into: dest, limits: limits) : try Archive.extractTar(file, into: dest, limits: limits)
+    } catch {
+        guard [.parseError, .invalidValue, .ioError].contains(error.code) else { violation("\(file): unexpected error \(error.document)") }
+    }
+    var stack = [dest]
+    while let dir = stack.popLast() {
+        for e in Directory.list(path: dir) ?? [] {
+            switch e.kind {
+            case .directory: stack.append(dir + "/" + e.name)
+            case .file: break
+            case .symlink, .other: violation("\(file): extraction made \(dir)/\(e.name), not a file or directory")
+            }
+        }
+    }
+    Files.removeTree(dest)
 }
 #endif

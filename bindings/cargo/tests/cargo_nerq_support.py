@@ -27,13 +27,25 @@ def load_script():
 
 
 def clean_env(**extra: str) -> dict:
+    """The environment cargo nerq runs in: no nerq or colour settings of the machine, and offline
+    (no test may need the network; the fetch tests point NERQ_*_URL at the local test server and
+    drop CARGO_NET_OFFLINE)."""
     env = {k: v for k, v in os.environ.items()
-           if k not in ("NERQ_ADVISORY_DB", "CARGO_TERM_COLOR", "NO_COLOR", "PYTHONPATH")}
+           if k not in ("NERQ_ADVISORY_DB", "CARGO_TERM_COLOR", "NO_COLOR", "PYTHONPATH", "NERQ_CACHE_DIR", "NERQ_ADVISORY_DB_URL",
+                        "NERQ_OSV_URL", "NERQ_INDEX_URL", "NERQ_DB_DUMP_URL")}
+    env["CARGO_NET_OFFLINE"] = "true"
     env.update(extra)
-    return env
+    return {k: v for k, v in env.items() if v is not None}
 
 
 def run(args, cwd=DEMO, env=None, **kw) -> subprocess.CompletedProcess:
     """Runs the script the way cargo does (`cargo-nerq nerq ARGS`), capturing text output."""
     return subprocess.run([sys.executable, str(SCRIPT), "nerq", *map(str, args)], cwd=cwd,
                           env=env or clean_env(), capture_output=True, text=True, **kw)
+
+
+def without_staleness(stderr: str) -> str:
+    """stderr without the data's staleness warnings: the shared advisory snapshot is 93 days old
+    on the tests' `now` (2026-11-21), and cargo nerq says so on every run."""
+    return "".join(line for line in stderr.splitlines(keepends=True)
+                   if not (line.startswith("warning: ") and "older than max_staleness_days" in line))

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from cargo_nerq_support import CARGO_DIR, DEMO, NOW, REPO_ROOT, clean_env, run, shared_data
+from cargo_nerq_support import CARGO_DIR, DEMO, NOW, REPO_ROOT, clean_env, run, shared_data, without_staleness
 from sarif_schema import assert_valid
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -39,13 +39,23 @@ def demo_args(advisory_db, *extra):
     return ["--advisory-db", advisory_db, "--now", NOW, *extra]
 
 
+# The demo has vulnerabilities: like cargo-audit, cargo nerq exits 1 and says why on one line.
+DEMO_GATE = "error: 4 vulnerability findings (denied by default): "
+
+
+def assert_demo_gate(r):
+    assert r.returncode == 1, (r.returncode, r.stderr)
+    stderr = without_staleness(r.stderr)
+    assert stderr.startswith(DEMO_GATE) and stderr.count("\n") == 1, r.stderr
+
+
 # -- the demo, every format ----------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
 def demo_json(demo_ready, advisory_db):
     r = run(demo_args(advisory_db, "--format", "json"))
-    assert r.returncode == 0, r.stderr
-    assert r.stderr == ""  # no progress when stderr is not a terminal
+    assert_demo_gate(r)  # and no progress when stderr is not a terminal
+    assert "advisory_db at " in r.stderr and "is 93 days old" in r.stderr
     return json.loads(r.stdout)
 
 
@@ -90,7 +100,7 @@ def test_demo_json_matches_cargo_audit(demo_json, tmp_path, advisory_db):
 
 def test_demo_human(demo_ready, advisory_db, demo_json):
     r = run(demo_args(advisory_db))
-    assert r.returncode == 0 and r.stderr == ""
+    assert_demo_gate(r)
     out = r.stdout
     assert not ANSI.search(out)  # not a terminal: no colour
     lines = out.splitlines()
@@ -140,16 +150,17 @@ def _run_on_pty(args, env):
 
 def test_on_a_terminal_progress_and_colour(demo_ready, advisory_db):
     code, screen = _run_on_pty(demo_args(advisory_db), clean_env())
-    assert code == 0
+    assert code == 1
     assert "Running" in screen and "Assessing" in screen  # progress, on stderr, only on a terminal
+    assert re.search(r"Scoring \d+/\d+ packages", screen)  # the library's progress, with counts
     assert ANSI.search(screen)
     code, screen = _run_on_pty(demo_args(advisory_db, "--quiet"), clean_env(NO_COLOR="1"))
-    assert code == 0 and "Assessing" not in screen and not ANSI.search(screen)
+    assert code == 1 and "Assessing" not in screen and "Scoring" not in screen and not ANSI.search(screen)
 
 
 def test_demo_sarif(demo_ready, advisory_db, demo_json):
     r = run(demo_args(advisory_db, "--format", "sarif"))
-    assert r.returncode == 0, r.stderr
+    assert_demo_gate(r)
     sarif = json.loads(r.stdout)
     assert_valid(sarif)
     run_ = sarif["runs"][0]
@@ -170,12 +181,14 @@ def test_demo_sarif(demo_ready, advisory_db, demo_json):
 
 def test_demo_markdown(demo_ready, advisory_db, demo_json):
     r = run(demo_args(advisory_db, "--format", "markdown"))
-    assert r.returncode == 0, r.stderr
+    assert_demo_gate(r)
     out = r.stdout
     assert not ANSI.search(out)
     assert out.startswith("### nerq: ")
     assert "| Package | Version | Score | Grade | Verdict | Findings |" in out
-    assert out.count("<details>") == out.count("</details>") == 1
+    # the clean packages folded away, and each finding's advisory text, fix and paths
+    assert out.count("<details><summary>") == out.count("</details>") == 1 + len(demo_json["findings"])
+    assert "Fix: `cargo update -p time --precise 0.3.47`" in out
     for f in demo_json["findings"]:
         assert f"[{f['id']}](https://rustsec.org/advisories/{f['id']}.html)" in out
     rows = [l for l in out.splitlines() if l.startswith("| `")]
@@ -185,7 +198,8 @@ def test_demo_markdown(demo_ready, advisory_db, demo_json):
 def test_demo_html_to_a_file(demo_ready, advisory_db, demo_json, tmp_path):
     out = tmp_path / "nerq.html"
     r = run(demo_args(advisory_db, "--format", "html", "-o", out))
-    assert r.returncode == 0 and r.stdout == "" and r.stderr == "", r.stderr
+    assert_demo_gate(r)
+    assert r.stdout == ""
     page = out.read_text()
     assert page.startswith("<!DOCTYPE html>") and page.rstrip().endswith("</html>")
     for p in demo_json["packages"]:
@@ -194,7 +208,7 @@ def test_demo_html_to_a_file(demo_ready, advisory_db, demo_json, tmp_path):
         assert f'https://rustsec.org/advisories/{f["id"]}.html' in page
     # -o applies to every format, and cargo nerq prints what the library rendered, byte for byte
     r = run(demo_args(advisory_db, "--format", "markdown", "-o", tmp_path / "nerq.md"))
-    assert r.returncode == 0 and r.stdout == ""
+    assert r.returncode == 1 and r.stdout == ""
     import nerq
     assert (tmp_path / "nerq.md").read_text() == nerq.render(demo_json, "markdown")
     assert run(demo_args(advisory_db)).stdout == nerq.render(demo_json, "human")
@@ -228,7 +242,7 @@ def test_through_cargo(demo_ready, advisory_db):
     env = clean_env(PATH=f"{CARGO_DIR}{os.pathsep}{os.environ['PATH']}")
     r = subprocess.run(["cargo", "nerq", *demo_args(advisory_db, "--format", "json")], cwd=DEMO, env=env,
                        capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
+    assert_demo_gate(r)
     assert json.loads(r.stdout)["project"]["workspace_root"] == str(DEMO)
     help_ = subprocess.run(["cargo", "help", "nerq"], env=env, capture_output=True, text=True)
     assert help_.returncode == 0 and help_.stdout.startswith("usage: cargo nerq [OPTIONS]")
@@ -241,12 +255,12 @@ def test_manifest_path_and_metadata_path(demo_ready, advisory_db, tmp_path, demo
     # cargo reads .cargo/config.toml from the directory it runs in, so run below the demo
     r = run(demo_args(advisory_db, "--format", "json", "--manifest-path", DEMO / "Cargo.toml", "--offline", "--locked"),
             cwd=DEMO / "src")
-    assert r.returncode == 0, r.stderr
+    assert_demo_gate(r)
     assert json.loads(r.stdout) == demo_json
     meta = subprocess.run(["cargo", "metadata", "--format-version", "1", "--offline"], cwd=DEMO, capture_output=True)
     (tmp_path / "metadata.json").write_bytes(meta.stdout)
     r = run(demo_args(advisory_db, "--format", "json", "--metadata-path", tmp_path / "metadata.json"), cwd=tmp_path)
-    assert r.returncode == 0, r.stderr
+    assert_demo_gate(r)
     doc = json.loads(r.stdout)
     assert doc["project"]["lockfile"] == str(DEMO / "Cargo.lock")  # found beside the saved metadata's workspace_root
     assert doc["findings"] == demo_json["findings"]
@@ -261,42 +275,49 @@ def test_no_dev(demo_ready, advisory_db):
 
 # -- gates ---------------------------------------------------------------------------------------
 
+ALLOW = ["--allow", "vulnerability"]
+
+
 @pytest.mark.parametrize("gate,code", [
-    ([], 0),
-    (["--fail-under", "0"], 0),
-    (["--fail-under", "100"], 1),
-    (["--deny", "vulnerability"], 1),
-    (["--deny", "unmaintained"], 1),
-    (["--deny", "unsound"], 1),
-    (["--deny", "warnings"], 1),
-    (["--deny", "yanked"], 0),
-    (["--deny", "notice,malicious"], 0),
-    (["--deny", "yanked", "--deny", "unmaintained"], 1),
+    ([], 1),                                     # cargo-audit's default: a vulnerability fails
+    (["-D", "vulnerability"], 1),
+    (ALLOW, 0),
+    (ALLOW + ["--fail-under", "0"], 0),
+    (ALLOW + ["--fail-under", "100"], 1),
+    (ALLOW + ["--deny", "unmaintained"], 1),
+    (ALLOW + ["--deny", "unsound"], 1),
+    (ALLOW + ["-D", "warnings"], 1),
+    (ALLOW + ["--deny", "yanked"], 0),
+    (ALLOW + ["--deny", "notice,malicious"], 0),
+    (ALLOW + ["--deny", "yanked", "--deny", "unmaintained"], 1),
+    (["--allow", "vulnerability,unmaintained", "--deny", "warnings"], 1),   # unsound still denied
 ])
 def test_gates(demo_ready, advisory_db, gate, code):
     r = run(demo_args(advisory_db, "--format", "json", *gate))
     assert r.returncode == code, r.stderr
-    json.loads(r.stdout)  # the report is printed whatever the gate says
+    doc = json.loads(r.stdout)  # the report is printed whatever the gate says
+    assert doc["gate"]["exit_code"] == code
     if code:
-        assert r.stderr.startswith("error: --")
+        stderr = without_staleness(r.stderr)
+        assert stderr.startswith("error: ") and stderr.count("\n") == 1, r.stderr
     else:
-        assert r.stderr == ""
+        assert without_staleness(r.stderr) == ""
 
 
 def test_fail_under_threshold_follows_the_scores(demo_ready, advisory_db, demo_json):
     scores = sorted(p["trust_score"] for p in demo_json["packages"]
                     if p["trust_score"] is not None and not p["workspace_member"])
     lowest = scores[0]
-    assert run(demo_args(advisory_db, "--fail-under", lowest)).returncode == 0       # nothing below
-    r = run(demo_args(advisory_db, "--fail-under", lowest + 0.1))
-    assert r.returncode == 1 and "score below it" in r.stderr
+    assert run(demo_args(advisory_db, *ALLOW, "--fail-under", lowest)).returncode == 0       # nothing below
+    r = run(demo_args(advisory_db, *ALLOW, "--fail-under", lowest + 0.1))
+    assert r.returncode == 1 and f"1 package scores below {lowest + 0.1:g}" in r.stderr
 
 
 # -- errors: exit 2 with one line ----------------------------------------------------------------
 
 def one_line_error(r, *needles):
     assert r.returncode == 2, (r.returncode, r.stdout, r.stderr)
-    lines = r.stderr.strip().splitlines()
+    lines = without_staleness(r.stderr).strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("error: "), r.stderr
     for n in needles:
         assert n in lines[0], lines[0]
@@ -330,7 +351,7 @@ def test_missing_database(tmp_path, demo_ready):
 
 def test_nerq_advisory_db_env(demo_ready, advisory_db):
     r = run(["--format", "json", "--now", NOW], env=clean_env(NERQ_ADVISORY_DB=str(advisory_db)))
-    assert r.returncode == 0, r.stderr
+    assert_demo_gate(r)
     assert json.loads(r.stdout)["database"]["advisories"] > 1000
 
 
@@ -368,16 +389,16 @@ def test_lockfile_findings_equal_cargo_audit(name, advisory_db):
     lock = data / "lockfiles" / f"{name}.Cargo.lock"
     expected = cargo_audit_set(data / "lockfiles" / "expected" / f"{name}.cargo-audit.json")
     r = run(["--lockfile", lock, "--advisory-db", advisory_db, "--format", "json", "--now", NOW], cwd=data)
-    assert r.returncode == 0, r.stderr
+    audit = json.loads((data / "lockfiles" / "expected" / f"{name}.cargo-audit.json").read_text())
+    # exit 1 exactly when cargo-audit found a vulnerability (its own exit 1)
+    assert r.returncode == (1 if audit["vulnerabilities"]["found"] else 0), r.stderr
     doc = json.loads(r.stdout)
     got = {(f["id"], f["package"], f["version"]) for f in doc["findings"]}
     assert got - expected == set(), "nerq only"
     assert expected - got == set(), "cargo-audit only"
-    # --deny vulnerability exits 1 exactly when cargo-audit found a vulnerability (its own exit 1)
-    audit = json.loads((data / "lockfiles" / "expected" / f"{name}.cargo-audit.json").read_text())
-    gate = run(["--lockfile", lock, "--advisory-db", advisory_db, "--format", "json", "--deny", "vulnerability",
-                "--now", NOW], cwd=data)
-    assert gate.returncode == (1 if audit["vulnerabilities"]["found"] else 0)
+    allowed = run(["--lockfile", lock, "--advisory-db", advisory_db, "--format", "json", "--allow", "vulnerability",
+                   "--now", NOW], cwd=data)
+    assert allowed.returncode == 0, allowed.stderr
 
 
 @pytest.mark.parametrize("name", ["mdbook-0.4.0", "nushell-0.4.0"])
@@ -385,7 +406,7 @@ def test_lockfile_sarif_valid(name, advisory_db):
     data = shared_data()
     lock = data / "lockfiles" / f"{name}.Cargo.lock"
     r = run(["--lockfile", lock, "--advisory-db", advisory_db, "--format", "sarif", "--now", NOW], cwd=data / "lockfiles")
-    assert r.returncode == 0, r.stderr
+    assert r.returncode in (0, 1), r.stderr
     sarif = json.loads(r.stdout)
     assert_valid(sarif)
     lines = lock.read_text().splitlines()
@@ -471,14 +492,14 @@ def test_json_outputs_validate_against_the_schemas(demo_json, advisory_db):
 
 def test_no_scan_and_vendor_dir(demo_ready, advisory_db, demo_json, tmp_path):
     r = run(demo_args(advisory_db, "--format", "json", "--no-scan"))
-    assert r.returncode == 0, r.stderr
+    assert_demo_gate(r)
     doc = json.loads(r.stdout)
     assert doc["findings"] == demo_json["findings"]  # advisories do not depend on the scan
     kinds = {f["kind"] for p in doc["packages"] for f in p["findings"]}
     assert not kinds & {"capability", "unsafe_code"}
     assert not any("source scanned" in n for n in doc["notes"])
     r = run(demo_args(advisory_db, "--format", "json", "--vendor-dir", tmp_path))
-    assert r.returncode == 0, r.stderr
+    assert_demo_gate(r)
 
 
 # -- the database is found with no option at all ---------------------------------------------------

@@ -29,23 +29,22 @@ def test_attention_ignores_info_findings():
     assert "itoa" in shown(doc)
 
 
-def test_sort_worst_first_unscored_last(cn):
+def test_sort_worst_first_unscored_last():
     assert shown(assessment(), all=True) == ["rustc-serialize", "atty", "time", "itoa", "nerq-demo"]
-    order = [p["package"]["name"] for p in cn.sort_worst_first(assessment()["packages"])]  # the gates' order
-    assert order == ["rustc-serialize", "atty", "time", "itoa", "nerq-demo"]
 
 
 def test_human_default_shows_packages_that_need_attention():
     out = nerq.render(assessment(), "human")
     lines = out.splitlines()
-    assert lines[0].split() == ["PACKAGE", "VERSION", "SCORE", "GRADE", "VERDICT", "WORST", "FINDING"]
+    assert lines[0].split() == ["PACKAGE", "VERSION", "SCORE", "GRADE", "VERDICT", "REASON"]
     assert [l.split()[0] for l in lines[1:4]] == ["rustc-serialize", "atty", "time"]
     assert "rustc-serialize (dev)" in lines[1]
     assert "RUSTSEC-2021-0145: Potential unaligned read | on windows (+1 more)" in lines[2]
     assert "... and 2 more packages (1 safe, 1 unknown) with no finding above info (--all lists them)" in out
     assert "itoa" not in out
     assert "5 packages: 1 avoid, 1 warning, 1 caution, 1 safe, 1 unknown" in out
-    assert "4 advisories affect 3 packages: 2 vulnerability, 1 unsound, 1 unmaintained" in out
+    # the kinds add up to the findings (the fixture's summary predates its "findings" count)
+    assert "\n4 findings in 3 packages: 2 vulnerability, 1 unsound, 1 unmaintained\n" in out
     assert "advisory database: /data/advisory-db (1225 advisories, newest 2026-08-21)" in out
     assert not ANSI.search(out)
 
@@ -110,7 +109,7 @@ def test_markdown():
     assert "[RUSTSEC-2026-0009](https://rustsec.org/advisories/RUSTSEC-2026-0009.html) vulnerability (medium)" in out
     assert "upgrade to 0.3.47" in out
     assert "Potential unaligned read \\| on windows" in out  # pipes cannot break the table
-    assert out.count("<details>") == out.count("</details>") == 1
+    assert out.count("<details><summary>") == out.count("</details>") == 1 + 4  # the rest folded, then each finding
     assert "<summary>2 other packages (no finding above info)</summary>" in out
     assert "unsafe items" not in out  # informational findings are not listed
     for row in table:
@@ -167,26 +166,22 @@ def test_sarif_with_no_findings_is_valid():
     assert_valid(json.loads(nerq.render(doc, "sarif")))
 
 
-def test_gates(cn):
-    pkgs = assessment()["packages"]
-    assert cn.gate_failures(pkgs, None, []) == []
-    assert cn.gate_failures(pkgs, 35, []) == []
-    msgs = cn.gate_failures(pkgs, 55, [])
-    assert msgs == ["--fail-under 55: 2 packages score below it: rustc-serialize 0.3.24 (35.0), atty 0.2.14 (50.0)"]
-    # the workspace member (unscored) and unscored packages never trip --fail-under
-    assert cn.gate_failures(pkgs, 100, [])[0].startswith("--fail-under 100: 3 packages")
-    assert cn.gate_failures(pkgs, None, ["yanked", "notice", "malicious"]) == []
-    msgs = cn.gate_failures(pkgs, None, ["vulnerability"])
-    assert msgs == ["--deny vulnerability: 2 findings: RUSTSEC-2022-0004 in rustc-serialize 0.3.24, "
-                    "RUSTSEC-2026-0009 in time 0.3.9"]
-    assert len(cn.gate_failures(pkgs, None, list(cn.WARNING_KINDS))) == 2  # unsound + unmaintained
+def test_crate_gates(cn):
+    """The crate view's gates (a project's are the library's: the assessment's `gate`)."""
+    atty = assessment()["packages"][2]
+    assert cn.crate_gate(atty, None, []) is None
+    assert cn.crate_gate(atty, 50, []) is None
+    assert cn.crate_gate(atty, 55, []) == "atty 0.2.14 scores 50.0, below --fail-under 55"
+    assert cn.crate_gate(atty, None, ["yanked", "notice", "malicious", "vulnerability"]) is None
+    assert cn.crate_gate(atty, None, list(cn.WARNING_KINDS)).startswith("2 denied findings: RUSTSEC-2021-0145 (unsound)")
 
 
-def test_deny_parsing(cn):
-    assert cn._deny_arg("vulnerability,unsound") == ["vulnerability", "unsound"]
-    assert cn._deny_arg("warnings") == ["unmaintained", "unsound", "notice", "yanked"]
+def test_kinds_parsing(cn):
+    assert cn._kinds_arg("vulnerability,unsound") == ["vulnerability", "unsound"]
+    # cargo-audit's -D warnings: unmaintained, unsound and yanked, never notice
+    assert cn._kinds_arg("warnings") == ["unmaintained", "unsound", "yanked"]
     with pytest.raises(Exception, match="unknown finding kind 'vulns'"):
-        cn._deny_arg("vulns")
+        cn._kinds_arg("vulns")
 
 
 def test_one_line_cargo_errors(cn):

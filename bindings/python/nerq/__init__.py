@@ -10,15 +10,16 @@ documents out, errors as :class:`NerqError`. No scoring logic lives here.
         answer = engine.preflight("nix@0.26.1")
     print(nerq.render(report, "human", width=100))
     open("report.html", "w").write(nerq.render(assessment, "html"))
+    fetched = nerq.fetch(sources=["advisory_db", "osv"], lockfile="Cargo.lock")
 
 The library is loaded on first use: ``$NERQ_LIBRARY`` if set, else the ``libnerq.so`` bundled in
 this package, else the source tree's ``.build/release/libnerq.so``.
 """
 
-from ._engine import FORMATS, Engine, NerqError, abi_version, render, version
+from ._engine import FORMATS, Engine, NerqError, abi_version, fetch, render, version
 from ._ffi import ABI_VERSION, library_path
 
-__all__ = ["ABI_VERSION", "FORMATS", "Engine", "NerqError", "abi_version", "library_path", "render", "version"]
+__all__ = ["ABI_VERSION", "FORMATS", "Engine", "NerqError", "abi_version", "fetch", "library_path", "render", "version"]
 
 
 def _package_version() -> str:

@@ -39,6 +39,8 @@ FUNCTIONS: Tuple[Tuple[str, Sequence[type], Optional[type]], ...] = (
     ("nerq_score_str", (_c_void_p, _c_char_p), _c_void_p),
     ("nerq_assess_str", (_c_void_p, _c_char_p), _c_void_p),
     ("nerq_preflight_str", (_c_void_p, _c_char_p), _c_void_p),
+    ("nerq_fetch", (_c_void_p,), _c_void_p),
+    ("nerq_fetch_str", (_c_char_p,), _c_void_p),
     ("nerq_render", (_c_void_p, _c_void_p, ctypes.POINTER(_c_void_p)), _c_void_p),
     ("nerq_render_str", (_c_char_p, _c_char_p, ctypes.POINTER(_c_void_p)), _c_void_p),
     ("nerq_free", (_c_void_p,), None),

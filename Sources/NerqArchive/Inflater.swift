@@ -1,14 +1,21 @@
-// Streaming gzip decompression over zlib (Debian's zlib1g-dev), for `db-dump.tar.gz`.
+// Streaming decompression over zlib (Debian's zlib1g-dev): gzip for the crates.io dump and fetched
+// `.tar.gz` archives, raw deflate for zip entries.
 
 import CZlib
-import NerqCore
 import NerqJSON
 
-/// Inflates a gzip stream pushed in chunks and hands the decompressed bytes to `output`.
-/// Concatenated gzip members are read one after another (as `gzip -d` does). `finish()` fails
-/// when the stream stopped before a member's end: a truncated download is an error, never a
-/// shorter dump.
-final class GzipInflater {
+/// Inflates a stream pushed in chunks and hands the decompressed bytes to `output`. For gzip,
+/// concatenated members are read one after another (as `gzip -d` does); raw deflate (a zip
+/// entry) is one stream and nothing may follow it. `finish()` fails when the stream stopped
+/// before its end: a truncated download is an error, never a shorter file.
+public final class Inflater {
+    public enum Format: Sendable {
+        case gzip
+        /// Deflate without a wrapper, as zip stores it.
+        case raw
+    }
+
+    private let format: Format
     private var stream = z_stream()
     private var initialized = false
     private var memberEnded = false
@@ -17,12 +24,16 @@ final class GzipInflater {
     private let out: UnsafeMutablePointer<UInt8>
     private let outSize = 1 << 20
     /// Compressed bytes consumed so far (for error messages).
-    private(set) var consumed: Int64 = 0
+    public private(set) var consumed: Int64 = 0
 
-    init(path: String) throws(NerqError) {
+    /// Whether the (last) stream ended.
+    public var ended: Bool { memberEnded }
+
+    public init(path: String, format: Format = .gzip) throws(NerqError) {
         self.path = path
+        self.format = format
         out = UnsafeMutablePointer<UInt8>.allocate(capacity: outSize)
-        let rc = nerq_inflate_init2(&stream, 15 + 16)  // gzip wrapper only
+        let rc = nerq_inflate_init2(&stream, format == .gzip ? 15 + 16 : -15)  // the gzip wrapper only, or none
         guard rc == Z_OK else {
             out.deallocate()
             throw NerqError(rc == Z_MEM_ERROR ? .outOfMemory : .internalError, "zlib could not start (\(rc))", path: path)
@@ -41,12 +52,15 @@ final class GzipInflater {
     }
 
     /// Decompresses `input`; calls `output` with each piece of decompressed data.
-    func feed(_ input: UnsafeBufferPointer<UInt8>,
+    public func feed(_ input: UnsafeBufferPointer<UInt8>,
               _ output: (UnsafeBufferPointer<UInt8>) throws(NerqError) -> Void) throws(NerqError) {
         guard let base = input.baseAddress, input.count > 0 else { return }
         var offset = 0
         while offset < input.count {
             if memberEnded {
+                guard format == .gzip else {
+                    throw NerqError(.parseError, "\(path): data after the end of a deflate stream", path: path)
+                }
                 // Another member follows, or padding. Zero padding after the last member is
                 // tolerated (some writers pad to a block size); anything else starts a member.
                 var k = offset
@@ -75,11 +89,11 @@ final class GzipInflater {
                 case Z_STREAM_END:
                     memberEnded = true
                 case Z_DATA_ERROR:
-                    if consumed == 0 && chunk - Int(stream.avail_in) <= 10 {
+                    if format == .gzip && consumed == 0 && chunk - Int(stream.avail_in) <= 10 {
                         throw NerqError(.parseError, "\(path): not a gzip file (\(zlibMessage()))", path: path)
                     }
                     let at = consumed + Int64(chunk - Int(stream.avail_in))
-                    throw NerqError(.parseError, "\(path): corrupt gzip data near byte \(at): \(zlibMessage())", path: path)
+                    throw NerqError(.parseError, "\(path): corrupt \(format == .gzip ? "gzip" : "deflate") data near byte \(at): \(zlibMessage())", path: path)
                 case Z_MEM_ERROR:
                     throw NerqError(.outOfMemory, "\(path): zlib ran out of memory", path: path)
                 default:
@@ -100,10 +114,11 @@ final class GzipInflater {
     }
 
     /// Fails unless the last gzip member was complete.
-    func finish() throws(NerqError) {
-        guard sawInput else { throw NerqError(.parseError, "\(path): empty file, not a gzip stream", path: path) }
+    public func finish() throws(NerqError) {
+        let name = format == .gzip ? "gzip" : "deflate"
+        guard sawInput else { throw NerqError(.parseError, "\(path): empty file, not a \(name) stream", path: path) }
         guard memberEnded else {
-            throw NerqError(.parseError, "\(path): truncated gzip stream (ended after \(consumed) compressed bytes without the end of the data)", path: path)
+            throw NerqError(.parseError, "\(path): truncated \(name) stream (ended after \(consumed) compressed bytes without the end of the data)", path: path)
         }
     }
 }

@@ -2,18 +2,24 @@
 // long names (`././@LongLink`, type `L`). Data arrives in chunks of any size; entries are handed
 // to a consumer as they stream by, so a 2 GB tarball is never held in memory.
 
-import NerqCore
 import NerqJSON
 
-protocol TarConsumer: AnyObject {
-    /// A new entry. `isFile` is false for directories, links and other special entries (whose data,
-    /// if any, is skipped).
-    func tarEntryBegin(name: String, size: Int64, isFile: Bool) throws(NerqError)
+/// What a tar entry is (its type flag).
+public enum TarEntryKind: Sendable, Equatable {
+    case file, directory, symlink, hardlink
+    /// Devices, FIFOs and anything else.
+    case other
+}
+
+public protocol TarConsumer: AnyObject {
+    /// A new entry. Only a `.file` entry's data is passed on; the data of any other kind, if it
+    /// has some, is skipped.
+    func tarEntryBegin(name: String, size: Int64, kind: TarEntryKind) throws(NerqError)
     func tarEntryData(_ bytes: UnsafeBufferPointer<UInt8>) throws(NerqError)
     func tarEntryEnd() throws(NerqError)
 }
 
-final class TarReader {
+public final class TarReader {
     private let path: String
     private unowned let consumer: TarConsumer
 
@@ -38,17 +44,17 @@ final class TarReader {
     private var currentSize: Int64 = 0
     /// Uncompressed bytes seen (tar offset), for error messages.
     private var offset: Int64 = 0
-    private(set) var entries = 0
+    public private(set) var entries = 0
 
     static let maxMetaSize: Int64 = 1 << 20
 
-    init(path: String, consumer: TarConsumer) {
+    public init(path: String, consumer: TarConsumer) {
         self.path = path
         self.consumer = consumer
         header.reserveCapacity(512)
     }
 
-    func feed(_ chunk: UnsafeBufferPointer<UInt8>) throws(NerqError) {
+    public func feed(_ chunk: UnsafeBufferPointer<UInt8>) throws(NerqError) {
         guard let base = chunk.baseAddress else { return }
         var i = 0
         let n = chunk.count
@@ -89,7 +95,7 @@ final class TarReader {
     }
 
     /// Fails unless the archive ended cleanly (end-of-archive block after complete entries).
-    func finish() throws(NerqError) {
+    public func finish() throws(NerqError) {
         switch state {
         case .ended:
             return
@@ -208,8 +214,16 @@ final class TarReader {
         default:
             pendingName = nil
             pendingSize = nil
-            let isFile = type == UInt8(ascii: "0") || type == 0 || type == UInt8(ascii: "7")
-            try consumer.tarEntryBegin(name: name, size: size, isFile: isFile)
+            let kind: TarEntryKind
+            switch type {
+            case UInt8(ascii: "0"), 0, UInt8(ascii: "7"): kind = .file
+            case UInt8(ascii: "5"): kind = .directory
+            case UInt8(ascii: "2"): kind = .symlink
+            case UInt8(ascii: "1"): kind = .hardlink
+            default: kind = .other
+            }
+            let isFile = kind == .file
+            try consumer.tarEntryBegin(name: name, size: size, kind: kind)
             // Hard links, symlinks and directories carry no data in practice; `size` says.
             state = isFile ? .data : .skip
         }
