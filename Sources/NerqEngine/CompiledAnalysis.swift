@@ -89,6 +89,11 @@ struct CompiledAnalysis {
             o.append("for", .array(built))
             if let f = b.target { o.append("features", .strings(f)) }
             if let f = b.host { o.append("host_features", .strings(f)) }
+            // A test build unifies the members' dev-dependencies' features in (resolver 2 too).
+            if !set.tests, includeDev, let tb = t.tests.builds[i], tb != b {
+                if let f = tb.target { o.append("test_features", .strings(f)) }
+                if let f = tb.host { o.append("test_host_features", .strings(f)) }
+            }
             return (status, .object(o))
         }
         let set = includeDev ? t.tests : t.build

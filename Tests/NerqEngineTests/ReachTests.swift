@@ -1,0 +1,198 @@
+import Foundation
+import Testing
+import NerqCore
+import NerqTestSupport
+@testable import NerqEngine
+import NerqJSON
+
+/// `assess` with `targets`: every package's `compiled` equals `cargo tree -e features --target T`
+/// (recorded in Tests/NerqReachTests/Fixtures/ground-truth, cargo 1.95) on the fixture projects,
+/// for Linux, Windows and macOS, from Cargo.lock and the crates' own Cargo.toml (Debian's crate
+/// sources; scripts/deps.sh) and from cargo metadata; the findings carry `compiled`,
+/// `referenced` and `gates`.
+@Suite struct ReachTests {
+    static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .appendingPathComponent("NerqReachTests/Fixtures").path
+    static let targets = ["x86_64-unknown-linux-gnu", "x86_64-pc-windows-msvc", "aarch64-apple-darwin"]
+    static let projects = ["demo", "netfetch", "archiver", "archiver-r1", "bat"]
+
+    static let engine: Engine? = {
+        guard let db = SharedData.path("advisory-db") else { return nil }
+        return try? Engine(config: ["advisory_db": .string(db), "now": "2026-11-21T00:00:00Z"])
+    }()
+
+    /// The Debian crates the fixture projects resolve to (their debian-packages.txt lists the
+    /// packages; every lockfile package must be there, exact version).
+    static func cratesInstalled(_ project: String) -> Bool {
+        guard let text = try? String(contentsOfFile: "\(fixtures)/projects/\(project)/Cargo.lock", encoding: .utf8) else { return false }
+        var name: String?
+        var missing: [String] = []
+        for line in text.split(separator: "\n") {
+            if line.hasPrefix("name = ") { name = String(line.dropFirst(8).dropLast()) }
+            if line.hasPrefix("version = "), let n = name {
+                let v = String(line.dropFirst(11).dropLast())
+                let plain = v.split(separator: "+").first.map(String.init) ?? v
+                if !FileManager.default.fileExists(atPath: "/usr/share/cargo/registry/\(n)-\(v)")
+                    && !FileManager.default.fileExists(atPath: "/usr/share/cargo/registry/\(n)-\(plain)") {
+                    missing.append("\(n)-\(v)")
+                }
+                name = nil
+            }
+        }
+        let local = ["nerq-demo", "netfetch", "arc-cli", "arc-core", "bat"]
+        missing.removeAll { m in local.contains { m.hasPrefix($0 + "-") } }
+        return required(missing.isEmpty ? true : nil,
+                        "Debian crate sources for \(project) (\(missing.prefix(3).joined(separator: ", ")); scripts/deps.sh)") != nil
+    }
+
+    /// The `cargo tree` view of an assessment: per "name version", its feature sets on `target`.
+    static func compiled(_ doc: JSONValue, target: String, tests: Bool) -> [String: Set<[String]>] {
+        var out: [String: Set<[String]>] = [:]
+        guard case .array(let packages)? = doc.objectValue?["packages"] else { return out }
+        for case .object(let p) in packages {
+            guard case .object(let pkg)? = p["package"], case .string(let name)? = pkg["name"], case .string(let version)? = pkg["version"],
+                  case .object(let c)? = p["compiled"], case .array(let ts)? = c["targets"] else { continue }
+            for case .object(let t) in ts where t["target"] == .string(target) && t["status"] == .string("yes") {
+                let key = "\(name) \(version)"
+                if tests, t["test_features"] != nil || t["test_host_features"] != nil {
+                    for k in ["test_features", "test_host_features"] {
+                        if case .array(let f)? = t[k] { out[key, default: []].insert(f.compactMap { if case .string(let s) = $0 { return s } else { return nil } }) }
+                    }
+                    continue
+                }
+                if case .array(let f)? = t["features"] { out[key, default: []].insert(f.compactMap { if case .string(let s) = $0 { return s } else { return nil } }) }
+                if case .array(let f)? = t["host_features"] { out[key, default: []].insert(f.compactMap { if case .string(let s) = $0 { return s } else { return nil } }) }
+            }
+        }
+        return out
+    }
+
+    static func tree(_ project: String, _ target: String, _ file: String) throws -> [String: Set<[String]>] {
+        let text = try String(contentsOfFile: "\(fixtures)/ground-truth/\(project)/\(target)/\(file)", encoding: .utf8)
+        var out: [String: Set<[String]>] = [:]
+        for raw in text.split(separator: "\n") {
+            var line = raw.trimmingCharacters(in: .whitespaces)
+            if line.isEmpty || line.contains(" feature \"") { continue }
+            if line.hasSuffix("(*)") { line = String(line.dropLast(3)).trimmingCharacters(in: .whitespaces) }
+            let parts = line.split(separator: " ").map(String.init)
+            guard parts.count >= 2, parts[1].hasPrefix("v") else { continue }
+            var features: [String] = []
+            if let last = parts.last, parts.count > 2, !last.hasSuffix(")") { features = last.split(separator: ",").map(String.init).sorted() }
+            out["\(parts[0]) \(parts[1].dropFirst())", default: []].insert(features)
+        }
+        return out
+    }
+
+    static func diff(_ a: [String: Set<[String]>], _ b: [String: Set<[String]>]) -> [String] {
+        Set(a.keys).union(b.keys).sorted().filter { a[$0] != b[$0] }.map { k in
+            "\(k): nerq \(a[k].map { $0.map { $0.joined(separator: ",") }.sorted() } ?? ["-"]) cargo \(b[k].map { $0.map { $0.joined(separator: ",") }.sorted() } ?? ["-"])"
+        }
+    }
+
+    static let lockfileCases: [(project: String, file: String, dev: Bool, options: [(String, JSONValue)])] = projects.flatMap { p in
+        [(p, "tree.features.no-dev.txt", false, []), (p, "tree.features.txt", true, [])]
+    } + ["netfetch", "archiver"].flatMap { p in
+        [(p, "tree.features.no-dev--all-features.txt", false, [("all_features", JSONValue.bool(true))]),
+         (p, "tree.features.no-dev--no-default-features.txt", false, [("no_default_features", .bool(true))])]
+    }
+
+    /// From Cargo.lock alone: every manifest read from disk (the members' beside the lockfile,
+    /// the rest from Debian's registry).
+    @Test(arguments: lockfileCases.indices)
+    func compiledFromLockfile(_ i: Int) throws {
+        let c = Self.lockfileCases[i]
+        guard let engine = Self.engine, Self.cratesInstalled(c.project) else { return }
+        var options = JSONObject([("targets", .strings(Self.targets)), ("host", "x86_64-unknown-linux-gnu"),
+                                  ("include_dev", .bool(c.dev)), ("scan_sources", .bool(false))])
+        for (k, v) in c.options { options.append(k, v) }
+        let doc = try engine.assess(.object(JSONObject([("lockfile", .string("\(Self.fixtures)/projects/\(c.project)/Cargo.lock")),
+                                                        ("options", .object(options))])))
+        for target in Self.targets {
+            let diff = Self.diff(Self.compiled(doc, target: target, tests: c.dev), try Self.tree(c.project, target, c.file))
+            #expect(diff.isEmpty, "\(c.project) \(target) \(c.file):\n\(diff.joined(separator: "\n"))")
+        }
+    }
+
+    /// From the recorded cargo metadata with the lockfile (what `cargo nerq` gives the library).
+    @Test(arguments: projects)
+    func compiledFromMetadata(_ project: String) throws {
+        guard let engine = Self.engine, Self.cratesInstalled(project) else { return }
+        let text = try String(contentsOfFile: "\(Self.fixtures)/ground-truth/\(project)/metadata.all.json", encoding: .utf8)
+            .replacingOccurrences(of: "/FIXTURES/projects/", with: "\(Self.fixtures)/projects/")
+        let metadata = try JSONParser.parse(Array(text.utf8))
+        let doc = try engine.assess(.object(JSONObject([
+            ("lockfile", .string("\(Self.fixtures)/projects/\(project)/Cargo.lock")), ("metadata", metadata),
+            ("options", .object(JSONObject([("targets", .strings(Self.targets)), ("host", "x86_64-unknown-linux-gnu"),
+                                            ("scan_sources", .bool(false))]))),
+        ])))
+        for target in Self.targets {
+            let diff = Self.diff(Self.compiled(doc, target: target, tests: true), try Self.tree(project, target, "tree.features.txt"))
+            #expect(diff.isEmpty, "\(project) \(target):\n\(diff.joined(separator: "\n"))")
+        }
+    }
+
+    static func finding(_ doc: JSONValue, _ id: String, _ package: String) -> JSONObject? {
+        guard case .array(let findings)? = doc.objectValue?["findings"] else { return nil }
+        for case .object(let f) in findings where f["id"] == .string(id) && f["package"] == .string(package) { return f }
+        return nil
+    }
+
+    /// netfetch: openssl's findings are compiled on Linux only, the rustls stack on no target with
+    /// the default features (and say which edge keeps it out); set_host is referenced through
+    /// native-tls; a finding not compiled does not count for the deny gates, under `referenced`
+    /// neither does one whose functions nothing references.
+    @Test func netfetchFindings() throws {
+        guard let engine = Self.engine, Self.cratesInstalled("netfetch") else { return }
+        func assess(_ extra: [(String, JSONValue)]) throws -> JSONValue {
+            try engine.assess(.object(JSONObject([
+                ("lockfile", .string("\(Self.fixtures)/projects/netfetch/Cargo.lock")),
+                ("options", .object(JSONObject([("targets", .strings(Self.targets)), ("host", "x86_64-unknown-linux-gnu")] + extra))),
+            ])))
+        }
+        let doc = try assess([])
+        let setHost = try #require(Self.finding(doc, "RUSTSEC-2023-0044", "openssl"))
+        guard case .object(let compiled)? = setHost["compiled"], case .array(let targets)? = compiled["targets"] else {
+            Issue.record("no compiled")
+            return
+        }
+        #expect(compiled["status"] == .string("yes"))
+        let statuses = targets.compactMap { t -> String? in
+            guard case .object(let o) = t, case .string(let s)? = o["status"] else { return nil }
+            return s
+        }
+        #expect(statuses == ["yes", "no", "no"])
+        guard case .object(let windows) = targets[1], case .array(let edges)? = windows["edges"] else {
+            Issue.record("no edges for Windows")
+            return
+        }
+        #expect(edges.contains(.string("native-tls 0.2.11 -> openssl 0.10.45 (cfg(not(any(target_os = \"windows\", target_os = \"macos\", target_os = \"ios\"))), not x86_64-pc-windows-msvc)")),
+                "\(edges)")
+        guard case .object(let referenced)? = setHost["referenced"] else {
+            Issue.record("no referenced")
+            return
+        }
+        #expect(referenced["status"] == .string("referenced"))
+        #expect(setHost["gates"] == .bool(true))
+
+        let rustls = try #require(Self.finding(doc, "RUSTSEC-2024-0336", "rustls"))
+        guard case .object(let rc)? = rustls["compiled"], case .array(let rts)? = rc["targets"], case .object(let linux) = rts[0] else {
+            Issue.record("no compiled for rustls")
+            return
+        }
+        #expect(rc["status"] == .string("no"))
+        #expect(linux["reasons"] == .strings(["feature"]))
+        #expect(rustls["gates"] == .bool(false))
+
+        // deny_scope "all": everything gates; "referenced": not-referenced findings do not.
+        let all = try assess([("deny_scope", "all")])
+        #expect(Self.finding(all, "RUSTSEC-2024-0336", "rustls")?["gates"] == .bool(true))
+        let byReference = try assess([("deny_scope", "referenced")])
+        let namebuilder = try #require(Self.finding(byReference, "RUSTSEC-2023-0022", "openssl"))
+        if case .object(let r)? = namebuilder["referenced"], r["status"] == .string("not referenced") {
+            #expect(namebuilder["gates"] == .bool(false))
+        }
+        let shlex = try #require(Self.finding(byReference, "RUSTSEC-2024-0006", "shlex"))
+        #expect(shlex["referenced"]?.objectValue?["status"] == .string("referenced"))  // words::quote, shlex renamed
+        #expect(shlex["gates"] == .bool(true))
+    }
+}
