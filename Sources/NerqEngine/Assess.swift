@@ -125,11 +125,14 @@ extension Engine {
         let paths = graph.paths(to: flagged, limit: req.maxPaths, reverse: reverse)
         let treeNodes = req.tree ? graph.pullingIn(flagged, reverse: reverse) : []
 
+        // The gates, settled before the findings: whether each counts depends on the gate's scope.
+        let gate = Gate.settle(config, req.gates)
+
         // Each package's report document, built on all cores (input order kept).
         let reported = scored.indices.filter { scored[$0].report != nil }
         let packageDocs: [JSONValue] = parallelMap(reported) { k in
             guard let report = scored[k].report else { return .null }
-            let reach = FindingReach(compiled: compiled, node: included[k], scope: req.reach.denyScope, references: references)
+            let reach = FindingReach(compiled: compiled, node: included[k], scope: gate.scope.scope, references: references)
             let doc = Self.packageDocument(report, graph.nodes[included[k]], paths: paths[included[k]], reach: reach,
                                            flagged: flagged.contains(included[k]))
             // Safer crates for the packages an advisory keeps from being verified (with a registry).
@@ -154,7 +157,7 @@ extension Engine {
                     fix.set("command", .string("cargo update -p \(node.name)@\(node.version) --precise \(to)"))
                     pf.finding.details.set("fix", .object(fix))
                 }
-                pf.reach = FindingReach(compiled: compiled, node: i, scope: req.reach.denyScope, references: references)
+                pf.reach = FindingReach(compiled: compiled, node: i, scope: gate.scope.scope, references: references)
                     .annotation(id: f.id, details: f.details)
                 pf.notReported = FindingScope.reason(pf, config.reporting, graph: graph, dependents: reverse)
                 findings.append(pf)
@@ -179,7 +182,6 @@ extension Engine {
         }
         let ignoreEntries = IgnoreReport.entries(rules: policy.ignore, ignored: ignoredHits, counted: counted, database: database, now: now)
 
-        let gate = Gate.settle(config, req.gates)
         let members = included.map { graph.nodes[$0].isMember }
         let gateDoc = gate.evaluate(findings: shown, graph: graph, packages: scored, members: members, ignores: ignoreEntries,
                                     baseline: req.baseline != nil)
@@ -205,7 +207,7 @@ extension Engine {
             ("reports", .string(req.reports.rawValue)), ("max_paths", .int(Int64(req.maxPaths))),
             // The platforms advisories were matched for: the request's, else the config files'.
             ("targets", .object(JSONObject([("os", .strings(targetOS)), ("arch", .strings(targetArch))]))),
-            // What is compiled and referenced (docs/reach.md): the request's reach options.
+            // What is compiled and referenced (docs/reachability.md): the request's reach options.
             ("reach", .object(JSONObject(req.reach.json))),
         ])))
         if let compiled { doc.append("compiled", compiled.json) }

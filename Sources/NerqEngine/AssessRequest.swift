@@ -46,6 +46,8 @@ struct AssessRequest {
         var allow: [String] = []
         var failUnder: Double?
         var unusedIgnores: UnusedIgnores?
+        /// Which findings of a denied kind count (`--gate-scope`); wins over nerq.toml's.
+        var scope: GateScope?
     }
 
     struct BaselineOptions {
@@ -111,11 +113,12 @@ struct AssessRequest {
         }
         if let g = oo.optional("gates") {
             let go = try g.object()
-            try go.rejectUnknownKeys(known: ["deny", "allow", "fail_under", "unused_ignores"])
+            try go.rejectUnknownKeys(known: ["deny", "allow", "fail_under", "unused_ignores", "scope"])
             gates.deny = try AssessRequest.kinds(go.optional("deny"))
             gates.allow = try AssessRequest.kinds(go.optional("allow"))
             gates.failUnder = try go.optional("fail_under")?.number(in: 0...100)
             if let u = go.optional("unused_ignores") { gates.unusedIgnores = try AssessRequest.choice(u, UnusedIgnores.self) }
+            if let sc = go.optional("scope") { gates.scope = try AssessRequest.choice(sc, GateScope.self) }
         }
         if let b = oo.optional("baseline") {
             let bo = try b.object()

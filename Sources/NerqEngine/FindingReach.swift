@@ -1,3 +1,4 @@
+import NerqConfig
 import NerqCore
 import NerqJSON
 import NerqReach
@@ -5,14 +6,14 @@ import NerqReach
 /// What an assessment adds to a package's document and to each of its advisory findings: whether
 /// the package is compiled for the requested targets (`compiled`), whether the advisory's affected
 /// functions are referenced on the paths to it (`referenced`), and whether the finding counts for
-/// the deny gates under the request's `deny_scope` (`gates`, with `gates_note` when it does not).
+/// the deny gate under the gate's `scope` (`gates`, with `gates_note` when it does not).
 struct FindingReach {
     var compiled: CompiledAnalysis?
     var node: Int
-    var scope: ReachOptions.DenyScope
+    var scope: GateScope
     var references: ReferenceResults?
 
-    init(compiled: CompiledAnalysis?, node: Int, scope: ReachOptions.DenyScope, references: ReferenceResults? = nil) {
+    init(compiled: CompiledAnalysis?, node: Int, scope: GateScope, references: ReferenceResults? = nil) {
         self.compiled = compiled
         self.node = node
         self.scope = scope
@@ -32,6 +33,8 @@ struct FindingReach {
     struct Annotation {
         var entries: JSONObject
         var gates: Bool
+        /// Why it does not count for the deny gate (nil: it counts).
+        var note: String?
     }
 
     /// The annotation of the finding `id` (with the finding's details, for its affected os/arch);
@@ -54,7 +57,7 @@ struct FindingReach {
         let (gates, note) = Self.gates(compiled: compiledStatus, referenced: referenced, scope: scope)
         o.append("gates", .bool(gates))
         if let note { o.append("gates_note", .string(note)) }
-        return Annotation(entries: o, gates: gates)
+        return Annotation(entries: o, gates: gates, note: note)
     }
 
     /// Sets a finding's annotation on its JSON object (a package document's findings).
@@ -70,14 +73,14 @@ struct FindingReach {
     /// also not those whose affected functions nothing on the paths references. `unknown` always
     /// counts.
     static func gates(compiled: CompiledAnalysis.Status?, referenced: ReferenceResult.Status?,
-                      scope: ReachOptions.DenyScope) -> (Bool, String?) {
+                      scope: GateScope) -> (Bool, String?) {
         switch scope {
         case .all:
             return (true, nil)
         case .compiled, .referenced:
-            if compiled == .no { return (false, "not compiled for the requested targets (deny_scope \"\(scope.rawValue)\")") }
+            if compiled == .no { return (false, "not compiled for the requested targets (gate scope \"\(scope.rawValue)\")") }
             if scope == .referenced && referenced == .notReferenced {
-                return (false, "its affected functions are not referenced (deny_scope \"referenced\")")
+                return (false, "its affected functions are not referenced (gate scope \"referenced\")")
             }
             return (true, nil)
         }

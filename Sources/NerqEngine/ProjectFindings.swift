@@ -13,10 +13,10 @@ struct ProjectFinding {
     var notReported: String?
     /// With a baseline: "known" (recorded in it) or "new".
     var baseline: String?
-    /// Whether it is compiled and referenced, when the request asked (docs/reach.md).
+    /// Whether it is compiled and referenced, when the request asked (docs/reachability.md).
     var reach: FindingReach.Annotation?
 
-    /// Whether the deny gates count it: not when the request's `deny_scope` sets it apart (not
+    /// Whether the deny gate counts it: not when the gate's `scope` sets it apart (not
     /// compiled, or its affected functions not referenced).
     var gates: Bool { reach?.gates ?? true }
 

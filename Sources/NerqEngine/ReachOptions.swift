@@ -2,8 +2,8 @@ import NerqJSON
 import NerqReach
 
 /// The assess options that say what is compiled and what is referenced (docs/reachability.md):
-/// for which targets and features the compiled set is computed, and which findings the deny
-/// gates count.
+/// for which targets and features the compiled set is computed, and whether references are
+/// searched (which findings the deny gate counts is the gate's `scope`: Gate.swift).
 struct ReachOptions {
     /// The targets to compute the compiled set for; empty: no compiled analysis (the default of
     /// the library; `cargo nerq` asks for `all`).
@@ -15,19 +15,8 @@ struct ReachOptions {
     var resolver: Int?
     /// Whether findings whose advisory lists affected functions are searched for references.
     var references = true
-    var denyScope = DenyScope.compiled
 
-    /// Which findings the deny gates count.
-    enum DenyScope: String, CaseIterable {
-        /// Every finding.
-        case all
-        /// All but those not compiled for any requested target (the default).
-        case compiled
-        /// All but those not compiled, and those whose affected functions nothing references.
-        case referenced
-    }
-
-    static let keys = ["targets", "host", "features", "all_features", "no_default_features", "resolver", "references", "deny_scope"]
+    static let keys = ["targets", "host", "features", "all_features", "no_default_features", "resolver", "references"]
 
     static func read(_ o: ObjectReader) throws(NerqError) -> ReachOptions {
         var r = ReachOptions()
@@ -55,14 +44,6 @@ struct ReachOptions {
         r.features.defaultFeatures = !(try o.optional("no_default_features")?.bool() ?? false)
         if let v = o.optional("resolver") { r.resolver = Int(try v.int(in: 1...3)) }
         r.references = try o.optional("references")?.bool() ?? true
-        if let s = o.optional("deny_scope") {
-            let name = try s.string()
-            guard let scope = DenyScope(rawValue: name) else {
-                throw NerqError(.invalidValue, "expected one of \(DenyScope.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")), found \"\(name)\"",
-                                path: s.path)
-            }
-            r.denyScope = scope
-        }
         return r
     }
 
@@ -70,7 +51,6 @@ struct ReachOptions {
     var json: [(String, JSONValue)] {
         [("targets", .strings(targets.map(\.name))), ("host", .string(host.triple)), ("features", .strings(features.features)),
          ("all_features", .bool(features.allFeatures)), ("no_default_features", .bool(!features.defaultFeatures)),
-         ("resolver", resolver.map { .int(Int64($0)) } ?? .null), ("references", .bool(references)),
-         ("deny_scope", .string(denyScope.rawValue))]
+         ("resolver", resolver.map { .int(Int64($0)) } ?? .null), ("references", .bool(references))]
     }
 }

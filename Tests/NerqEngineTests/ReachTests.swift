@@ -183,10 +183,10 @@ import NerqJSON
         #expect(linux["reasons"] == .strings(["feature"]))
         #expect(rustls["gates"] == .bool(false))
 
-        // deny_scope "all": everything gates; "referenced": not-referenced findings do not.
-        let all = try assess([("deny_scope", "all")])
+        // gate scope "all": everything gates; "referenced": not-referenced findings do not.
+        let all = try assess([("gates", .object(JSONObject([("scope", "all")])))])
         #expect(Self.finding(all, "RUSTSEC-2024-0336", "rustls")?["gates"] == .bool(true))
-        let byReference = try assess([("deny_scope", "referenced")])
+        let byReference = try assess([("gates", .object(JSONObject([("scope", "referenced")])))])
         let namebuilder = try #require(Self.finding(byReference, "RUSTSEC-2023-0022", "openssl"))
         if case .object(let r)? = namebuilder["referenced"], r["status"] == .string("not referenced") {
             #expect(namebuilder["gates"] == .bool(false))
@@ -194,5 +194,80 @@ import NerqJSON
         let shlex = try #require(Self.finding(byReference, "RUSTSEC-2024-0006", "shlex"))
         #expect(shlex["referenced"]?.objectValue?["status"] == .string("referenced"))  // words::quote, shlex renamed
         #expect(shlex["gates"] == .bool(true))
+    }
+
+    static func gateIDs(_ doc: JSONValue, _ key: String) -> [String] {
+        guard case .object(let gate)? = doc.objectValue?["gate"] else { return [] }
+        var out: [String] = []
+        if key == "set_apart" {
+            guard case .array(let items)? = gate["set_apart"] else { return [] }
+            for case .object(let o) in items { if case .string(let id)? = o["id"], case .string(let p)? = o["package"] { out.append("\(id) \(p)") } }
+            return out
+        }
+        guard case .array(let failures)? = gate["failures"] else { return [] }
+        for case .object(let f) in failures where f["gate"] == .string("deny") {
+            guard case .array(let items)? = f["findings"] else { continue }
+            for case .object(let o) in items { if case .string(let id)? = o["id"], case .string(let p)? = o["package"] { out.append("\(id) \(p)") } }
+        }
+        return out
+    }
+
+    /// The deny gate through assess, netfetch on Linux alone: by default (scope "compiled") the
+    /// rustls stack's vulnerabilities (not compiled: the `rustls` feature is off) are reported but
+    /// do not fail the run and are listed in `set_apart`; nerq.toml's `[gates] scope = "all"` puts
+    /// them back; the request's scope wins over the file's; "referenced" also sets apart
+    /// findings whose affected functions nothing references, never an unknown one; without
+    /// targets nothing is known not to be compiled and every finding counts.
+    @Test func gateScope() throws {
+        guard let engine = Self.engine, Self.cratesInstalled("netfetch") else { return }
+        let dir = try TempDir()
+        defer { dir.cleanup() }
+        let toml = "\(dir.path)/nerq.toml"
+        try "[gates]\nscope = \"all\"\n".write(toFile: toml, atomically: true, encoding: .utf8)
+        func assess(targets: [String] = ["x86_64-unknown-linux-gnu"], scope: String? = nil, config: Bool = false) throws -> JSONValue {
+            var options: [(String, JSONValue)] = [("targets", .strings(targets)), ("host", "x86_64-unknown-linux-gnu")]
+            if let scope { options.append(("gates", .object(JSONObject([("scope", .string(scope))])))) }
+            if config { options.append(("config_files", .array([.object(JSONObject([("path", .string(toml)), ("format", "nerq")]))]))) }
+            return try engine.assess(.object(JSONObject([("lockfile", .string("\(Self.fixtures)/projects/netfetch/Cargo.lock")),
+                                                         ("options", .object(JSONObject(options)))])))
+        }
+        let notCompiled = ["RUSTSEC-2024-0336 rustls", "RUSTSEC-2023-0052 webpki", "RUSTSEC-2025-0009 ring"]
+
+        let byDefault = try assess()
+        #expect(byDefault.objectValue?["gate"]?.objectValue?["scope"] == .object(JSONObject([("scope", "compiled"), ("source", "default")])))
+        let denied = Self.gateIDs(byDefault, "deny")
+        let apart = Self.gateIDs(byDefault, "set_apart")
+        for id in notCompiled {
+            #expect(apart.contains(id) && !denied.contains(id), "\(id): denied \(denied), set apart \(apart)")
+            // Reported all the same.
+            let parts = id.split(separator: " ").map(String.init)
+            #expect(Self.finding(byDefault, parts[0], parts[1])?["gates"] == .bool(false))
+        }
+        #expect(denied.contains("RUSTSEC-2023-0044 openssl"))  // compiled on Linux
+        #expect(byDefault.objectValue?["gate"]?.objectValue?["exit_code"] == .int(1))
+
+        let fromFile = try assess(config: true)
+        #expect(fromFile.objectValue?["gate"]?.objectValue?["scope"]?.objectValue?["source"] == .string("\(toml):2"))
+        for id in notCompiled { #expect(Self.gateIDs(fromFile, "deny").contains(id)) }
+        #expect(Self.gateIDs(fromFile, "set_apart").isEmpty)
+
+        let requestWins = try assess(scope: "compiled", config: true)
+        #expect(Self.gateIDs(requestWins, "set_apart") == apart)
+
+        let referenced = try assess(scope: "referenced")
+        let apartByReference = Self.gateIDs(referenced, "set_apart")
+        #expect(apartByReference.count > apart.count)
+        #expect(Set(apart).isSubset(of: Set(apartByReference)))
+        // Every finding set apart under "referenced" is not compiled or not referenced, never unknown.
+        guard case .array(let findings)? = referenced.objectValue?["findings"] else { return }
+        for case .object(let f) in findings where f["gates"] == .bool(false) {
+            let compiledNo = f["compiled"]?.objectValue?["status"] == .string("no")
+            let notReferenced = f["referenced"]?.objectValue?["status"] == .string("not referenced")
+            #expect(compiledNo || notReferenced, "\(f["id"] ?? .null) \(f["package"] ?? .null)")
+        }
+
+        let noTargets = try assess(targets: [])
+        #expect(Self.gateIDs(noTargets, "set_apart").isEmpty)
+        for id in notCompiled { #expect(Self.gateIDs(noTargets, "deny").contains(id)) }
     }
 }
