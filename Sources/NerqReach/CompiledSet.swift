@@ -150,10 +150,7 @@ public struct CompiledSet: Sendable {
     public func whyNot(_ target: Int) -> [Frontier] {
         let n = graph.packages.count
         guard target >= 0, target < n, builds[target] == nil else { return [] }
-        var reverse = [[Int]](repeating: [], count: n)
-        for (from, list) in graph.packages.enumerated().map({ ($0.offset, $0.element.resolved) }) {
-            for to in list where to >= 0 && to < n { reverse[to].append(from) }
-        }
+        let reverse = graph.dependents
         var visited = [Bool](repeating: false, count: n)
         visited[target] = true
         var stack = [target]

@@ -52,7 +52,10 @@ public struct DependencyGraph: Sendable {
         public var platform: PlatformSpec?
     }
 
-    public var packages: [Package]
+    public private(set) var packages: [Package]
+    /// `dependents[i]`: the packages whose resolution lists package i (the reverse of `resolved`),
+    /// built once: every "why not compiled" walks it.
+    public private(set) var dependents: [[Int]]
     /// `edges[i]`: package i's declarations that resolved (dev-dependencies only for members:
     /// cargo never resolves those of other packages).
     public private(set) var edges: [[Edge]]
@@ -64,6 +67,11 @@ public struct DependencyGraph: Sendable {
 
     public init(packages: [Package]) {
         self.packages = packages
+        var reverse = [[Int]](repeating: [], count: packages.count)
+        for (from, p) in packages.enumerated() {
+            for to in p.resolved where to >= 0 && to < packages.count { reverse[to].append(from) }
+        }
+        dependents = reverse
         edges = Array(repeating: [], count: packages.count)
         featureMaps = Array(repeating: [:], count: packages.count)
         issues = []
