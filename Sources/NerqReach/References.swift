@@ -223,6 +223,14 @@ public final class ReferenceAnalyzer {
         }
         var seenReasons = Set<String>()
         result.reasons = result.reasons.filter { seenReasons.insert($0).inserted }
+        // One place found twice (a `use` that names both a module and a function of the same
+        // name) is one piece of evidence; the order found is kept.
+        func distinct(_ list: [ReferenceResult.Evidence]) -> [ReferenceResult.Evidence] {
+            var seen = Set<String>()
+            return list.filter { seen.insert("\($0.crate)\u{0}\($0.file)\u{0}\($0.line)\u{0}\($0.code)\u{0}\($0.reaches)\u{0}\($0.why ?? "")").inserted }
+        }
+        result.evidence = distinct(result.evidence)
+        result.possible = distinct(result.possible)
         return result
     }
 
