@@ -270,4 +270,28 @@ import NerqJSON
         #expect(Self.gateIDs(noTargets, "set_apart").isEmpty)
         for id in notCompiled { #expect(Self.gateIDs(noTargets, "deny").contains(id)) }
     }
+
+    /// Reach options and the gate's scope that are wrong are errors naming the value, before any
+    /// work: a target nerq has no cfg table for, "all" beside a triple, the host as "all", a
+    /// resolver that does not exist, a scope that is not one.
+    @Test(arguments: [
+        ("targets", JSONValue.strings(["x86_64-unknown-plan9"]), "$.options.targets[0]", "unknown target"),
+        ("targets", .strings(["all", "x86_64-unknown-linux-gnu"]), "$.options.targets", "give it alone"),
+        ("targets", .strings(["aarch64-apple-darwin", "aarch64-apple-darwin"]), "$.options.targets[1]", "given twice"),
+        ("targets", .array([.object(JSONObject([("triple", "my-os")]))]), "$.options.targets[0]", "cfg"),
+        ("host", "all", "$.options.host", "one platform"),
+        ("resolver", 4, "$.options.resolver", ""),
+        ("gates", .object(JSONObject([("scope", "called")])), "$.options.gates.scope", "\"compiled\""),
+    ])
+    func badReachOptions(_ key: String, _ value: JSONValue, _ path: String, _ text: String) throws {
+        let engine = try Engine(config: .object(JSONObject([("now", "2026-11-21T00:00:00Z")])))
+        do {
+            _ = try engine.assess(.object(JSONObject([("lockfile_text", ""), ("options", .object(JSONObject([(key, value)])))])))
+            Issue.record("no error for \(key)")
+        } catch {
+            #expect(error.code == .invalidValue || error.code == .missingField, "\(error)")
+            #expect(error.path == path, "\(error)")
+            if !text.isEmpty { #expect(error.message.contains(text), "\(error)") }
+        }
+    }
 }
