@@ -243,6 +243,7 @@ public struct SourceSignals: Sendable, Equatable {
     public var unsafeInTests: Int64?
     public var forbidsUnsafe: Bool?
     public var deniesUnsafe: Bool?
+    public var deniesUnsafeOpInUnsafeFn: Bool?
     public var buildScript: Bool?
     public var procMacro: Bool?
     public var capabilities: [String]?

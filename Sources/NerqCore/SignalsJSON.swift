@@ -140,6 +140,7 @@ extension SourceSignals {
         .count("unsafe_traits", \.unsafeTraits), .count("unsafe_externs", \.unsafeExterns),
         .count("unsafe_in_tests", \.unsafeInTests),
         .flag("forbids_unsafe", \.forbidsUnsafe), .flag("denies_unsafe", \.deniesUnsafe),
+        .flag("denies_unsafe_op_in_unsafe_fn", \.deniesUnsafeOpInUnsafeFn),
         .flag("build_script", \.buildScript), .flag("proc_macro", \.procMacro),
         .capabilities,
         .count("tests", \.tests), .count("test_fns", \.testFns), .count("examples", \.examples), .count("benches", \.benches),
