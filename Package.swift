@@ -57,6 +57,9 @@ let package = Package(
         .target(name: "NerqAdvisories", dependencies: ["NerqCore", "NerqJSON", "NerqSemver", "NerqCVSS", "NerqTOML", "NerqIO", "NerqThreads", "CNerqSys"]),
         // Each crate's own source: unsafe code, capabilities, tests, docs (a Rust lexer over bytes).
         .target(name: "NerqScan", dependencies: ["NerqCore", "NerqJSON", "NerqIO", "NerqThreads", "NerqCargo"]),
+        // What is compiled (features, targets, host) and what is referenced (affected functions),
+        // from manifests and sources alone: cfg, cargo's feature resolver, a Rust item index.
+        .target(name: "NerqReach", dependencies: ["NerqCore", "NerqJSON", "NerqSemver", "NerqIO", "NerqThreads", "NerqCargo", "NerqScan"]),
         // What users configure: cargo-audit's audit.toml, cargo-deny's deny.toml [advisories], nerq.toml
         // and [workspace.metadata.nerq] (ignores, gates, reporting, policy), errors naming file and line.
         .target(name: "NerqConfig", dependencies: ["NerqCore", "NerqJSON", "NerqTOML", "NerqIO"]),
@@ -71,7 +74,7 @@ let package = Package(
 
         // MARK: - Engine: loads data through the collectors; answers score, assess and preflight
         .target(name: "NerqEngine", dependencies: ["NerqCore", "NerqJSON", "NerqSemver", "NerqIO", "NerqThreads", "NerqCargo",
-                                                   "NerqAdvisories", "NerqScan", "NerqRegistry", "NerqFetch", "NerqConfig"]),
+                                                   "NerqAdvisories", "NerqScan", "NerqReach", "NerqRegistry", "NerqFetch", "NerqConfig"]),
 
         // MARK: - Rendering: any emitted document as human text, Markdown, SARIF, HTML or JSON
         // (pure Swift, no I/O; reads documents, not the engine, so every host presents the same thing).
@@ -105,6 +108,8 @@ let package = Package(
         .testTarget(name: "NerqCargoTests", dependencies: ["NerqCargo", "NerqCore", "NerqJSON", "NerqTestSupport"]),
         .testTarget(name: "NerqAdvisoriesTests",
                     dependencies: ["NerqAdvisories", "NerqCore", "NerqJSON", "NerqSemver", "NerqCVSS", "NerqTOML", "NerqIO", "NerqTestSupport"],
+                    exclude: ["Fixtures"]),
+        .testTarget(name: "NerqReachTests", dependencies: ["NerqReach", "NerqCargo", "NerqCore", "NerqJSON", "NerqScan", "NerqTestSupport"],
                     exclude: ["Fixtures"]),
         .testTarget(name: "NerqConfigTests", dependencies: ["NerqConfig", "NerqCore", "NerqJSON", "NerqTestSupport"]),
         .testTarget(name: "NerqScanTests", dependencies: ["NerqScan", "NerqCore", "NerqJSON", "NerqTestSupport"]),

@@ -187,9 +187,13 @@ public struct AdvisoryRecord: Sendable, Equatable {
     public var signal: Advisory {
         let f = box.fields
         let rating = cvssRating
-        return Advisory(id: f.id, kind: f.kind, severity: rating?.severity ?? f.statedSeverity, cvss: f.cvss,
-                        cvssScore: rating?.score, title: f.title, description: f.description,
-                        aliases: f.aliases, patched: f.patched, url: f.url, date: f.date, withdrawn: f.withdrawn)
+        var a = Advisory(id: f.id, kind: f.kind, severity: rating?.severity ?? f.statedSeverity, cvss: f.cvss,
+                         cvssScore: rating?.score, title: f.title, description: f.description,
+                         aliases: f.aliases, patched: f.patched, url: f.url, date: f.date, withdrawn: f.withdrawn)
+        a.functions = f.affectedFunctions.map { AffectedFunction(path: $0.path, versions: $0.versions) }
+        a.os = f.os
+        a.arch = f.arch
+        return a
     }
 
     /// `Advisory.Kind` for an advisory: `malicious` when RustSec files it under the `malicious`

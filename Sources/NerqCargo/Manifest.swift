@@ -24,6 +24,19 @@ public struct CargoManifest: Sendable, Equatable {
     public var testTargetPaths: [String] = []
     /// What the manifest declares, as the `manifest` signal group.
     public var signals = ManifestSignals()
+    /// `[lib] name` (the crate name code uses; cargo's default is the package name with `_`).
+    public var libName: String?
+    /// `[package] edition` as written (nil: none given, which cargo reads as 2015).
+    public var edition: String?
+    /// Every dependency declared, plain and per target (`workspace = true` rows unresolved: see
+    /// `CargoDependency.inheriting`).
+    public var dependencies: [CargoDependency] = []
+    /// `[features]` in document order.
+    public var features: [CargoFeature] = []
+    /// `[workspace]`, when this manifest is a workspace root.
+    public var workspace: CargoWorkspace?
+    /// What could not be used as written (each names the file and line).
+    public var issues: [String] = []
 
     public init() {}
 
@@ -50,8 +63,13 @@ public struct CargoManifest: Sendable, Equatable {
         m.readmePath = package.string("readme")
         if let lib = root.table("lib") {
             m.libPath = lib.string("path")
+            m.libName = lib.string("name")
             m.procMacro = (lib["proc-macro"] ?? lib["proc_macro"])?.boolValue ?? false
         }
+        m.edition = package.string("edition")
+        m.dependencies = DependencyTables.read(root, file: file, issues: &m.issues)
+        m.features = DependencyTables.features(root)
+        m.workspace = CargoWorkspace.read(root, file: file, issues: &m.issues)
         for kind in ["test", "bench", "example"] {
             for target in root[kind]?.arrayValue ?? [] {
                 if let path = target.tableValue?.string("path") { m.testTargetPaths.append(path) }
@@ -89,5 +107,66 @@ public struct CargoManifest: Sendable, Equatable {
         m.keywords = package.strings("keywords")
         m.categories = package.strings("categories")
         return m
+    }
+}
+
+/// A workspace root's `[workspace]` table: the resolver and the dependencies members inherit.
+public struct CargoWorkspace: Sendable, Equatable {
+    /// `resolver = "1" | "2" | "3"` as written.
+    public var resolver: String?
+    public var members: [String] = []
+    /// `[workspace.dependencies]`.
+    public var dependencies: [CargoDependency] = []
+
+    public init(resolver: String? = nil, members: [String] = [], dependencies: [CargoDependency] = []) {
+        self.resolver = resolver
+        self.members = members
+        self.dependencies = dependencies
+    }
+
+    static func read(_ root: TOMLTable, file: String, issues: inout [String]) -> CargoWorkspace? {
+        guard let w = root.table("workspace") else { return nil }
+        var ws = CargoWorkspace(resolver: w.string("resolver"), members: w.strings("members") ?? [])
+        if let deps = w.table("dependencies") {
+            for e in deps.entries {
+                if let d = DependencyTables.dependency(key: e.key, value: e.value, kind: .normal, target: nil) {
+                    ws.dependencies.append(d)
+                } else {
+                    issues.append("\(file):\(deps.line(forKey: e.key) ?? deps.line): workspace dependency \(e.key) is neither a version nor a table; ignored")
+                }
+            }
+        }
+        return ws
+    }
+
+    /// The root manifest of a workspace, which may have no `[package]` (a virtual workspace):
+    /// its `[workspace]` and, when there is one, the root package's edition (cargo's default
+    /// resolver follows it). A file that is not TOML is a `parse_error`.
+    public static func parseRoot(_ bytes: [UInt8], file: String = "Cargo.toml") throws(NerqError) -> (workspace: CargoWorkspace?, edition: String?, hasPackage: Bool) {
+        let root: TOMLTable
+        do {
+            root = try TOML.parse(bytes)
+        } catch {
+            throw NerqError(.parseError, "\(file):\(error.line):\(error.column): \(error.message)", path: "\(file):\(error.line):\(error.column)")
+        }
+        var issues: [String] = []
+        let package = root.table("package")
+        return (read(root, file: file, issues: &issues), package?.string("edition"), package != nil)
+    }
+
+    /// The feature resolver cargo uses: `resolver` when given, else "2" for a root package of
+    /// edition 2021 and "3" for 2024, else "1" (a virtual workspace without `resolver` too).
+    public static func resolver(declared: String?, rootEdition: String?) -> Int {
+        switch declared {
+        case "1"?: return 1
+        case "2"?: return 2
+        case "3"?: return 3
+        default: break
+        }
+        switch rootEdition {
+        case "2021"?: return 2
+        case "2024"?: return 3
+        default: return 1
+        }
     }
 }

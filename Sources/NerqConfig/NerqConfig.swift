@@ -15,6 +15,7 @@ import NerqTOML
 ///     allow = ["unmaintained"]                # reported, never failing
 ///     fail_under = 50                         # a dependency scoring below fails the run
 ///     unused_ignores = "warn"                 # allow | warn | deny
+///     scope = "compiled"                      # all | compiled | referenced: which findings deny counts
 ///
 ///     [policy]                         # the engine's policy: weights, caps, thresholds
 ///     weights = { security = 0.6, maintenance = 0.2 }
@@ -42,7 +43,7 @@ enum NerqConfigReader {
         try table.rejectUnknownKeys(["ignore", "gates", "policy"], tool: tool)
         try readIgnores(table, source, into: &config)
         if let gates = try table.subtable("gates") {
-            try gates.rejectUnknownKeys(["deny", "allow", "fail_under", "unused_ignores"], tool: tool)
+            try gates.rejectUnknownKeys(["deny", "allow", "fail_under", "unused_ignores", "scope"], tool: tool)
             if let deny = try gates.strings("deny") {
                 config.baseDeny = (try kinds(deny, gates.key("deny"), source), source.location(gates.line("deny")))
             }
@@ -54,6 +55,9 @@ enum NerqConfigReader {
             }
             if let level = try gates.choice("unused_ignores", UnusedIgnores.allCases.map(\.rawValue)).flatMap(UnusedIgnores.init) {
                 config.stricterUnused(level, source.location(gates.line("unused_ignores")))
+            }
+            if let scope = try gates.choice("scope", GateScope.allCases.map(\.rawValue)).flatMap(GateScope.init) {
+                config.broaderScope(scope, source.location(gates.line("scope")))
             }
         }
         if let policy = try table.subtable("policy") {

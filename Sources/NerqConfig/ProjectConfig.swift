@@ -60,6 +60,22 @@ public enum UnusedIgnores: String, Sendable, CaseIterable, Comparable {
     public static func < (a: UnusedIgnores, b: UnusedIgnores) -> Bool { a.rank < b.rank }
 }
 
+/// Which findings the deny gate counts, by what is known of their code (docs/reachability.md): the
+/// broader scope is the stricter one (`all` counts the most).
+public enum GateScope: String, Sendable, CaseIterable, Comparable {
+    /// Every reported finding of a denied kind.
+    case all
+    /// All but those compiled for none of the requested targets (the default; without targets
+    /// nothing is known not to be compiled, so every finding counts).
+    case compiled
+    /// All but those not compiled, and those whose affected functions nothing references.
+    case referenced
+
+    var breadth: Int { self == .all ? 2 : self == .compiled ? 1 : 0 }
+    /// `a < b`: `a` counts fewer findings than `b`.
+    public static func < (a: GateScope, b: GateScope) -> Bool { a.breadth < b.breadth }
+}
+
 /// What the configuration files of a project say, merged: every file's ignores apply, a kind that
 /// any file denies fails the run, a finding that any file reports is reported (docs/configuration.md).
 public struct ProjectConfig: Sendable {
@@ -82,6 +98,8 @@ public struct ProjectConfig: Sendable {
     public var allow: [(kind: String, source: String)] = []
     public var failUnder: (score: Double, source: String)?
     public var unusedIgnores: (level: UnusedIgnores, source: String)?
+    /// nerq.toml's `[gates] scope`: which findings of a denied kind count; the broadest of the files wins.
+    public var gateScope: (scope: GateScope, source: String)?
     /// nerq.toml's `[policy]` (weights, caps, thresholds) as the engine's `policy` object, with
     /// the file and the line of each key for messages.
     public var policy: (json: JSONValue, source: String)?
@@ -125,6 +143,11 @@ public struct ProjectConfig: Sendable {
 
     mutating func addDeny(_ kind: String, _ source: String) {
         if !deny.contains(where: { $0.kind == kind && $0.source == source }) { deny.append((kind, source)) }
+    }
+
+    mutating func broaderScope(_ scope: GateScope, _ source: String) {
+        if let current = gateScope, current.scope >= scope { return }
+        gateScope = (scope, source)
     }
 
     mutating func stricterUnused(_ level: UnusedIgnores, _ source: String) {

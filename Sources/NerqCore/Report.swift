@@ -117,6 +117,9 @@ enum Findings {
         }
         if let u = a.url { d.append("url", .string(u)) }
         if let date = a.date { d.append("date", .string(date)) }
+        if !a.functions.isEmpty { d.append("affected_functions", .array(a.functions.map(\.json))) }
+        if !a.os.isEmpty { d.append("affected_os", .strings(a.os)) }
+        if !a.arch.isEmpty { d.append("affected_arch", .strings(a.arch)) }
         if let version = package.version,
            let fix = Fix.json(kind: FindingKind(a.kind), package: package.name, version: version,
                               upgradeTo: d["upgrade_to"].flatMap { if case .string(let s) = $0 { s } else { nil } },

@@ -85,6 +85,12 @@ public struct Advisory: Sendable, Equatable {
     public var url: String?
     public var date: String?
     public var withdrawn: String?
+    /// `[affected] functions`: the paths the advisory names (`crate::module::Type::method`), each
+    /// with the versions it applies to (empty: every affected version).
+    public var functions: [AffectedFunction] = []
+    /// `[affected] os` and `arch` (empty: every platform).
+    public var os: [String] = []
+    public var arch: [String] = []
 
     public init(id: String, kind: Kind, severity: Severity? = nil, cvss: String? = nil, cvssScore: Double? = nil,
                 title: String? = nil, description: String? = nil, aliases: [String] = [], patched: [String] = [],
@@ -105,6 +111,20 @@ public struct Advisory: Sendable, Equatable {
 
     /// The id and every alias: what an ignore entry may name.
     public var names: [String] { [id] + aliases }
+}
+
+/// One `[affected] functions` entry of an advisory.
+public struct AffectedFunction: Sendable, Equatable {
+    public var path: String
+    /// Version requirements (`< 1.2.1`); empty means every version the advisory affects.
+    public var versions: [String]
+
+    public init(path: String, versions: [String] = []) {
+        self.path = path
+        self.versions = versions
+    }
+
+    public var json: JSONValue { .object(JSONObject([("path", .string(path)), ("versions", .strings(versions))])) }
 }
 
 /// Severity of a vulnerability (CVSS qualitative rating) and of a finding (which adds `info`).
@@ -223,6 +243,7 @@ public struct SourceSignals: Sendable, Equatable {
     public var unsafeInTests: Int64?
     public var forbidsUnsafe: Bool?
     public var deniesUnsafe: Bool?
+    public var deniesUnsafeOpInUnsafeFn: Bool?
     public var buildScript: Bool?
     public var procMacro: Bool?
     public var capabilities: [String]?

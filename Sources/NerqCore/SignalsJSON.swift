@@ -37,6 +37,9 @@ extension Advisory {
         if let url { o.append("url", .string(url)) }
         if let date { o.append("date", .string(date)) }
         if let withdrawn { o.append("withdrawn", .string(withdrawn)) }
+        if !functions.isEmpty { o.append("functions", .array(functions.map(\.json))) }
+        if !os.isEmpty { o.append("os", .strings(os)) }
+        if !arch.isEmpty { o.append("arch", .strings(arch)) }
         return .object(o)
     }
 }
@@ -137,6 +140,7 @@ extension SourceSignals {
         .count("unsafe_traits", \.unsafeTraits), .count("unsafe_externs", \.unsafeExterns),
         .count("unsafe_in_tests", \.unsafeInTests),
         .flag("forbids_unsafe", \.forbidsUnsafe), .flag("denies_unsafe", \.deniesUnsafe),
+        .flag("denies_unsafe_op_in_unsafe_fn", \.deniesUnsafeOpInUnsafeFn),
         .flag("build_script", \.buildScript), .flag("proc_macro", \.procMacro),
         .capabilities,
         .count("tests", \.tests), .count("test_fns", \.testFns), .count("examples", \.examples), .count("benches", \.benches),

@@ -13,7 +13,7 @@ public enum SignalsReader {
     static let advisoryKeys: [String] = ["id", "kind", "severity", "cvss", "cvss_score", "title", "aliases",
                                                   "patched", "url", "date", "withdrawn", "package", "informational",
                                                   "description", "categories", "keywords", "unaffected", "references",
-                                                  "related", "affected", "license", "source"]
+                                                  "related", "affected", "license", "source", "functions", "os", "arch"]
     static let registryKeys: [String] = ["downloads", "recent_downloads", "downloads_percentile", "reverse_dependencies",
                                               "reverse_dependencies_percentile", "versions", "yanked_versions", "yanked",
                                               "first_release", "latest_release", "version_released", "latest_version",
@@ -133,6 +133,14 @@ public enum SignalsReader {
             advisory.url = try o.optional("url")?.string()
             advisory.date = try o.optional("date")?.string()
             advisory.withdrawn = try o.optional("withdrawn")?.string()
+            for f in try o.optional("functions")?.array() ?? [] {
+                let fo = try f.object()
+                ignored += fo.unknownKeyPaths(known: ["path", "versions"])
+                advisory.functions.append(AffectedFunction(path: try fo.required("path").nonEmptyString(),
+                                                           versions: try fo.optional("versions")?.strings() ?? []))
+            }
+            advisory.os = try o.optional("os")?.strings() ?? []
+            advisory.arch = try o.optional("arch")?.strings() ?? []
             out.append(advisory)
         }
         return out

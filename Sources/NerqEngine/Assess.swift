@@ -88,6 +88,38 @@ extension Engine {
             for note in file.notes { notes.append("\(file.path): \(note)") }
         }
 
+        // What is compiled for the requested targets (nothing is computed when none are asked for).
+        var scanned: [Int: LocalSources.Found] = [:]
+        for (k, found) in scans.enumerated() where k < included.count { if let found { scanned[included[k]] = found } }
+        // Manifests are read for the compiled set even when the engine scans no sources.
+        let manifestSources = scanSources ? cargoSourceDirectories : CrateLocator.sourceDirectories(cargoHome: environment.cargoHome)
+        func gather(_ only: Set<Int>?) -> ProjectManifests {
+            ProjectManifests.gather(graph: graph, lockfilePath: req.lockfilePath, metadata: metadata, scanned: scanned,
+                                    vendorDirs: req.vendorDirs, cargoSources: manifestSources, only: only)
+        }
+        var compiledAnalysis: CompiledAnalysis?
+        var manifests: ProjectManifests?
+        if !req.reach.targets.isEmpty {
+            let all = gather(nil)
+            let analysis = CompiledAnalysis.run(project: graph, lockfile: lockfile, manifests: all, options: req.reach,
+                                                includeDev: req.includeDev)
+            notes += analysis.notes
+            compiledAnalysis = analysis
+            manifests = all
+        }
+        let compiled = compiledAnalysis
+        // Whether the affected functions are referenced: only for findings whose advisory lists
+        // functions, only when sources are read at all.
+        var referenceResults: ReferenceResults?
+        if req.reach.references && req.scanSources {
+            var advisoryFindings: [(node: Int, finding: Finding)] = []
+            for (k, p) in scored.enumerated() { for f in p.advisoryFindings { advisoryFindings.append((included[k], f)) } }
+            let results = ReferenceResults.run(graph: graph, lockfile: lockfile, manifests: manifests, gather: { gather($0) },
+                                               findings: advisoryFindings)
+            if !results.isEmpty { referenceResults = results }
+        }
+        let references = referenceResults
+
         // Dependency paths and dependents, for the packages that have advisory findings.
         var flaggedNodes = Set<Int>()
         for (k, p) in scored.enumerated() where !p.advisoryFindings.isEmpty { flaggedNodes.insert(included[k]) }
@@ -96,11 +128,16 @@ extension Engine {
         let paths = graph.paths(to: flagged, limit: req.maxPaths, reverse: reverse)
         let treeNodes = req.tree ? graph.pullingIn(flagged, reverse: reverse) : []
 
+        // The gates, settled before the findings: whether each counts depends on the gate's scope.
+        let gate = Gate.settle(config, req.gates)
+
         // Each package's report document, built on all cores (input order kept).
         let reported = scored.indices.filter { scored[$0].report != nil }
         let packageDocs: [JSONValue] = parallelMap(reported) { k in
             guard let report = scored[k].report else { return .null }
-            let doc = Self.packageDocument(report, graph.nodes[included[k]], paths: paths[included[k]])
+            let reach = FindingReach(compiled: compiled, node: included[k], scope: gate.scope.scope, references: references)
+            let doc = Self.packageDocument(report, graph.nodes[included[k]], paths: paths[included[k]], reach: reach,
+                                           flagged: flagged.contains(included[k]))
             // Safer crates for the packages an advisory keeps from being verified (with a registry).
             guard flagged.contains(included[k]), let alternatives = self.alternatives(for: report, now: now),
                   case .object(var o) = doc else { return doc }
@@ -123,6 +160,8 @@ extension Engine {
                     fix.set("command", .string("cargo update -p \(node.name)@\(node.version) --precise \(to)"))
                     pf.finding.details.set("fix", .object(fix))
                 }
+                pf.reach = FindingReach(compiled: compiled, node: i, scope: gate.scope.scope, references: references)
+                    .annotation(id: f.id, details: f.details)
                 pf.notReported = FindingScope.reason(pf, config.reporting, graph: graph, dependents: reverse)
                 findings.append(pf)
             }
@@ -146,7 +185,6 @@ extension Engine {
         }
         let ignoreEntries = IgnoreReport.entries(rules: policy.ignore, ignored: ignoredHits, counted: counted, database: database, now: now)
 
-        let gate = Gate.settle(config, req.gates)
         let members = included.map { graph.nodes[$0].isMember }
         let gateDoc = gate.evaluate(findings: shown, graph: graph, packages: scored, members: members, ignores: ignoreEntries,
                                     baseline: req.baseline != nil)
@@ -172,7 +210,10 @@ extension Engine {
             ("reports", .string(req.reports.rawValue)), ("max_paths", .int(Int64(req.maxPaths))),
             // The platforms advisories were matched for: the request's, else the config files'.
             ("targets", .object(JSONObject([("os", .strings(targetOS)), ("arch", .strings(targetArch))]))),
+            // What is compiled and referenced (docs/reachability.md): the request's reach options.
+            ("reach", .object(JSONObject(req.reach.json))),
         ])))
+        if let compiled { doc.append("compiled", compiled.json) }
         doc.append("config", Self.configJSON(config))
         doc.append("summary", Self.summary(scored, graph: graph, included: included, findings: shown, hidden: hidden.count,
                                            ignored: ignoredHits.count))
@@ -293,8 +334,10 @@ extension Engine {
         o.append("paths_total", .int(Int64(paths?.members ?? 0)))
     }
 
-    static func packageDocument(_ report: Report, _ node: ProjectGraph.Node, paths nodePaths: ProjectGraph.Paths?) -> JSONValue {
+    static func packageDocument(_ report: Report, _ node: ProjectGraph.Node, paths nodePaths: ProjectGraph.Paths?,
+                                reach: FindingReach? = nil, flagged: Bool = false) -> JSONValue {
         guard case .object(var o) = report.json else { return report.json }
+        reach?.annotatePackage(&o, detail: flagged)
         var src = JSONObject(capacity: 2)
         src.append("kind", .string(node.source.kind))
         if let raw = node.source.raw { src.append("url", .string(raw)) }
@@ -302,10 +345,11 @@ extension Engine {
         if let line = node.lockfileLine { o.append("lockfile_line", .int(Int64(line))) }
         o.append("workspace_member", .bool(node.isMember))
         o.append("dev_only", .bool(node.devOnly))
-        if let nodePaths, !nodePaths.kept.isEmpty, case .array(var fs)? = o["findings"] {
+        if (nodePaths.map { !$0.kept.isEmpty } ?? false) || reach?.active == true, case .array(var fs)? = o["findings"] {
             for j in fs.indices where j < report.findings.count && report.findings[j].isAdvisory {
                 if case .object(var f) = fs[j] {
-                    appendPaths(nodePaths, to: &f)
+                    if let nodePaths, !nodePaths.kept.isEmpty { appendPaths(nodePaths, to: &f) }
+                    reach?.annotate(&f, finding: report.findings[j].details)
                     fs[j] = .object(f)
                 }
             }

@@ -28,6 +28,8 @@ struct AssessRequest {
     var tree = false
     /// Progress lines on stderr (a host sets it only when stderr is a terminal).
     var progress = false
+    /// What is compiled and referenced, and which findings the deny gates count.
+    var reach = ReachOptions()
 
     /// Which packages get their full `nerq.report` in `packages[]` (every package is scored and
     /// counted in the summary either way).
@@ -44,6 +46,8 @@ struct AssessRequest {
         var allow: [String] = []
         var failUnder: Double?
         var unusedIgnores: UnusedIgnores?
+        /// Which findings of a denied kind count (`--gate-scope`); wins over nerq.toml's.
+        var scope: GateScope?
     }
 
     struct BaselineOptions {
@@ -54,7 +58,7 @@ struct AssessRequest {
 
     static let keys = ["kind", "version", "lockfile", "lockfile_text", "metadata", "metadata_path", "options", "now"]
     static let optionKeys = ["include_dev", "target_os", "target_arch", "ignore", "ignores", "max_paths", "scan_sources", "vendor_dirs",
-                             "reports", "config_files", "gates", "baseline", "tree", "progress"]
+                             "reports", "config_files", "gates", "baseline", "tree", "progress"] + ReachOptions.keys
     /// Paths kept per finding at most: enough for any review; the count of members is complete.
     static let maxPathsLimit: ClosedRange<Int64> = 1...1000
 
@@ -109,11 +113,12 @@ struct AssessRequest {
         }
         if let g = oo.optional("gates") {
             let go = try g.object()
-            try go.rejectUnknownKeys(known: ["deny", "allow", "fail_under", "unused_ignores"])
+            try go.rejectUnknownKeys(known: ["deny", "allow", "fail_under", "unused_ignores", "scope"])
             gates.deny = try AssessRequest.kinds(go.optional("deny"))
             gates.allow = try AssessRequest.kinds(go.optional("allow"))
             gates.failUnder = try go.optional("fail_under")?.number(in: 0...100)
             if let u = go.optional("unused_ignores") { gates.unusedIgnores = try AssessRequest.choice(u, UnusedIgnores.self) }
+            if let sc = go.optional("scope") { gates.scope = try AssessRequest.choice(sc, GateScope.self) }
         }
         if let b = oo.optional("baseline") {
             let bo = try b.object()
@@ -123,6 +128,7 @@ struct AssessRequest {
         }
         tree = try oo.optional("tree")?.bool() ?? false
         progress = try oo.optional("progress")?.bool() ?? false
+        reach = try ReachOptions.read(oo)
     }
 
     /// Finding kinds; `warnings` is cargo-audit's (unmaintained, unsound, yanked).

@@ -13,6 +13,11 @@ import NerqJSON
 ///   the request's value wins over nerq.toml's. A baseline does not change it (it records findings).
 /// - `unused_ignores`: `deny` fails the run when an ignore entry is unused or unknown (cargo-deny's
 ///   `unused-ignored-advisory`); the strictest level any file or the request sets wins.
+/// - `scope`: which findings of a denied kind count, by what is known of their code (docs/reachability.md):
+///   `compiled` (default) sets apart those compiled for none of the requested targets,
+///   `referenced` also those whose affected functions nothing references, `all` none. A finding
+///   whose status is unknown always counts. The request's scope wins over nerq.toml's. Findings
+///   set apart are still reported, and listed in `set_apart`.
 ///
 /// Every failing gate exits 1 (`exit_code`); `message` is one line saying what failed.
 struct Gate {
@@ -20,6 +25,7 @@ struct Gate {
     var allowed: [(kind: String, source: String)]
     var failUnder: (score: Double, source: String)?
     var unusedIgnores: (level: UnusedIgnores, source: String)
+    var scope: (scope: GateScope, source: String)
 
     static let defaultDeny = ["vulnerability", "malicious"]
 
@@ -40,8 +46,9 @@ struct Gate {
         var unused: (level: UnusedIgnores, source: String) = config.unusedIgnores ?? (.warn, "default")
         if let level = options.unusedIgnores, level > unused.level { unused = (level, requestSource) }
         let failUnder = options.failUnder.map { ($0, requestSource) } ?? config.failUnder
+        let scope = options.scope.map { ($0, requestSource) } ?? config.gateScope ?? (.compiled, "default")
         return Gate(deny: deny.sorted { ProjectConfig.kinds.firstIndex(of: $0.kind) ?? 99 < ProjectConfig.kinds.firstIndex(of: $1.kind) ?? 99 },
-                    allowed: allowed, failUnder: failUnder, unusedIgnores: unused)
+                    allowed: allowed, failUnder: failUnder, unusedIgnores: unused, scope: scope)
     }
 
     /// `packages`: every scored package (name, version, score, member); `findings`: the reported ones.
@@ -49,8 +56,15 @@ struct Gate {
                   ignores: [IgnoreReport.Entry], baseline: Bool) -> JSONValue {
         var failures: [JSONValue] = []
         var sentences: [String] = []
+        var setApart: [JSONValue] = []
         for d in deny {
-            let hits = findings.filter { $0.kind == d.kind && $0.baseline != "known" }
+            let candidates = findings.filter { $0.kind == d.kind && $0.baseline != "known" }
+            for h in candidates where !h.gates {
+                let n = graph.nodes[h.node]
+                setApart.append(.object(JSONObject([("id", .string(h.id)), ("kind", .string(h.kind)), ("package", .string(n.name)),
+                                                    ("version", .string(n.version)), ("reason", .optional(h.reach?.note))])))
+            }
+            let hits = candidates.filter(\.gates)
             guard !hits.isEmpty else { continue }
             failures.append(Gate.failure("deny", d.source, hits.count, [("kind", .string(d.kind)), ("findings", .array(hits.map { h in
                 let n = graph.nodes[h.node]
@@ -83,15 +97,17 @@ struct Gate {
                                  + unused.map { "\($0.rule.id)\($0.rule.source.map { " at \($0)" } ?? "")" }.joined(separator: ", "))
             }
         }
-        var o = JSONObject(capacity: 9)
+        var o = JSONObject(capacity: 11)
         o.append("passed", .bool(failures.isEmpty))
         o.append("exit_code", .int(failures.isEmpty ? 0 : 1))
         o.append("deny", .array(deny.map { .object(JSONObject([("kind", .string($0.kind)), ("source", .string($0.source))])) }))
         o.append("allow", .array(allowed.map { .object(JSONObject([("kind", .string($0.kind)), ("source", .string($0.source))])) }))
         o.append("fail_under", failUnder.map { .object(JSONObject([("score", .double($0.score)), ("source", .string($0.source))])) } ?? .null)
         o.append("unused_ignores", .object(JSONObject([("level", .string(unusedIgnores.level.rawValue)), ("source", .string(unusedIgnores.source))])))
+        o.append("scope", .object(JSONObject([("scope", .string(scope.scope.rawValue)), ("source", .string(scope.source))])))
         o.append("baseline", .bool(baseline))
         o.append("failures", .array(failures))
+        o.append("set_apart", .array(setApart))
         o.append("message", failures.isEmpty ? .null : .string(sentences.joined(separator: "; ")))
         return .object(o)
     }

@@ -21,6 +21,8 @@ enum LocalSources {
         var manifest: ManifestSignals?
         /// The crate's name as its own Cargo.toml spells it.
         var name: String?
+        /// The whole Cargo.toml (its dependency declarations and features, for the compiled set).
+        var cargo: CargoManifest?
     }
 
     /// Where a wanted crate's source is, and what to scan it with.
@@ -48,7 +50,7 @@ enum LocalSources {
         return scans.map { scan in
             guard scan.error == nil else { return nil }
             let manifest = cargoManifest(in: scan.directory)
-            return Found(scan: scan, manifest: manifest?.signals, name: manifest?.name)
+            return Found(scan: scan, manifest: manifest?.signals, name: manifest?.name, cargo: manifest)
         }
     }
 

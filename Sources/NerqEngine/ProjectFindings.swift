@@ -13,6 +13,12 @@ struct ProjectFinding {
     var notReported: String?
     /// With a baseline: "known" (recorded in it) or "new".
     var baseline: String?
+    /// Whether it is compiled and referenced, when the request asked (docs/reachability.md).
+    var reach: FindingReach.Annotation?
+
+    /// Whether the deny gate counts it: not when the gate's `scope` sets it apart (not
+    /// compiled, or its affected functions not referenced).
+    var gates: Bool { reach?.gates ?? true }
 
     var id: String { finding.id ?? "" }
     var kind: String { finding.kind.rawValue }
@@ -42,6 +48,7 @@ struct ProjectFinding {
         for (k, v) in finding.details.entries { o.set(k, v) }
         if let baseline { o.append("baseline", .string(baseline)) }
         Engine.appendPaths(paths, to: &o)
+        if let reach { for (k, v) in reach.entries.entries { o.set(k, v) } }
         if let treeNode { o.append("tree_node", .int(Int64(treeNode))) }
         return .object(o)
     }

@@ -16,18 +16,28 @@ struct ProjectGraph: Sendable {
         var devOnly = false
         /// Cargo.lock records a crates.io checksum (64 hex digits) for it: cargo fetched it.
         var hasRegistryChecksum = false
+        /// Its position in cargo metadata's `packages`, when metadata lists it.
+        var metadataIndex: Int?
 
         var label: String { "\(name) \(version)" }
     }
 
+    struct Edge: Sendable {
+        var to: Int
+        /// Only a dev-dependency (cargo metadata's kinds; the lockfile does not say).
+        var dev: Bool
+        /// The name the depending crate's code uses (cargo metadata's `deps[].name`).
+        var name: String? = nil
+    }
+
     var nodes: [Node]
-    var edges: [[(to: Int, dev: Bool)]]
+    var edges: [[Edge]]
     var roots: [Int]
     var issues: [String]
 
     static func build(lockfile: Lockfile?, metadata: CargoMetadata?) -> ProjectGraph {
         var nodes: [Node] = []
-        var edges: [[(to: Int, dev: Bool)]] = []
+        var edges: [[Edge]] = []
         var issues: [String] = []
         var indexByKey: [String: Int] = [:]
         func key(_ name: String, _ version: String, _ source: String?) -> String { "\(name) \(version) \(source ?? "")" }
@@ -41,12 +51,12 @@ struct ProjectGraph: Sendable {
                 node.hasRegistryChecksum = p.source == .cratesIO && Self.isChecksum(p.checksum)
                 nodes.append(node)
             }
-            edges = lockfile.dependencies.map { $0.map { (to: $0, dev: false) } }
+            edges = lockfile.dependencies.map { $0.map { Edge(to: $0, dev: false) } }
             issues = lockfile.issues
         }
         var idToIndex: [String: Int] = [:]
         if let metadata {
-            for p in metadata.packages {
+            for (position, p) in metadata.packages.enumerated() {
                 let k = key(p.name, p.version, p.source)
                 let index: Int
                 if let i = indexByKey[k] {
@@ -59,6 +69,7 @@ struct ProjectGraph: Sendable {
                     if lockfile != nil { issues.append("cargo metadata lists \(p.name) \(p.version), which Cargo.lock does not") }
                 }
                 idToIndex[p.id] = index
+                nodes[index].metadataIndex = position
                 nodes[index].manifest = p.manifest
                 nodes[index].manifestPath = p.manifestPath
             }
@@ -78,7 +89,7 @@ struct ProjectGraph: Sendable {
                             issues.append("cargo metadata: \(p.id) depends on \"\(e.to)\", which is not among its packages; edge ignored")
                             continue
                         }
-                        edges[from].append((to: to, dev: e.kinds.allSatisfy { $0 == "dev" }))
+                        edges[from].append(Edge(to: to, dev: e.kinds.allSatisfy { $0 == "dev" }, name: e.name))
                     }
                 }
             }
@@ -105,7 +116,7 @@ struct ProjectGraph: Sendable {
 
     /// A package is dev-only when every route from a workspace member passes a dev edge.
     /// (On the builder's array, before the graph shares it: marking a shared array would copy it.)
-    static func markDevOnly(_ nodes: inout [Node], edges: [[(to: Int, dev: Bool)]], roots: [Int]) {
+    static func markDevOnly(_ nodes: inout [Node], edges: [[Edge]], roots: [Int]) {
         var normal = [Bool](repeating: false, count: nodes.count)
         var queue = roots
         for r in roots { normal[r] = true }

@@ -118,8 +118,10 @@ extension HTML {
         var s = "<section class=\"card\" id=\"advisories\"><h2>Advisories</h2>"
         guard !doc.findings.isEmpty else { return s + "<p>No advisory affects any package of this project.</p></section>\n" }
         s += "<p>Each advisory that affects a package version, with the dependency paths that pull it into the project.</p>"
+        // A column for what is known of the code, only when the assessment asked (targets or references).
+        let reach = doc.findings.contains { !$0.reach.isEmpty }
         s += "<div class=\"scroll wide\"><table><thead><tr><th>Advisory</th><th>Severity</th><th>Package</th><th>Fix</th>"
-            + "<th>Pulled in by</th></tr></thead><tbody>"
+            + (reach ? "<th>Compiled, referenced</th>" : "") + "<th>Pulled in by</th></tr></thead><tbody>"
         for f in doc.findings {
             let label = f.version.map { "\(f.package ?? "?") \($0)" } ?? (f.package ?? "?")
             let package = anchors[label].map { "<a href=\"#\($0)\">\(HTML.h(label))</a>" } ?? HTML.h(label)
@@ -127,6 +129,10 @@ extension HTML {
                 + "\(HTML.h(Words.humanize(f.kind ?? "finding")))</span></td><td>\(HTML.sevChip(f.severity))</td><td>\(package)"
                 + "<br><span class=\"small\">\(HTML.h(f.text))</span></td><td>"
             s += f.upgradeTo.map { "upgrade to <strong>\(HTML.h($0))</strong>" } ?? "<span class=\"na\">no fixed version</span>"
+            if reach {
+                let lines = f.reach.lines
+                s += "</td><td class=\"small\">" + (lines.isEmpty ? "<span class=\"na\">–</span>" : lines.map { HTML.h($0) }.joined(separator: "<br>"))
+            }
             s += "</td><td>"
             let paths = f.paths.prefix(4).map { "<code>\(HTML.h($0.joined(separator: " › ")))</code>" }
             s += paths.isEmpty ? "<span class=\"na\">–</span>" : paths.joined(separator: "<br>")

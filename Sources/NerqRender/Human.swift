@@ -135,6 +135,7 @@ struct Human {
                 let text = wrappedText("gate: FAILED (exit \(gate.exitCode ?? 1)): \(Human.e(gate.message ?? ""))", rest: "  ")
                 for (i, l) in text.enumerated() { lines.append([Span(text: l, style: i == 0 ? "avoid" : nil)]) }
             }
+            if let apart = gate.setApartText { lines += wrapped(Human.e(apart), first: "  ", rest: "    ") }
         }
         return emit(lines)
     }
@@ -208,6 +209,7 @@ struct Human {
         } else if let up = f.upgradeTo {
             lines += wrapped("fix: upgrade to \(Human.e(up)) or later", first: "  ", rest: "       ")
         }
+        for text in f.reach.lines { lines += wrapped(Human.e(text), first: "  ", rest: "    ") }
         if options.tree, let doc, let graph = doc.dependents, let node = f.treeNode {
             lines.append(Human.plain("  dependency tree (who pulls it in):"))
             for l in Tree.lines(from: Int(node), graph, limit: 40) { lines.append(Human.plain("    " + Human.e(l))) }

@@ -148,6 +148,9 @@ struct Markdown {
             } else if let text = f.fix?.text {
                 out += ["Fix: \(Markdown.e(text))", ""]
             }
+            if !f.reach.isEmpty {
+                out += f.reach.lines.map { "- " + Markdown.e($0) } + [""]
+            }
             if options.tree, let graph = doc.dependents, let node = f.treeNode {
                 out += ["```text"] + Tree.lines(from: Int(node), graph, limit: 40).map { $0.replacingFences() } + ["```", ""]
             } else if !f.paths.isEmpty {
@@ -180,6 +183,7 @@ struct Markdown {
         }
         if let g = doc.gate {
             out.append(g.passed ? "- gate: passed" : "- gate: **failed** (exit \(g.exitCode ?? 1)): \(Markdown.e(g.message ?? ""))")
+            if let apart = g.setApartText { out.append("  - " + Markdown.e(apart)) }
         }
         return out.isEmpty ? [] : out + [""]
     }

@@ -79,6 +79,8 @@ struct Finding {
     var baseline: String?
     /// Position of the package in the assessment's `dependents` graph (with `tree`).
     var treeNode: Int64?
+    /// Compiled, referenced, counted by the gate (with targets or references asked for).
+    var reach = Reach()
 
     struct Recommended {
         var name: String
@@ -123,6 +125,7 @@ struct Finding {
         }
         f.baseline = try n["baseline"].string()
         f.treeNode = try n["tree_node"].count()
+        f.reach = try Reach.read(n)
         return f
     }
 
@@ -456,6 +459,18 @@ struct Assessment {
         var deny: [String] = []
         var failUnder: Double?
         var message: String?
+        /// Which findings the deny gate counts (all | compiled | referenced), and how many of a
+        /// denied kind it set apart.
+        var scope: String?
+        var setApart: Int = 0
+
+        /// `3 findings of a denied kind set apart (gate scope "compiled": …)`, or nil when none is.
+        var setApartText: String? {
+            guard setApart > 0 else { return nil }
+            let why = scope == "referenced" ? "not compiled for the requested targets, or their affected functions not referenced"
+                : "not compiled for the requested targets"
+            return "\(Words.plural(Int64(setApart), "finding")) of a denied kind not counted (gate scope \"\(scope ?? "compiled")\": \(why))"
+        }
     }
 
     struct BaselineInfo {
@@ -512,6 +527,8 @@ struct Assessment {
             for d in try gate["deny"].array() { if let k = try d["kind"].string() { g.deny.append(k) } }
             g.failUnder = try gate["fail_under"]["score"].number()
             g.message = try gate["message"].string()
+            g.scope = try gate["scope"]["scope"].string()
+            g.setApart = try gate["set_apart"].array().count
             a.gate = g
         }
         let baseline = try n["baseline"]

@@ -193,9 +193,12 @@ struct SARIF {
             var physical = JSONObject()
             physical.append("artifactLocation", .object(artifact))
             if let line = report?.lockfileLine, line >= 1 { physical.append("region", ["startLine": .int(line)]) }
-            let text = SARIF.message("\(label): \(f.text)")
+            // What is known of its code closes the message: a code-scanning UI shows only the message.
+            let reachText = f.reach.lines.isEmpty ? "" : " (" + f.reach.lines.joined(separator: "; ") + ")"
+            let text = SARIF.message("\(label): \(f.text)\(reachText)")
             var markdown = "\(Escape.markdownCode(label, inTable: false)): \(Escape.markdown(f.text))"
             if let id = f.id, let link = Words.advisoryLink(detail) { markdown += " (\(Markdown.link(id, link)))" }
+            if !reachText.isEmpty { markdown += Escape.markdown(reachText) }
             var props = JSONObject()
             props.append("advisory", .optional(f.id))
             props.append("package", .string(package))
@@ -212,6 +215,7 @@ struct SARIF {
             if let command = f.fix?.command { props.append("fix_command", .string(command)) }
             if let text = f.fix?.text { props.append("fix", .string(text)) }
             if let score = report?.score { props.append("trust_score", .double(score)) }
+            f.reach.properties(into: &props)
             var result = JSONObject()
             result.append("ruleId", .string("nerq/\(kind)"))
             result.append("ruleIndex", .int(Int64(ruleIndex[kind] ?? 0)))

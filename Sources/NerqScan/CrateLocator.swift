@@ -89,6 +89,14 @@ public struct CrateLocator: Sendable {
         if CrateLocator.manifestAgrees(dir: deb, name: name, version: version, requireVersion: false) {
             return Location(path: deb, source: .debian)
         }
+        // Debian names the directory without build metadata (libgit2-sys-0.14.1 holds
+        // 0.14.1+1.5.0): accepted only when its Cargo.toml says the exact version.
+        if let plus = version.firstIndex(of: "+") {
+            let bare = join(debianRegistry, name + "-" + version[..<plus])
+            if CrateLocator.manifestAgrees(dir: bare, name: name, version: version, requireVersion: true) {
+                return Location(path: bare, source: .debian)
+            }
+        }
         return nil
     }
 

@@ -144,6 +144,9 @@ public struct CrateScan: Sendable, Equatable {
     /// `#![deny(unsafe_code)]` at the crate root (also inside `cfg_attr`).
     /// Independent of `forbids_unsafe` (a crate may have either or both).
     public var denies_unsafe = false
+    /// `#![deny(unsafe_op_in_unsafe_fn)]` (or forbid) at the crate root: the body of an unsafe fn
+    /// is not one implicit unsafe block, each unsafe operation is marked and can be reviewed.
+    public var denies_unsafe_op_in_unsafe_fn = false
     /// The crate-root file examined for those attributes (crate-relative).
     public var crate_root: String?
 
@@ -227,6 +230,7 @@ public struct CrateScan: Sendable, Equatable {
         s.unsafeInTests = n(unsafe_in_tests)
         s.forbidsUnsafe = forbids_unsafe
         s.deniesUnsafe = denies_unsafe
+        s.deniesUnsafeOpInUnsafeFn = denies_unsafe_op_in_unsafe_fn
         s.buildScript = build_script
         s.procMacro = proc_macro
         s.capabilities = capabilities

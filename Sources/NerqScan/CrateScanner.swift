@@ -190,6 +190,7 @@ public enum CrateScanner {
             if isRoot {
                 r.forbids_unsafe = r.forbids_unsafe || facts.forbidsUnsafe
                 r.denies_unsafe = r.denies_unsafe || facts.deniesUnsafe
+                r.denies_unsafe_op_in_unsafe_fn = r.denies_unsafe_op_in_unsafe_fn || facts.deniesUnsafeOpInUnsafeFn
             }
             if fileRole == .build && facts.mentionsOutDir { out.buildWritesOutDir = true }
         }

@@ -3,7 +3,7 @@ enum EvidenceKind: Int, CaseIterable, Sendable {
     case unsafeBlock, unsafeFn, unsafeImpl, unsafeTrait, unsafeExtern
     case network, filesystemWrite, process, env, envCompileTime, ffi
     case buildScriptProcess, buildScriptNetwork, buildScriptEnv, buildScriptEnvCargo, buildScriptFilesystemWrite
-    case forbidUnsafeCode, denyUnsafeCode
+    case forbidUnsafeCode, denyUnsafeCode, denyUnsafeOpInUnsafeFn
     /// Unsafe code in test code (`#[cfg(test)]` and `#[test]` items, test, bench and example
     /// targets): counted apart, never as the product's.
     case unsafeTest
@@ -28,6 +28,7 @@ enum EvidenceKind: Int, CaseIterable, Sendable {
         case .buildScriptFilesystemWrite: return "build_script_filesystem_write"
         case .forbidUnsafeCode: return "forbid_unsafe_code"
         case .denyUnsafeCode: return "deny_unsafe_code"
+        case .denyUnsafeOpInUnsafeFn: return "deny_unsafe_op_in_unsafe_fn"
         case .unsafeTest: return "unsafe_in_tests"
         }
     }

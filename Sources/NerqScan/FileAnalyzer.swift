@@ -10,6 +10,7 @@ struct FileFacts {
     var documentedPubItems = 0
     var forbidsUnsafe = false
     var deniesUnsafe = false
+    var deniesUnsafeOpInUnsafeFn = false
     var mentionsOutDir = false
     /// `#[cfg(test)] mod NAME;` declarations (module files resolved by the scanner).
     var cfgTestModules: [String] = []
@@ -33,6 +34,8 @@ private struct AttrFlags: OptionSet {
     static let link = AttrFlags(rawValue: 64)
     /// forbid(unsafe_code) under a `cfg_attr` whose condition may be false in a normal build.
     static let forbidUnsafeConditional = AttrFlags(rawValue: 128)
+    /// forbid or deny(unsafe_op_in_unsafe_fn): every unsafe operation needs its own `unsafe` block.
+    static let denyUnsafeOp = AttrFlags(rawValue: 256)
 }
 
 /// A macro_rules! body being walked: token ranges of its matchers (skipped),
@@ -319,6 +322,7 @@ struct FileAnalyzer {
                         if isIdent(j, .unsafeCode) && !isPunct(j &- 1, chColon) {
                             flags.insert(first == .forbid ? .forbidUnsafe : .denyUnsafe)
                         }
+                        if isIdent(j, .unsafeOpInUnsafeFn) && !isPunct(j &- 1, chColon) { flags.insert(.denyUnsafeOp) }
                         j &+= 1
                     }
                 }
@@ -593,6 +597,10 @@ struct FileAnalyzer {
         if flags.contains(.denyUnsafe) {
             facts.deniesUnsafe = true
             record(.denyUnsafeCode, tokenIndex: k, into: &ev) { "deny(unsafe_code)" }
+        }
+        if flags.contains(.denyUnsafeOp) {
+            facts.deniesUnsafeOpInUnsafeFn = true
+            record(.denyUnsafeOpInUnsafeFn, tokenIndex: k, into: &ev) { "deny(unsafe_op_in_unsafe_fn)" }
         }
     }
 

@@ -12,7 +12,7 @@ public enum Sym: UInt8, Sendable, CaseIterable {
     case kwType, kwConst, kwStatic, kwMod, kwUnion, kwUse, kwMacroRules, kwAsync, kwSafe
     case kwDefault, kwAs, kwSelf, kwSuper, kwIn, kwTrue
     // attributes
-    case doc, hidden, forbid, deny, cfgAttr, unsafeCode, test, cfg, link
+    case doc, hidden, forbid, deny, cfgAttr, unsafeCode, unsafeOpInUnsafeFn, test, cfg, link
     // path segments
     case std, core, net, fs, process, env, tokio, asyncStd, smol, mio, asyncNet
     case tcpStream, tcpListener, udpSocket, unixStream, unixListener, unixDatagram, toSocketAddrs
@@ -74,6 +74,7 @@ public enum Sym: UInt8, Sendable, CaseIterable {
         case .deny: return "deny"
         case .cfgAttr: return "cfg_attr"
         case .unsafeCode: return "unsafe_code"
+        case .unsafeOpInUnsafeFn: return "unsafe_op_in_unsafe_fn"
         case .test: return "test"
         case .cfg: return "cfg"
         case .link: return "link"
@@ -167,8 +168,10 @@ public enum Sym: UInt8, Sendable, CaseIterable {
 /// loads and, for the rare candidate, a short byte compare. Never freed (one
 /// process-wide instance, a few KB).
 struct SymTable: @unchecked Sendable {
-    static let maxLength = 16
-    static let bucketCount = (maxLength + 1) * 64
+    /// The longest symbol's length, so a new symbol of any length is found (a fixed limit once
+    /// dropped longer ones without a word); identifiers longer than this are never symbols.
+    let maxLength: Int
+    private let bucketCount: Int
     /// bucketStart[b] ..< bucketStart[b+1] index `entrySym` / `entryOffset`.
     private let bucketStart: UnsafeMutablePointer<Int32>
     private let entrySym: UnsafeMutablePointer<UInt8>
@@ -178,21 +181,24 @@ struct SymTable: @unchecked Sendable {
     private let byteCount: Int
 
     init() {
-        var lists = [[Sym]](repeating: [], count: SymTable.bucketCount)
+        let longest = Sym.allCases.reduce(0) { max($0, $1.text.utf8.count) }
+        maxLength = longest
+        bucketCount = (longest &+ 1) &* 64
+        var lists = [[Sym]](repeating: [], count: bucketCount)
         for s in Sym.allCases where s != .none {
             let u = Array(s.text.utf8)
-            if let f = u.first, u.count <= SymTable.maxLength {
+            if let f = u.first {
                 lists[u.count &* 64 &+ Int(f & 63)].append(s)
             }
         }
         let total = lists.reduce(0) { $0 &+ $1.count }
         entryCount = total
-        bucketStart = .allocate(capacity: SymTable.bucketCount &+ 1)
+        bucketStart = .allocate(capacity: bucketCount &+ 1)
         entrySym = .allocate(capacity: max(total, 1))
         entryOffset = .allocate(capacity: max(total, 1))
         var flat: [UInt8] = []
         var e = 0
-        for b in 0..<SymTable.bucketCount {
+        for b in 0..<bucketCount {
             bucketStart[b] = Int32(e)
             for s in lists[b] {
                 entrySym[e] = s.rawValue
@@ -201,7 +207,7 @@ struct SymTable: @unchecked Sendable {
                 e &+= 1
             }
         }
-        bucketStart[SymTable.bucketCount] = Int32(e)
+        bucketStart[bucketCount] = Int32(e)
         byteCount = flat.count
         bytes = .allocate(capacity: max(flat.count, 1))
         for (i, b) in flat.enumerated() { bytes[i] = b }
@@ -214,10 +220,10 @@ struct SymTable: @unchecked Sendable {
     @inline(__always)
     func lookup(_ base: UnsafePointer<UInt8>, _ start: Int, _ end: Int) -> Sym {
         let len = end &- start
-        guard len > 0, len <= SymTable.maxLength else { return .none }
+        guard len > 0, len <= maxLength else { return .none }
         let first = base[start]
         let b = len &* 64 &+ Int(first & 63)
-        guard b >= 0, b < SymTable.bucketCount else { return .none }
+        guard b >= 0, b < bucketCount else { return .none }
         var e = Int(bucketStart[b])
         let eEnd = Int(bucketStart[b &+ 1])
         while e < eEnd && e < entryCount {

@@ -199,6 +199,7 @@ import NerqJSON
             allow = ["unmaintained"]
             fail_under = 45.5
             unused_ignores = "deny"
+            scope = "referenced"
 
             [policy]
             weights = { security = 0.6, maintenance = 0.2 }
@@ -213,6 +214,7 @@ import NerqJSON
         #expect(c.allow.map(\.kind) == ["unmaintained"])
         #expect(c.failUnder?.score == 45.5)
         #expect(c.unusedIgnores?.level == .deny)
+        #expect(c.gateScope?.scope == .referenced && c.gateScope?.source == "nerq.toml:15")
         let policy = try Policy.read(JSONReader(try #require(c.policy).json))
         #expect(policy.weight(.security) == 0.6 && policy.thresholds.safe == 75)
         // nerq's own file says nothing about what is reported.
@@ -241,9 +243,21 @@ import NerqJSON
         #expect(package.failUnder?.score == 10)
     }
 
+    /// Two files that narrow the deny gate differently: the broader scope (more findings count) wins,
+    /// as the stricter unused_ignores level does.
+    @Test func theBroaderGateScopeWins() throws {
+        var c = ProjectConfig()
+        try ProjectConfig.read(text: "[gates]\nscope = \"referenced\"\n", name: "nerq.toml", format: .nerq, into: &c)
+        try ProjectConfig.read(text: "[workspace.metadata.nerq.gates]\nscope = \"compiled\"\n", name: "Cargo.toml", format: .cargoManifest, into: &c)
+        #expect(c.gateScope?.scope == .compiled && c.gateScope?.source == "Cargo.toml:2")
+        try ProjectConfig.read(text: "[gates]\nscope = \"referenced\"\n", name: "other.toml", format: .nerq, into: &c)
+        #expect(c.gateScope?.scope == .compiled)
+    }
+
     @Test(arguments: [
         ("[gates]\ndeny = [\"vulns\"]\n", "\"vulns\" is not a finding kind", "nerq.toml:2"),
         ("[gates]\nfail_under = 101\n", "must be from 0 to 100, found 101", "nerq.toml:2"),
+        ("[gates]\nscope = \"called\"\n", "must be one of \"all\", \"compiled\", \"referenced\"", "nerq.toml:2"),
         ("[[ignore]]\nreason = \"x\"\n", "needs `id`", "nerq.toml:1"),
         ("[[ignore]]\nid = \"RUSTSEC-2026-0009\"\nexpires = \"soon\"\n", "must be a date (2027-01-31)", "nerq.toml:3"),
         ("[[ignore]]\nid = \"RUSTSEC-2026-0009\"\nuntil = 2027-01-01\n", "unknown key `ignore[0].until`", "nerq.toml:3"),

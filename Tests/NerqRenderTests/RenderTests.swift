@@ -144,6 +144,95 @@ import Testing
         #expect(md.contains("via `demo 0.1.0 > mid 1.0.0 > nix 0.22.1`"))
     }
 
+    /// An assessment with targets and references: three findings (not compiled, with the edge
+    /// that keeps it out; referenced at a file and line; unknown, with the first possible site),
+    /// and a gate that set one apart.
+    static func reachAssessment() -> JSONValue {
+        guard case .object(var doc) = assessment(packages: [report]) else { return .null }
+        let notCompiled: JSONValue = [
+            "id": "RUSTSEC-2024-0336", "kind": "vulnerability", "severity": "high", "package": "rustls", "version": "0.20.8",
+            "message": "m", "paths": [["demo 0.1.0", "reqwest 0.11.13", "rustls 0.20.8"]],
+            "compiled": ["status": "no", "summary": "not compiled for x86_64-unknown-linux-gnu",
+                         "targets": [["target": "x86_64-unknown-linux-gnu", "status": "no", "reasons": ["feature"],
+                                      "edges": ["reqwest 0.11.13 -> rustls 0.20.8 (optional, feature \"rustls\" not enabled)"]]]],
+            "referenced": ["status": "unknown", "functions": ["rustls::ConnectionCommon::complete_io"], "evidence": [], "reasons": [],
+                           "possible": [["crate": "tokio-rustls 0.23.4", "file": "/usr/share/cargo/registry/tokio-rustls-0.23.4/src/common/mod.rs",
+                                         "line": 94, "code": "self.session.read_tls(&mut reader)", "reaches": "x",
+                                         "why": "the receiver's type is not decided here"]],
+                           "searched": ["tokio-rustls 0.23.4"]],
+            "gates": false, "gates_note": "not compiled for the requested targets (gate scope \"compiled\")",
+        ]
+        let referenced: JSONValue = [
+            "id": "RUSTSEC-2023-0018", "kind": "vulnerability", "severity": "medium", "package": "remove_dir_all", "version": "0.7.0",
+            "message": "m", "paths": [["demo 0.1.0", "tempfile 3.3.0", "remove_dir_all 0.7.0"]],
+            "compiled": ["status": "yes", "summary": "compiled for x86_64-unknown-linux-gnu",
+                         "targets": [["target": "x86_64-unknown-linux-gnu", "status": "yes", "build": "normal", "for": ["target"]]]],
+            "referenced": ["status": "referenced", "functions": ["remove_dir_all::remove_dir_all"], "searched": ["tempfile 3.3.0"],
+                           "evidence": [["crate": "tempfile 3.3.0", "file": "/usr/share/cargo/registry/tempfile-3.3.0/src/dir.rs", "line": 11,
+                                         "code": "use remove_dir_all::remove_dir_all;", "reaches": "remove_dir_all::remove_dir_all"]]],
+            "gates": true,
+        ]
+        let notReferenced: JSONValue = [
+            "id": "RUSTSEC-2023-0023", "kind": "vulnerability", "severity": "medium", "package": "openssl", "version": "0.10.45",
+            "message": "m", "paths": [["demo 0.1.0", "native-tls 0.2.11", "openssl 0.10.45"]],
+            "compiled": ["status": "yes", "summary": "compiled for x86_64-unknown-linux-gnu",
+                         "targets": [["target": "x86_64-unknown-linux-gnu", "status": "yes", "build": "test", "for": ["target"]]]],
+            "referenced": ["status": "not referenced", "functions": ["openssl::x509::extension::SubjectAlternativeName::new"],
+                           "evidence": [], "searched": ["native-tls 0.2.11"]],
+            "gates": true,
+        ]
+        doc.set("findings", [notCompiled, referenced, notReferenced])
+        doc.set("gate", ["passed": false, "exit_code": 1, "deny": [["kind": "vulnerability", "source": "default"]],
+                         "scope": ["scope": "compiled", "source": "default"], "failures": [], "message": "2 vulnerability findings",
+                         "set_apart": [["id": "RUSTSEC-2024-0336", "kind": "vulnerability", "package": "rustls", "version": "0.20.8"]]])
+        return .object(doc)
+    }
+
+    /// Compiled (yes/no/unknown with the reason) and referenced (file:line / not / unknown) are in
+    /// every format, worded the same.
+    @Test func compiledAndReferencedInEveryFormat() throws {
+        let doc = Self.reachAssessment()
+        let human = try render(doc, ["format": "human", "width": 0])
+        for line in ["compiled: no — not compiled for x86_64-unknown-linux-gnu: reqwest 0.11.13 -> rustls 0.20.8 (optional, feature \"rustls\" not enabled)",
+                     "referenced: unknown — possible site tokio-rustls-0.23.4/src/common/mod.rs:94 (the receiver's type is not decided here)",
+                     "not counted by the deny gate: not compiled for the requested targets (gate scope \"compiled\")",
+                     "compiled: yes — compiled for x86_64-unknown-linux-gnu",
+                     "referenced: yes — tempfile-3.3.0/src/dir.rs:11",
+                     "compiled: yes — compiled for x86_64-unknown-linux-gnu: in test builds only (dev-dependencies)",
+                     "referenced: no — searched native-tls 0.2.11",
+                     "1 finding of a denied kind not counted (gate scope \"compiled\": not compiled for the requested targets)"] {
+            #expect(human.contains(line), "human: \(line)")
+        }
+        let md = try render(doc, ["format": "markdown"])
+        #expect(md.contains("- referenced: yes — tempfile-3.3.0/src/dir.rs:11"))
+        #expect(md.contains("- referenced: no — searched native-tls 0.2.11"))
+        #expect(md.contains("- compiled: no — not compiled for x86\\_64-unknown-linux-gnu"))
+        let html = try render(doc, ["format": "html"])
+        #expect(html.contains("<th>Compiled, referenced</th>"))
+        #expect(html.contains("referenced: yes — tempfile-3.3.0/src/dir.rs:11"))
+        #expect(html.contains("compiled: no — not compiled for x86_64-unknown-linux-gnu: reqwest 0.11.13 -&gt; rustls 0.20.8"))
+        let sarif = try JSONParser.parse(try render(doc, ["format": "sarif"]))
+        guard case .array(let runs)? = sarif.objectValue?["runs"], case .object(let run)? = runs.first,
+              case .array(let results)? = run["results"] else {
+            Issue.record("no SARIF results")
+            return
+        }
+        let props = results.compactMap { r -> JSONObject? in
+            guard case .object(let o) = r, case .object(let p)? = o["properties"] else { return nil }
+            return p
+        }
+        #expect(props.map { $0["compiled"] } == [.string("no"), .string("yes"), .string("yes")])
+        #expect(props.map { $0["referenced"] } == [.string("unknown"), .string("referenced"), .string("not referenced")])
+        #expect(props[1]["referenced_at"] == .string("tempfile-3.3.0/src/dir.rs:11"))
+        #expect(props[0]["gates"] == .bool(false))
+        if case .object(let first) = results[0], case .object(let message)? = first["message"], case .string(let text)? = message["text"] {
+            #expect(text.contains("compiled: no"))
+        } else {
+            Issue.record("no SARIF message")
+        }
+        #expect(try JSONParser.parse(try render(doc, ["format": "json"])) == doc)
+    }
+
     @Test func sarifLocatesCargoLock() throws {
         var report = Self.report.objectValue!
         report.set("lockfile_line", 12)

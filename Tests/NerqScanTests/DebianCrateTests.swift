@@ -139,6 +139,17 @@ let pins: [Pin] = [
         #expect(r.evidence["forbid_unsafe_code"]?.first?.snippet == "#![forbid(unsafe_code)]")
     }
 
+    /// `grep -n unsafe_op_in_unsafe_fn */src/lib.rs`: os_str_bytes forbids it, semver denies it under
+    /// a cfg_attr, time in a multi-line deny list; minimal-lexical only warns (under a feature).
+    @Test(.enabled(if: Debian.condition("os_str_bytes-6.0.0", "semver-1.0.14", "time-0.3.9", "minimal-lexical-0.2.1"),
+                   "os_str_bytes/semver/time/minimal-lexical not installed"))
+    func unsafeOpInUnsafeFn() {
+        #expect(Debian.scan("os_str_bytes-6.0.0").evidence["deny_unsafe_op_in_unsafe_fn"]?.first?.line == 159)
+        #expect(Debian.scan("semver-1.0.14").evidence["deny_unsafe_op_in_unsafe_fn"]?.first?.line == 66)
+        #expect(Debian.scan("time-0.3.9").denies_unsafe_op_in_unsafe_fn)
+        #expect(!Debian.scan("minimal-lexical-0.2.1").denies_unsafe_op_in_unsafe_fn)
+    }
+
     @Test(.enabled(if: Debian.condition("memchr-2.5.0", "libc-0.2.139"), "memchr/libc not installed"))
     func buildScriptsAndLicenses() {
         let m = Debian.scan("memchr-2.5.0")

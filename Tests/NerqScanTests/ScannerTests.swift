@@ -111,6 +111,19 @@ import Testing
         #expect(d.evidence["deny_unsafe_code"]?.first?.line == 1)
     }
 
+    @Test func unsafeOpInUnsafeFn() {
+        let d = scanRoot("#![deny(missing_docs, unsafe_op_in_unsafe_fn)]\npub fn a() {}")
+        #expect(d.denies_unsafe_op_in_unsafe_fn && !d.denies_unsafe)
+        #expect(d.evidence["deny_unsafe_op_in_unsafe_fn"]?.first?.line == 1)
+        #expect(scanRoot("#![forbid(unsafe_op_in_unsafe_fn)]").denies_unsafe_op_in_unsafe_fn)
+        #expect(scanRoot("#![cfg_attr(not(old), deny(unsafe_op_in_unsafe_fn))]").denies_unsafe_op_in_unsafe_fn)
+        // A warning does not stop the build; a path (`clippy::x`) is another lint; below the root it is not the crate's.
+        #expect(!scanRoot("#![warn(unsafe_op_in_unsafe_fn)]").denies_unsafe_op_in_unsafe_fn)
+        #expect(!scanRoot("#![deny(clippy::unsafe_op_in_unsafe_fn)]").denies_unsafe_op_in_unsafe_fn)
+        #expect(!scanRoot("mod m { #![deny(unsafe_op_in_unsafe_fn)] }").denies_unsafe_op_in_unsafe_fn)
+        #expect(scanRoot("#![deny(unsafe_op_in_unsafe_fn)]").signals.deniesUnsafeOpInUnsafeFn == true)
+    }
+
     @Test func notForbidding() {
         let r = scanRoot("""
         #![allow(unsafe_code)]

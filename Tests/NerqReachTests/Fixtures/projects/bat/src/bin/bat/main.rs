@@ -1,0 +1,2 @@
+//! stub: the bat binary (sources not kept)
+fn main() {}

@@ -1,0 +1,1 @@
+//! stub: bat 0.22.1 library (sources not kept; see Cargo.toml)
