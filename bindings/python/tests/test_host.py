@@ -105,7 +105,9 @@ def test_ctrl_c_interrupts_a_long_call(tmp_path, advisory_db):
     proc.wait(timeout=120)
     assert rest.split() == ["x", "closed"], (proc.returncode, err)
     assert proc.returncode == 0, err
-    assert whole > 1.5 and took < whole / 2, (took, whole)
+    # The call must still have had a good part to run when the signal came 0.3 s in (the library got
+    # faster: 100,000 packages take ~1 s now), and it ended in well under half of what was left.
+    assert whole > 0.6 and took < (whole - 0.3) / 2, (took, whole)
 
 
 def test_calls_from_other_threads_run_directly(advisory_db):
