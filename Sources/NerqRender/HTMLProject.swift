@@ -135,7 +135,7 @@ extension HTML {
             }
             s += "</td><td>"
             let paths = f.paths.prefix(4).map { "<code>\(HTML.h($0.joined(separator: " › ")))</code>" }
-            s += paths.isEmpty ? "<span class=\"na\">–</span>" : paths.joined(separator: "<br>")
+            s += paths.isEmpty ? "<span class=\"na\">\(Words.noPath(f).map(HTML.h) ?? "–")</span>" : paths.joined(separator: "<br>")
             if f.paths.count > 4 { s += "<br><span class=\"muted small\">and \(f.paths.count - 4) more</span>" }
             s += "</td></tr>"
         }

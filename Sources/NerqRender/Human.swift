@@ -222,6 +222,8 @@ struct Human {
             if total > Int64(f.paths.count) {
                 lines.append(Human.plain("                +\(total - Int64(f.paths.count)) more (--tree shows every path)"))
             }
+        } else if let none = Words.noPath(f) {
+            lines += wrapped("pulled in by: " + none, first: "  ", rest: "                ")
         }
         if let link = Words.advisoryLink(f) { lines += wrapped(Human.e(link), first: "  ", rest: "  ") }
         return lines

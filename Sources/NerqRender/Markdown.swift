@@ -156,6 +156,8 @@ struct Markdown {
             } else if !f.paths.isEmpty {
                 let more = (f.pathsTotal ?? 0) > Int64(f.paths.count) ? " (+\((f.pathsTotal ?? 0) - Int64(f.paths.count)) more)" : ""
                 out += ["Pulled in by: " + f.paths.map { Escape.markdownCode($0.joined(separator: " > "), inTable: false) }.joined(separator: "; ") + more, ""]
+            } else if let none = Words.noPath(f) {
+                out += ["Pulled in by: " + Markdown.e(none), ""]
             }
             if let link = Words.advisoryLink(f) { out += [Markdown.link(link, link), ""] }
             out += ["</details>", ""]

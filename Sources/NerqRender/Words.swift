@@ -189,6 +189,13 @@ enum Words {
         return line + ")"
     }
 
+    /// For a finding no workspace member reaches (`paths_total` 0), said rather than left blank:
+    /// cargo metadata's resolve holds the selected features only, while Cargo.lock also lists the
+    /// packages of features not selected, so a finding can have no path at all.
+    static func noPath(_ f: Finding) -> String? {
+        f.paths.isEmpty && f.pathsTotal == 0 ? "no workspace member reaches it in the dependency graph read" : nil
+    }
+
     /// The advisory's page: RustSec's for RUSTSEC ids, else the advisory's own URL.
     static func advisoryLink(_ f: Finding) -> String? {
         if let id = f.id, id.hasPrefix("RUSTSEC-") { return "https://rustsec.org/advisories/\(id).html" }

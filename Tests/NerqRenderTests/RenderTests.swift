@@ -144,6 +144,21 @@ import Testing
         #expect(md.contains("via `demo 0.1.0 > mid 1.0.0 > nix 0.22.1`"))
     }
 
+    /// A finding no member reaches (cargo metadata's resolve leaves out the packages of features
+    /// not selected, which Cargo.lock still lists) says so in every view, never a bare blank.
+    @Test func aFindingWithoutAPathSaysSo() throws {
+        guard case .object(var doc) = Self.assessment(packages: [Self.report]) else { return }
+        doc.set("findings", [["id": "RUSTSEC-2023-0052", "kind": "vulnerability", "severity": "high", "package": "webpki",
+                              "version": "0.22.0", "message": "m", "paths": [], "paths_total": 0]])
+        let said = "no workspace member reaches it in the dependency graph read"
+        #expect(try render(.object(doc), ["format": "human", "width": 0]).contains("pulled in by: " + said))
+        #expect(try render(.object(doc), ["format": "markdown"]).contains("Pulled in by: " + said))
+        #expect(try render(.object(doc), ["format": "html"]).contains("<span class=\"na\">" + said + "</span>"))
+        // A finding whose paths are only unknown (no paths_total) stays as it was.
+        doc.set("findings", [["id": "RUSTSEC-2023-0052", "kind": "vulnerability", "package": "webpki", "version": "0.22.0", "message": "m"]])
+        #expect(!(try render(.object(doc), ["format": "human"]).contains(said)))
+    }
+
     /// An assessment with targets and references: three findings (not compiled, with the edge
     /// that keeps it out; referenced at a file and line; unknown, with the first possible site),
     /// and a gate that set one apart.
