@@ -282,7 +282,7 @@ struct CrateSearch {
                 if let last = p.last, closure.definedTraits.contains(last) { traitsNamed = true }
                 if isMacro {
                     if let last = p.last, let item = closure.itemsByName[last]?.map({ closure.items[$0] }).first(where: { $0.isMacro }) {
-                        possible.append(evidence(f, start, item, why: "invokes \(last)! of the vulnerable crate, which reaches an affected function"))
+                        possible.append(evidence(f, start, item, why: "invokes the macro `\(last)!` of the vulnerable crate, which reaches an affected function"))
                     }
                 } else if attributeMacro {
                     if let last = p.last, macroNames.map({ $0.contains(last) }) ?? true, !closure.items.isEmpty {
@@ -306,7 +306,7 @@ struct CrateSearch {
             }
             if resolved.isEmpty && isMacro && directDependent, segs.count == 1,
                let item = closure.itemsByName[segs[0]]?.map({ closure.items[$0] }).first(where: { $0.isMacro && $0.visible }) {
-                possible.append(evidence(f, start, item, why: "\(segs[0])! may be the vulnerable crate's exported macro (#[macro_use])"))
+                possible.append(evidence(f, start, item, why: "the macro `\(segs[0])!` may be the vulnerable crate's exported one (#[macro_use])"))
             }
             i = max(k, i + 1)
         }
