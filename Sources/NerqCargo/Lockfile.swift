@@ -80,12 +80,7 @@ public struct Lockfile: Sendable {
 
     /// Parses Cargo.lock bytes. `file` names the file in errors (`Cargo.lock:12:5: ...`).
     public static func parse(_ bytes: [UInt8], file: String = "Cargo.lock") throws(NerqError) -> Lockfile {
-        let root: TOMLTable
-        do {
-            root = try TOML.parse(bytes)
-        } catch {
-            throw NerqError(.parseError, "\(file):\(error.line):\(error.column): \(error.message)", path: "\(file):\(error.line):\(error.column)")
-        }
+        let root = try CargoTOML.parse(bytes, file: file)
         var issues: [String] = []
         var format = 0
         if let v = root["version"] {

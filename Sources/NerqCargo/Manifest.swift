@@ -43,12 +43,7 @@ public struct CargoManifest: Sendable, Equatable {
     /// Parses a Cargo.toml. A file that is not TOML, or has no `[package]` table, is a
     /// `parse_error` naming `file` and the line.
     public static func parse(_ bytes: [UInt8], file: String = "Cargo.toml") throws(NerqError) -> CargoManifest {
-        let root: TOMLTable
-        do {
-            root = try TOML.parse(bytes)
-        } catch {
-            throw NerqError(.parseError, "\(file):\(error.line):\(error.column): \(error.message)", path: "\(file):\(error.line):\(error.column)")
-        }
+        let root = try CargoTOML.parse(bytes, file: file)
         guard let package = root.table("package") else {
             throw NerqError(.parseError, "\(file): no [package] table", path: file)
         }
@@ -143,12 +138,7 @@ public struct CargoWorkspace: Sendable, Equatable {
     /// its `[workspace]` and, when there is one, the root package's edition (cargo's default
     /// resolver follows it). A file that is not TOML is a `parse_error`.
     public static func parseRoot(_ bytes: [UInt8], file: String = "Cargo.toml") throws(NerqError) -> (workspace: CargoWorkspace?, edition: String?, hasPackage: Bool) {
-        let root: TOMLTable
-        do {
-            root = try TOML.parse(bytes)
-        } catch {
-            throw NerqError(.parseError, "\(file):\(error.line):\(error.column): \(error.message)", path: "\(file):\(error.line):\(error.column)")
-        }
+        let root = try CargoTOML.parse(bytes, file: file)
         var issues: [String] = []
         let package = root.table("package")
         return (read(root, file: file, issues: &issues), package?.string("edition"), package != nil)
