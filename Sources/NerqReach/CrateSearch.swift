@@ -219,7 +219,6 @@ struct CrateSearch {
         var attrEnd = -1
         var attrStart = -1
         let generics = Self.genericParameters(f)
-        let model = closure.model
         let (fileTypes, fnTypes, fnAt) = environments(fi)
         var i = 0
         while i < f.count {
