@@ -180,6 +180,15 @@ json_t *nerq_score(const nerq_engine *engine, const json_t *request);
  * exit code a CI host should use (1 when a gate failed). Returns a NEW reference to a
  * nerq.assessment document or an error document. engine must not be NULL (null_argument).
  * Thread-safe.
+ *
+ * With "render" beside "options" (nerq_render's options, every key optional), the project is
+ * assessed and rendered in one call, for a host that only prints the report: the answer is a
+ * nerq.rendered document {format, text, gate, config, summary, warnings} instead of the assessment
+ * (kilobytes to decode instead of megabytes for a large project). Left out, "format" is the
+ * configuration's ([output] format of audit.toml), else "human", and "tree" is the configuration's
+ * show_tree; for the human table (without "all") only flagged packages get full reports, unless
+ * options.reports says otherwise. The text equals nerq_render's for the assessment. Errors in the
+ * options name $.render...
  */
 json_t *nerq_assess(const nerq_engine *engine, const json_t *request);
 

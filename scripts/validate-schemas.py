@@ -9,17 +9,21 @@ import pathlib
 import sys
 
 import jsonschema
+import referencing
 
 root = pathlib.Path(__file__).resolve().parent.parent
 schemas = {p.name[: -len(".schema.json")]: json.loads(p.read_text()) for p in (root / "schemas").glob("*.schema.json")}
-registry_store = {s["$id"]: s for s in schemas.values()}
+# One schema may use another's definitions (nerq.rendered holds the assessment's gate): resolved
+# from these files by $id, never fetched.
+registry = referencing.Registry().with_resources(
+    (s["$id"], referencing.Resource.from_contents(s)) for s in schemas.values())
 
 
 def validator(kind):
     schema = schemas[kind]
     cls = jsonschema.validators.validator_for(schema)
     cls.check_schema(schema)
-    return cls(schema)
+    return cls(schema, registry=registry)
 
 
 validators = {kind: validator(kind) for kind in schemas}

@@ -89,7 +89,7 @@ enum Call {
     func run(_ engine: Engine, _ request: JSONValue) throws(NerqError) -> JSONValue {
         switch self {
         case .score: return try engine.score(request)
-        case .assess: return try engine.assess(request)
+        case .assess: return try RenderedAssessment.run(engine, request)
         case .preflight: return try engine.preflight(request)
         }
     }

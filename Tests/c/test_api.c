@@ -561,6 +561,41 @@ static void test_render(nerq_engine *engine) {
     nerq_free(assessment);
 }
 
+/* nerq_assess with "render": one call gives the text nerq_render gives for the assessment, with
+ * the gate; both forms; a bad option names its path under $.render. */
+static void test_assess_render(nerq_engine *engine) {
+    static const char *LOCK = "\"lockfile_text\":\"version = 3\\n[[package]]\\nname = \\\"demo\\\"\\n"
+                              "version = \\\"0.1.0\\\"\\n\"";
+    for (size_t f = 0; f < sizeof FORMATS / sizeof *FORMATS; f++) {
+        char plain[512], rendered[512], options[64];
+        snprintf(plain, sizeof plain, "{%s}", LOCK);
+        snprintf(rendered, sizeof rendered, "{%s,\"render\":{\"format\":\"%s\"}}", LOCK, FORMATS[f]);
+        snprintf(options, sizeof options, "{\"format\":\"%s\"}", FORMATS[f]);
+        char *assessment = nerq_assess_str(engine, plain);
+        char *expected = nerq_render_str(assessment, options, NULL);
+        json_t *doc = take_text(nerq_assess_str(engine, rendered));
+        CHECK(doc && streq(json_string_value(json_object_get(doc, "kind")), "nerq.rendered"), "rendered %s: kind", FORMATS[f]);
+        CHECK(streq(json_string_value(json_object_get(doc, "format")), FORMATS[f]), "rendered %s: format", FORMATS[f]);
+        CHECK(streq(json_string_value(json_object_get(doc, "text")), expected), "rendered %s: the text of assess + render",
+              FORMATS[f]);
+        CHECK(json_integer_value(json_object_get(json_object_get(doc, "gate"), "exit_code")) == 0, "rendered %s: gate", FORMATS[f]);
+        json_error_t jerr;
+        json_t *request = json_loads(rendered, 0, &jerr);
+        json_t *same = rec(nerq_assess(engine, request));
+        CHECK(same && json_equal(same, doc), "rendered %s: json_t and text forms agree", FORMATS[f]);
+        json_decref(same);
+        json_decref(request);
+        json_decref(doc);
+        nerq_free(expected);
+        nerq_free(assessment);
+    }
+    char bad[512];
+    snprintf(bad, sizeof bad, "{%s,\"render\":{\"format\":\"pdf\"}}", LOCK);
+    expect_error_text(nerq_assess_str(engine, bad), "invalid_value", "$.render.format", "render: unknown format");
+    snprintf(bad, sizeof bad, "{%s,\"render\":\"human\"}", LOCK);
+    expect_error_text(nerq_assess_str(engine, bad), "invalid_type", "$.render", "render: not an object");
+}
+
 int main(int argc, char **argv) {
     nerq_engine *engine = nerq_engine_new_str("{\"now\":\"2026-11-21T00:00:00Z\"}", NULL);
     if (!engine) {
@@ -601,6 +636,7 @@ int main(int argc, char **argv) {
     test_forms_agree(engine);
     test_fetch();
     test_render(engine);
+    test_assess_render(engine);
     nerq_engine_free(engine);
     printf("c-api: %d passed, %d failed\n", passed, failed);
     return failed ? 1 : 0;

@@ -82,3 +82,9 @@ let engine = Engine(now: Timestamp(seconds: 1_795_219_200), advisories: db)  // 
 try measure("assess (database loaded)") { _ = try engine.assess(request) }
 let result = try engine.assess(request)
 try measure("JSONText.encode(result)") { _ = JSONText.encode(result) }
+// Every package's full report (what the C API's callers get by default).
+let full: JSONValue = .object(JSONObject([("lockfile", .string(lockPath)),
+                                          ("options", .object(JSONObject([("scan_sources", .bool(false))])))]))
+try measure("assess, full reports") { _ = try engine.assess(full) }
+let fullResult = try engine.assess(full)
+try measure("JSONText.encode(full result)") { _ = JSONText.encode(fullResult) }
