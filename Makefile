@@ -38,13 +38,16 @@ deps:
 
 build: deps
 	$(SWIFT) build -c release --product nerq $(LINK_FLAGS)
+	$(SWIFT) build -c release --product cargo-nerq $(LINK_FLAGS)
 
-STATIC_BUILD = $(SWIFT) build -c release --product nerq --scratch-path .build-static -Xswiftc -static-stdlib $(LINK_FLAGS)
+STATIC_BUILD = $(SWIFT) build -c release --product nerq --scratch-path .build-static -Xswiftc -static-stdlib $(LINK_FLAGS) \
+	&& $(SWIFT) build -c release --product cargo-nerq --scratch-path .build-static -Xswiftc -static-stdlib $(LINK_FLAGS)
+STATIC_CARGO_NERQ := .build-static/release/cargo-nerq
 
 static: deps
 	$(STATIC_BUILD)
 
-# The same build without `deps`: what building the Python package runs (bindings/python/setup.py).
+# The same builds without `deps`: what building the Python package runs (bindings/python/setup.py).
 static-lib:
 	$(STATIC_BUILD)
 
@@ -191,7 +194,8 @@ bench-e2e: wheel $(OUT)/nerq_assess_cli_static
 bench-registry:
 	bench/bench_registry.sh
 
-# The self-contained library (Swift's runtime linked in): it runs where no Swift toolchain is.
+# The self-contained library and cargo-nerq (Swift's runtime linked in): they run where no Swift
+# toolchain is.
 install: static
 	install -d $(DESTDIR)$(PREFIX)/lib $(DESTDIR)$(PREFIX)/include $(DESTDIR)$(PREFIX)/lib/pkgconfig
 	install -m 0755 $(STATIC_LIB) $(DESTDIR)$(PREFIX)/lib/libnerq.so
@@ -202,14 +206,14 @@ install: static
 	install -d $(DESTDIR)$(PREFIX)/bin $(DESTDIR)$(PREFIX)/lib/nerq/python/nerq
 	install -m 0644 bindings/python/nerq/__init__.py bindings/python/nerq/_engine.py bindings/python/nerq/_ffi.py \
 		bindings/python/nerq/py.typed $(DESTDIR)$(PREFIX)/lib/nerq/python/nerq/
-	install -m 0755 bindings/cargo/cargo-nerq $(DESTDIR)$(PREFIX)/bin/cargo-nerq
+	install -m 0755 $(STATIC_CARGO_NERQ) $(DESTDIR)$(PREFIX)/bin/cargo-nerq
 
 # The wheel: bindings/python with the self-contained library (-static-stdlib) and cargo-nerq bundled
 # (bindings/python/setup.py). Built in-tree without build isolation, so no index is needed (setuptools
 # and wheel from `make deps`); bindings/python/build is scratch, removed before and after.
 wheel: static | $(OUT)
 	rm -rf $(OUT)/wheel bindings/python/build && mkdir -p $(OUT)/wheel
-	NERQ_BUNDLE_LIBRARY=$(CURDIR)/$(STATIC_LIB) python3 -m pip wheel -q --no-deps --no-build-isolation -w $(OUT)/wheel ./bindings/python
+	NERQ_BUNDLE_LIBRARY=$(CURDIR)/$(STATIC_LIB) NERQ_BUNDLE_CARGO_NERQ=$(CURDIR)/$(STATIC_CARGO_NERQ) python3 -m pip wheel -q --no-deps --no-build-isolation -w $(OUT)/wheel ./bindings/python
 	rm -rf bindings/python/build
 	@ls $(OUT)/wheel/*.whl
 
@@ -257,7 +261,7 @@ DEMO_DB ?= $(firstword $(NERQ_ADVISORY_DB) $(wildcard ../shared/data/advisory-db
 # The demo locks vulnerable versions on purpose, so cargo nerq's gate fails (exit 1, as cargo audit
 # would); that is the demo working. Any other failure fails the target.
 demo: build demo-project
-	@cd examples/demo && PATH="$(CURDIR)/bindings/cargo:$$PATH" cargo nerq --advisory-db $(abspath $(DEMO_DB)) --now 2026-11-21T00:00:00Z; \
+	@cd examples/demo && PATH="$(CURDIR)/.build/release:$$PATH" cargo nerq --advisory-db $(abspath $(DEMO_DB)) --now 2026-11-21T00:00:00Z; \
 	code=$$?; if [ $$code -eq 1 ]; then echo "make demo: cargo nerq exited 1 because its gate failed on the demo's vulnerabilities (a CI job would stop here)"; else exit $$code; fi
 
 # --- Validity study (docs/validity.md, tools/validity) ----------------------------------------------

@@ -12,6 +12,8 @@ let package = Package(
     name: "nerq",
     products: [
         .library(name: "nerq", type: .dynamic, targets: ["NerqABI"]),
+        // cargo nerq: the engine linked in (built with -static-stdlib for the wheel and make install).
+        .executable(name: "cargo-nerq", targets: ["cargo-nerq"]),
     ],
     targets: [
         // MARK: - C shims (system libraries from Debian; a small C target for system calls)
@@ -83,6 +85,12 @@ let package = Package(
         // MARK: - The C API: json_t <-> model, errors, engine handles. The only C-aware target.
         .target(name: "NerqABI", dependencies: ["NerqEngine", "NerqFetch", "NerqRender", "NerqCore", "NerqJSON", "NerqIO", "CJansson", "CNerqSys"]),
 
+        // MARK: - cargo nerq: the command line over the engine (arguments, files found as cargo-audit
+        // and cargo-deny find theirs, cargo metadata, output and exit codes); not part of the library.
+        .target(name: "NerqCLI", dependencies: ["NerqABI", "NerqEngine", "NerqFetch", "NerqRender", "NerqCore", "NerqJSON",
+                                                "NerqIO", "NerqTOML", "CNerqSys"]),
+        .executableTarget(name: "cargo-nerq", dependencies: ["NerqCLI"], path: "Sources/cargo-nerq"),
+
         // MARK: - Benchmarks and the fuzz harness (not part of the library)
         .executableTarget(name: "nerq-registry-bench", dependencies: ["NerqRegistry", "NerqCore", "NerqJSON", "CSQLite"],
                           path: "bench/nerq-registry-bench"),
@@ -120,6 +128,7 @@ let package = Package(
                                    "NerqTestSupport"]),
         .testTarget(name: "NerqEngineTests", dependencies: ["NerqEngine", "NerqCore", "NerqJSON", "NerqIO", "NerqTestSupport"]),
         .testTarget(name: "NerqRenderTests", dependencies: ["NerqRender", "NerqJSON", "NerqTestSupport"]),
+        .testTarget(name: "NerqCLITests", dependencies: ["NerqCLI", "NerqJSON", "NerqTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "NerqABITests", dependencies: ["NerqABI", "NerqEngine", "NerqCore", "NerqJSON", "NerqRender", "CJansson", "NerqTestSupport"]),
     ]
 )

@@ -35,7 +35,7 @@ from peers import find_cargo_audit  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "examples" / "demo"
-SCRIPT = ROOT / "bindings" / "cargo" / "cargo-nerq"
+CARGO_NERQ = ROOT / ".build" / "release" / "cargo-nerq"  # make build
 SIGNALS = ROOT / "examples" / "signals" / "nix-0.22.1.json"
 sys.path.insert(0, str(ROOT / "bindings" / "python"))
 
@@ -60,7 +60,7 @@ def bench_project(rounds: int, db: Path) -> dict:
                             if l.strip() != 'checksum = "Could not get crate checksum"'))
     env = {k: v for k, v in os.environ.items() if k not in ("NERQ_ADVISORY_DB", "CARGO_TERM_COLOR")}
     env["CARGO"] = real_cargo()  # what cargo sets when it runs `cargo nerq` (not a rustup proxy)
-    nerq = [sys.executable, str(SCRIPT), "nerq", "--format", "json", "--advisory-db", str(db)]
+    nerq = [str(CARGO_NERQ), "nerq", "--format", "json", "--advisory-db", str(db)]
     lockfile = ["--lockfile", str(DEMO / "Cargo.lock")]
     commands = {
         "cargo nerq (metadata + source scan)": nerq,

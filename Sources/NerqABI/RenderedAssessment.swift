@@ -13,8 +13,8 @@ import NerqRender
 /// attention, so unless `all` or the request's own `options.reports` says otherwise, only flagged
 /// packages get full reports; when the configuration then asks for another format, the project is
 /// assessed again with every report (the same result).
-enum RenderedAssessment {
-    static func run(_ engine: Engine, _ request: JSONValue) throws(NerqError) -> JSONValue {
+public enum RenderedAssessment {
+    public static func run(_ engine: Engine, _ request: JSONValue) throws(NerqError) -> JSONValue {
         guard case .object(let whole) = request, let renderValue = whole["render"] else { return try engine.assess(request) }
         guard case .object(let given) = renderValue else {
             throw NerqError(.invalidType, "expected an object of render options, found \(renderValue.typeName)", path: "$.render")

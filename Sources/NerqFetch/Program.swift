@@ -12,21 +12,23 @@ import CNerqSys
 import NerqIO
 import NerqJSON
 
-struct ProgramResult: Sendable {
-    var status: Int32
-    var stdout: String
-    var stderr: String
-    var timedOut: Bool
+public struct ProgramResult: Sendable {
+    public var status: Int32
+    public var stdout: String
+    public var stderr: String
+    public var timedOut: Bool
 }
 
-enum Program {
+public enum Program {
     /// Most output kept of each stream (git's progress and errors are short; what it prints past
     /// this is dropped, not buffered).
-    static let maxOutput = 256 << 10
+    public static let maxOutput = 256 << 10
 
     /// Runs `arguments[0]` (looked up in PATH) with `arguments` and `environment` ("NAME=value"
-    /// strings); kills its process group after `timeoutSeconds`.
-    static func run(_ arguments: [String], environment: [String], timeoutSeconds: Int) throws(NerqError) -> ProgramResult {
+    /// strings); kills its process group after `timeoutSeconds`; keeps at most `maxOutput` bytes
+    /// of each stream.
+    public static func run(_ arguments: [String], environment: [String], timeoutSeconds: Int,
+                           maxOutput: Int = Program.maxOutput) throws(NerqError) -> ProgramResult {
         guard let program = arguments.first else { throw NerqError(.internalError, "no program to run") }
         for a in arguments + environment where a.utf8.contains(0) {
             throw NerqError(.invalidValue, "an argument of \(program) holds a NUL byte", path: nil)
@@ -130,7 +132,7 @@ enum Program {
     }
 
     /// The process environment without the variables named in `removing`, plus `adding`.
-    static func environment(removing: [String], adding: [(String, String)]) -> [String] {
+    public static func environment(removing: [String], adding: [(String, String)]) -> [String] {
         var out: [String] = []
         var p = environ
         while let entry = p.pointee {

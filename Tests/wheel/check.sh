@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The wheel as a user without Swift gets it: installed into a fresh venv (no index, no network),
 # run from outside the source tree with nothing of the checkout on the paths.
-#   - the bundled libnerq.so needs no libswift* (ldd), and no Swift toolchain directory is on the
-#     loader's path;
-#   - `cargo nerq` (the venv's cargo-nerq console script, through cargo) on examples/demo;
+#   - the bundled libnerq.so and cargo-nerq need no libswift* (ldd), and no Swift toolchain
+#     directory is on the loader's path;
+#   - `cargo nerq` (the venv's cargo-nerq program, through cargo) on examples/demo;
 #   - `import nerq` assessing a lockfile, with the library it loaded being the bundled one.
 # Usage: Tests/wheel/check.sh DIR-WITH-THE-WHEEL. Prints "wheel: N passed, M failed".
 set -euo pipefail
@@ -38,6 +38,13 @@ if ldd "$lib" | grep -q 'libswift'; then bad "the bundled library needs the Swif
 else ok "ldd: no libswift*"; fi
 if ldd "$lib" | grep -q 'not found'; then bad "unresolved libraries: $(ldd "$lib" | grep 'not found' | tr -s ' \t' ' ')"
 else ok "ldd: every library resolves"; fi
+command=$tmp/venv/bin/cargo-nerq
+if [ -x "$command" ] && [ "$(head -c 4 "$command" | od -An -c | tr -d ' \n')" = '177ELF' ]; then
+  ok "cargo-nerq is a native program in the venv's bin"
+else bad "no native cargo-nerq in the venv's bin"; fi
+if ldd "$command" | grep -q 'libswift'; then bad "cargo-nerq needs the Swift runtime: $(ldd "$command" | grep libswift | tr -s ' \t' ' ')"
+elif ldd "$command" | grep -q 'not found'; then bad "cargo-nerq: unresolved libraries: $(ldd "$command" | grep 'not found' | tr -s ' \t' ' ')"
+else ok "ldd cargo-nerq: no libswift*, every library resolves"; fi
 if ldconfig -p | grep -q 'libswiftCore'; then bad "the Swift runtime is on the loader's path: this check proves nothing"
 else ok "no Swift runtime on the loader's path"; fi
 
@@ -55,7 +62,7 @@ print(f"{len(names)} packages, {len(doc['findings'])} findings, libnerq {nerq.ve
 PY
 ); then ok "import nerq: assessed examples/demo/Cargo.lock: $out"; else bad "import nerq: $out"; fi
 
-# cargo nerq through cargo, the console script on PATH. The toolchain's own cargo (not rustup's
+# cargo nerq through cargo, the venv's program on PATH. The toolchain's own cargo (not rustup's
 # proxy, which needs the real HOME to pick a toolchain), with a home of the test's own.
 cargo_bin=$(dirname "$(rustup which cargo 2>/dev/null || command -v cargo)")
 if out=$(cd "$root/examples/demo" && env -i PATH="$tmp/venv/bin:$cargo_bin:/usr/bin:/bin" HOME="$tmp/home" \

@@ -8,11 +8,13 @@ The library bundled is, in order:
    (incremental: a no-op when it is up to date).
 A wheel without a library is refused: it would install a package whose first call fails.
 
-``cargo-nerq`` (bindings/cargo/cargo-nerq, one file) is copied in as ``nerq._cargo_nerq`` and
-installed as a console script; it then loads the library bundled beside it. (Built from a copy of
-bindings/python alone, the package is the binding without the command.)
+``cargo-nerq`` is a native program (Sources/NerqCLI, the engine linked in, Swift's runtime too):
+``$NERQ_BUNDLE_CARGO_NERQ``, else the checkout's ``.build-static/release/cargo-nerq`` (``make
+static-lib`` builds both). It is installed as a script, into the environment's ``bin``. (Built from
+a copy of bindings/python alone, the package is the binding without the command.)
 """
 
+import functools
 import os
 import re
 import shutil
@@ -20,13 +22,14 @@ import subprocess
 from pathlib import Path
 
 from setuptools import setup
+from distutils.command.build_scripts import build_scripts as _build_scripts  # setuptools' copy of distutils
 from setuptools.command.build_py import build_py as _build_py
 from setuptools.dist import Distribution
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[1]
 CHECKOUT = (ROOT / "Package.swift").is_file() and (ROOT / "exports.map").is_file()
-CARGO_SCRIPT = ROOT / "bindings" / "cargo" / "cargo-nerq"
+STAGED_COMMAND = HERE / "build" / "bundle" / "cargo-nerq"
 
 
 def version() -> str:
@@ -39,6 +42,7 @@ def version() -> str:
     raise RuntimeError("include/nerq_version.h not found: build the Python package from the nerq repository")
 
 
+@functools.lru_cache(maxsize=None)
 def library() -> Path:
     """The libnerq.so to bundle, building the checkout's when needed (see the module's text)."""
     staged = HERE / "nerq" / "libnerq.so"
@@ -59,6 +63,20 @@ def library() -> Path:
     return built
 
 
+def command() -> "Path | None":
+    """The cargo-nerq program to bundle (built with the library by ``library()``), staged under
+    build/ for setuptools' ``scripts``; None when there is none (the binding alone)."""
+    given = os.environ.get("NERQ_BUNDLE_CARGO_NERQ")
+    built = Path(given) if given else (ROOT / ".build-static" / "release" / "cargo-nerq" if CHECKOUT else None)
+    if given and not built.is_file():
+        raise RuntimeError(f"NERQ_BUNDLE_CARGO_NERQ={given}: no such file")
+    if built is None or not built.is_file():
+        return None
+    STAGED_COMMAND.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copy2(built, STAGED_COMMAND)
+    return STAGED_COMMAND
+
+
 try:
     from setuptools.command.bdist_wheel import bdist_wheel as _bdist_wheel
 except ImportError:  # setuptools < 70.1
@@ -73,8 +91,8 @@ class BinaryDistribution(Distribution):
 
 
 class build_py(_build_py):
-    """The package's Python files, plus the library and cargo-nerq, copied into the build tree
-    (never into bindings/python/nerq, where a library would shadow the tree's own build)."""
+    """The package's Python files, plus the library, copied into the build tree (never into
+    bindings/python/nerq, where a library would shadow the tree's own build)."""
 
     def run(self):
         super().run()
@@ -82,8 +100,21 @@ class build_py(_build_py):
         lib = library()
         if lib.resolve() != (target / "libnerq.so").resolve():
             shutil.copyfile(lib, target / "libnerq.so")
-        if CARGO_SCRIPT.is_file():
-            shutil.copyfile(CARGO_SCRIPT, target / "_cargo_nerq.py")
+
+
+class build_scripts(_build_scripts):
+    """cargo-nerq is a program, not a Python script: copied as it is (distutils reads scripts as
+    text, to rewrite a `#!python` line)."""
+
+    def copy_scripts(self):
+        self.mkpath(self.build_dir)
+        outfiles = []
+        for script in self.scripts:
+            out = os.path.join(self.build_dir, os.path.basename(script))
+            shutil.copy2(script, out)
+            os.chmod(out, 0o755)
+            outfiles.append(out)
+        return outfiles, outfiles
 
 
 class bdist_wheel(_bdist_wheel):
@@ -99,10 +130,12 @@ class bdist_wheel(_bdist_wheel):
         return ("py3", "none", plat)
 
 
-# The binding alone (a copy of bindings/python outside the repository) has no cargo-nerq to install.
+# The library first (building the checkout's builds cargo-nerq too), then the command beside it.
+library()
+COMMAND = command()
 setup(
     version=version(),
     distclass=BinaryDistribution,
-    cmdclass={"build_py": build_py, "bdist_wheel": bdist_wheel},
-    entry_points={"console_scripts": ["cargo-nerq = nerq._cargo_nerq:run"]} if CARGO_SCRIPT.is_file() else {},
+    cmdclass={"build_py": build_py, "build_scripts": build_scripts, "bdist_wheel": bdist_wheel},
+    scripts=[str(COMMAND.relative_to(HERE))] if COMMAND else [],
 )

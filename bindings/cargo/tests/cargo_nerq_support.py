@@ -1,7 +1,5 @@
-"""Helpers of the cargo nerq tests: the script as a module, paths, shared data, a runner."""
+"""Helpers of the cargo nerq tests: the command, paths, shared data, a runner."""
 
-import importlib.machinery
-import importlib.util
 import os
 import subprocess
 import sys
@@ -9,21 +7,13 @@ from pathlib import Path
 
 CARGO_DIR = Path(__file__).resolve().parents[1]
 REPO_ROOT = CARGO_DIR.parents[1]
-SCRIPT = CARGO_DIR / "cargo-nerq"
+# The command under test: the release build (make build), or $NERQ_CARGO_NERQ (the wheel's).
+BINARY = Path(os.environ.get("NERQ_CARGO_NERQ") or REPO_ROOT / ".build" / "release" / "cargo-nerq")
 DEMO = REPO_ROOT / "examples" / "demo"
 NOW = "2026-11-21T00:00:00Z"
 sys.path.insert(0, str(REPO_ROOT / "bindings" / "python"))
 sys.path.insert(0, str(REPO_ROOT / "Tests"))
 from shared_data import shared_data  # noqa: E402  (re-exported to the tests)
-
-
-def load_script():
-    loader = importlib.machinery.SourceFileLoader("cargo_nerq", str(SCRIPT))
-    spec = importlib.util.spec_from_loader("cargo_nerq", loader)
-    module = importlib.util.module_from_spec(spec)
-    loader.exec_module(module)
-    return module
-
 
 
 def clean_env(**extra: str) -> dict:
@@ -39,8 +29,8 @@ def clean_env(**extra: str) -> dict:
 
 
 def run(args, cwd=DEMO, env=None, **kw) -> subprocess.CompletedProcess:
-    """Runs the script the way cargo does (`cargo-nerq nerq ARGS`), capturing text output."""
-    return subprocess.run([sys.executable, str(SCRIPT), "nerq", *map(str, args)], cwd=cwd,
+    """Runs the command the way cargo does (`cargo-nerq nerq ARGS`), capturing text output."""
+    return subprocess.run([str(BINARY), "nerq", *map(str, args)], cwd=cwd,
                           env=env or clean_env(), capture_output=True, text=True, **kw)
 
 

@@ -5,12 +5,14 @@ import subprocess
 
 import pytest
 
-from cargo_nerq_support import DEMO, load_script, shared_data
+from cargo_nerq_support import BINARY, DEMO, shared_data
 
 
-@pytest.fixture(scope="session")
-def cn():
-    return load_script()
+@pytest.fixture(scope="session", autouse=True)
+def cargo_nerq_built():
+    """The command under test exists (make build builds it)."""
+    if not BINARY.is_file():
+        pytest.fail(f"{BINARY} is missing: run make build (or set NERQ_CARGO_NERQ)")
 
 
 @pytest.fixture(scope="session")

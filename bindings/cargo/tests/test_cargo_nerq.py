@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from cargo_nerq_support import CARGO_DIR, DEMO, NOW, REPO_ROOT, clean_env, run, shared_data, without_staleness
+from cargo_nerq_support import BINARY, DEMO, NOW, REPO_ROOT, clean_env, run, shared_data, without_staleness
 from sarif_schema import assert_valid
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
@@ -131,7 +131,7 @@ def test_demo_human_colour(demo_ready, advisory_db):
 def _run_on_pty(args, env):
     """Runs with stdout and stderr on a terminal; returns what the terminal showed."""
     master, slave = pty.openpty()
-    proc = subprocess.Popen([sys.executable, str(CARGO_DIR / "cargo-nerq"), "nerq", *args], cwd=DEMO, env=env,
+    proc = subprocess.Popen([str(BINARY), "nerq", *args], cwd=DEMO, env=env,
                             stdin=subprocess.DEVNULL, stdout=slave, stderr=slave)
     os.close(slave)
     chunks = []
@@ -237,9 +237,10 @@ def test_output_is_deterministic(demo_ready, advisory_db):
         assert a == b, fmt
 
 
-def test_through_cargo(demo_ready, advisory_db):
+def test_through_cargo(demo_ready, advisory_db, tmp_path):
     """`cargo nerq` for real: cargo finds cargo-nerq on PATH, passes `nerq` first and sets $CARGO."""
-    env = clean_env(PATH=f"{CARGO_DIR}{os.pathsep}{os.environ['PATH']}")
+    (tmp_path / "cargo-nerq").symlink_to(BINARY)
+    env = clean_env(PATH=f"{tmp_path}{os.pathsep}{os.environ['PATH']}")
     r = subprocess.run(["cargo", "nerq", *demo_args(advisory_db, "--format", "json")], cwd=DEMO, env=env,
                        capture_output=True, text=True)
     assert_demo_gate(r)
@@ -376,11 +377,6 @@ def test_bad_lockfiles(advisory_db, tmp_path):
     one_line_error(run(["--advisory-db", advisory_db, "--lockfile", tmp_path / "Cargo.lock"]), "parse_error")
 
 
-def test_library_missing(tmp_path):
-    one_line_error(run(["--version"], env=clean_env(NERQ_LIBRARY=str(tmp_path / "libnerq.so"))),
-                   "cannot load libnerq.so", str(tmp_path / "libnerq.so"))
-
-
 # -- every shared lockfile against cargo-audit ------------------------------------------------------
 
 @pytest.mark.parametrize("name", lockfiles())
@@ -446,29 +442,6 @@ def test_crate_gates_and_errors(advisory_db):
     one_line_error(run(["crate", "time@zero", "--advisory-db", advisory_db]), "time@zero", "semantic version")
     one_line_error(run(["crate", "bad name!", "--advisory-db", advisory_db]), "crate name")
     one_line_error(run(["crate", "time", "--format", "xml"]), "invalid choice: 'xml'")
-
-
-# -- the installed layout (make install: PREFIX/bin, PREFIX/lib/nerq/python, PREFIX/lib) ----------------
-
-def test_installed_layout_prefers_its_own_binding_and_library(tmp_path):
-    import nerq
-    prefix = tmp_path / "prefix"
-    (prefix / "bin").mkdir(parents=True)
-    shutil.copy2(CARGO_DIR / "cargo-nerq", prefix / "bin" / "cargo-nerq")
-    shutil.copytree(REPO_ROOT / "bindings" / "python" / "nerq", prefix / "lib" / "nerq" / "python" / "nerq",
-                    ignore=shutil.ignore_patterns("__pycache__", "libnerq.so"))
-    shutil.copy2(nerq.library_path(), prefix / "lib" / "libnerq.so")
-    env = clean_env()
-    env.pop("NERQ_LIBRARY", None)
-    r = subprocess.run([sys.executable, str(prefix / "bin" / "cargo-nerq"), "nerq", "--version"], cwd=tmp_path, env=env,
-                       capture_output=True, text=True)
-    assert r.returncode == 0, r.stderr
-    assert r.stdout.startswith("cargo-nerq ")
-    # the library beside the script is the one loaded: break it and the error names it
-    (prefix / "lib" / "libnerq.so").write_text("junk")
-    r = subprocess.run([sys.executable, str(prefix / "bin" / "cargo-nerq"), "nerq", "--version"], cwd=tmp_path, env=env,
-                       capture_output=True, text=True)
-    one_line_error(r, str(prefix / "lib" / "libnerq.so"))
 
 
 # -- the json format is the library's document: it validates against the repository's schemas --------

@@ -1,12 +1,10 @@
 """The output cargo nerq prints, on hand-built assessment documents: rendered by libnerq
 (nerq.render, as cargo nerq calls it) for edge cases the real data lacks (unscored packages,
-pipes in text); and cargo nerq's own gates and flags."""
+pipes in text). cargo nerq's own parsing, colour choice and crate gate are Tests/NerqCLITests."""
 
-import io
 import json
 import re
 
-import pytest
 
 import nerq
 from cargo_nerq_fixtures import assessment
@@ -63,40 +61,6 @@ def test_human_colours_verdicts():
     out = nerq.render(assessment(), "human", all=True, color=True)
     assert "\x1b[1;31mavoid" in out and "\x1b[32msafe" in out and "\x1b[33mcaution" in out
     assert ANSI.sub("", out) == nerq.render(assessment(), "human", all=True)
-
-
-class FakeTTY(io.StringIO):
-    def __init__(self, tty):
-        super().__init__()
-        self.tty = tty
-
-    def isatty(self):
-        return self.tty
-
-
-@pytest.mark.parametrize("flag,env,tty,expected", [
-    (None, {}, True, True),
-    (None, {}, False, False),
-    (None, {"NO_COLOR": "1"}, True, False),
-    (None, {"NO_COLOR": ""}, True, True),
-    (None, {"CARGO_TERM_COLOR": "always"}, False, True),
-    (None, {"CARGO_TERM_COLOR": "never"}, True, False),
-    ("always", {"NO_COLOR": "1"}, False, True),
-    ("never", {"CARGO_TERM_COLOR": "always"}, True, False),
-    ("auto", {"CARGO_TERM_COLOR": "always"}, False, False),
-])
-def test_colour_choice(cn, monkeypatch, flag, env, tty, expected):
-    for k in ("NO_COLOR", "CARGO_TERM_COLOR"):
-        monkeypatch.delenv(k, raising=False)
-    for k, v in env.items():
-        monkeypatch.setenv(k, v)
-    assert cn.use_colour(flag, FakeTTY(tty)) is expected
-
-
-def test_bad_cargo_term_color(cn, monkeypatch):
-    monkeypatch.setenv("CARGO_TERM_COLOR", "sometimes")
-    with pytest.raises(cn.Failure, match="CARGO_TERM_COLOR"):
-        cn.use_colour(None, FakeTTY(True))
 
 
 def test_markdown():
@@ -164,32 +128,6 @@ def test_sarif_with_no_findings_is_valid():
     doc = assessment()
     doc["findings"] = []
     assert_valid(json.loads(nerq.render(doc, "sarif")))
-
-
-def test_crate_gates(cn):
-    """The crate view's gates (a project's are the library's: the assessment's `gate`)."""
-    atty = assessment()["packages"][2]
-    assert cn.crate_gate(atty, None, []) is None
-    assert cn.crate_gate(atty, 50, []) is None
-    assert cn.crate_gate(atty, 55, []) == "atty 0.2.14 scores 50.0, below --fail-under 55"
-    assert cn.crate_gate(atty, None, ["yanked", "notice", "malicious", "vulnerability"]) is None
-    assert cn.crate_gate(atty, None, list(cn.WARNING_KINDS)).startswith("2 denied findings: RUSTSEC-2021-0145 (unsound)")
-
-
-def test_kinds_parsing(cn):
-    assert cn._kinds_arg("vulnerability,unsound") == ["vulnerability", "unsound"]
-    # cargo-audit's -D warnings: unmaintained, unsound and yanked, never notice
-    assert cn._kinds_arg("warnings") == ["unmaintained", "unsound", "yanked"]
-    with pytest.raises(Exception, match="unknown finding kind 'vulns'"):
-        cn._kinds_arg("vulns")
-
-
-def test_one_line_cargo_errors(cn):
-    stderr = "error: unclosed table, expected `]`\n --> Cargo.toml:5:14\n  |\n5 | [dependencies\n  |              ^\n"
-    assert cn._one_line(stderr) == "unclosed table, expected `]` (Cargo.toml:5:14)"
-    stderr = "error: failed to load manifest for workspace member `/x`\n\nCaused by:\n  failed to read `/x/Cargo.toml`\n\nCaused by:\n  No such file or directory (os error 2)\n"
-    assert cn._one_line(stderr) == ("failed to load manifest for workspace member `/x`; failed to read `/x/Cargo.toml`; "
-                                    "No such file or directory (os error 2)")
 
 
 def test_crate_report_human_and_markdown():
