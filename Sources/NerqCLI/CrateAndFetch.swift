@@ -152,6 +152,7 @@ func crateGate(_ report: JSONValue, failUnder: Double?, deny: [String]) -> Strin
 
 /// 50 as "50.0", 49.96 as "50.0" (Python's `:.1f`, half to even aside).
 func oneDecimal(_ x: Double) -> String {
+    guard x.isFinite, abs(x) < 1e15 else { return String(x) }
     let tenths = Int64((x * 10).rounded())
     let sign = tenths < 0 ? "-" : ""
     return "\(sign)\(tenths.magnitude / 10).\(tenths.magnitude % 10)"
