@@ -107,7 +107,6 @@ extension Engine {
             compiledAnalysis = analysis
             manifests = all
         }
-        let compiled = compiledAnalysis
         // Whether the affected functions are referenced: only for findings whose advisory lists
         // functions, only when sources are read at all.
         var referenceResults: ReferenceResults?
@@ -124,6 +123,9 @@ extension Engine {
         var flaggedNodes = Set<Int>()
         for (k, p) in scored.enumerated() where !p.advisoryFindings.isEmpty { flaggedNodes.insert(included[k]) }
         let flagged = flaggedNodes
+        // What keeps each flagged package out of a build, searched once for its report, its
+        // document and each of its findings.
+        let compiled = compiledAnalysis?.explaining(flagged)
         let reverse = graph.reverseEdges()
         let paths = graph.paths(to: flagged, limit: req.maxPaths, reverse: reverse)
         let treeNodes = req.tree ? graph.pullingIn(flagged, reverse: reverse) : []

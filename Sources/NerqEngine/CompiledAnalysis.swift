@@ -1,6 +1,7 @@
 import NerqCargo
 import NerqJSON
 import NerqReach
+import NerqThreads
 
 /// The compiled set of a project for each requested target (a build, and a test build that also
 /// follows the members' dev-dependencies), and what it says about each package: compiled for
@@ -18,6 +19,9 @@ struct CompiledAnalysis {
     let targets: [PerTarget]
     let includeDev: Bool
     var notes: [String]
+    /// Why each package given to `explaining` is not compiled, per target (a reverse search each),
+    /// computed once for its report, its package document and every finding on it.
+    private(set) var explanations: [Int: [CompiledSet.Explanation]] = [:]
 
     static func run(project: ProjectGraph, lockfile: Lockfile?, manifests: ProjectManifests, options: ReachOptions,
                     includeDev: Bool) -> CompiledAnalysis {
@@ -43,12 +47,26 @@ struct CompiledAnalysis {
             notes.append("compiled set: the workspace's Cargo.toml was not found; feature resolver \(resolver) assumed (option resolver)")
         }
         notes += graph.issues.prefix(20).map { "compiled set: \($0)" }
-        let targets = options.targets.map { selection in
-            PerTarget(selection: selection,
-                      build: CompiledSet.compute(graph, selection: selection, host: options.host, resolver: resolver, request: options.features, tests: false),
-                      tests: CompiledSet.compute(graph, selection: selection, host: options.host, resolver: resolver, request: options.features, tests: true))
+        // A build and a test build per target, each its own resolver pass: on the cores.
+        let passes = options.targets.flatMap { selection in [(selection, false), (selection, true)] }
+        let sets = parallelMap(passes) { pass in
+            CompiledSet.compute(graph, selection: pass.0, host: options.host, resolver: resolver, request: options.features, tests: pass.1)
+        }
+        let targets = options.targets.indices.map { k in
+            PerTarget(selection: options.targets[k], build: sets[2 * k], tests: sets[2 * k + 1])
         }
         return CompiledAnalysis(graph: graph, resolver: resolver, targets: targets, includeDev: includeDev, notes: notes)
+    }
+
+    /// This analysis with the explanations of `nodes` computed (on the cores).
+    func explaining(_ nodes: Set<Int>) -> CompiledAnalysis {
+        let list = nodes.sorted()
+        let computed = parallelMap(list) { i in
+            targets.map { t in (includeDev ? t.tests : t.build).whyNot(i, limit: Self.maxEdges) }
+        }
+        var copy = self
+        for (i, e) in zip(list, computed) { copy.explanations[i] = e }
+        return copy
     }
 
     enum Status: String {
@@ -67,7 +85,8 @@ struct CompiledAnalysis {
     /// Package `i` on one target: its status, and the JSON for it. `detail` adds the edges cargo
     /// does not follow (a search per package: only for findings). `os`/`arch`: the advisory's
     /// platforms, for a finding.
-    func target(_ t: PerTarget, _ i: Int, detail: Bool, os: [String] = [], arch: [String] = []) -> (Status, JSONValue) {
+    func target(_ t: PerTarget, _ i: Int, detail: Bool, os: [String] = [], arch: [String] = [],
+                explained: CompiledSet.Explanation? = nil) -> (Status, JSONValue) {
         var o = JSONObject(capacity: 8)
         o.append("target", .string(t.selection.name))
         let status: Status
@@ -100,13 +119,12 @@ struct CompiledAnalysis {
         status = set.isUncertain(i) ? .unknown : .no
         o.append("status", .string(status.rawValue))
         if detail {
-            let frontier = set.whyNot(i)
-            var reasons: [String] = []
-            for f in frontier where !reasons.contains(f.reason.rawValue) { reasons.append(f.reason.rawValue) }
-            if frontier.isEmpty { reasons = [status == .unknown ? "unknown" : "unreached"] }
+            let why = explained ?? set.whyNot(i, limit: Self.maxEdges)
+            var reasons = why.reasons.map(\.rawValue)
+            if why.total == 0 { reasons = [status == .unknown ? "unknown" : "unreached"] }
             o.append("reasons", .strings(reasons))
-            o.append("edges", .array(frontier.prefix(Self.maxEdges).map { .string($0.text) }))
-            if frontier.count > Self.maxEdges { o.append("edges_total", .int(Int64(frontier.count))) }
+            o.append("edges", .array(why.edges.map { .string($0.text) }))
+            if why.total > Self.maxEdges { o.append("edges_total", .int(Int64(why.total))) }
         }
         return (status, .object(o))
     }
@@ -117,8 +135,9 @@ struct CompiledAnalysis {
     func package(_ i: Int, detail: Bool, os: [String] = [], arch: [String] = []) -> (Status, JSONValue) {
         var statuses: [Status] = []
         var per: [JSONValue] = []
-        for t in targets {
-            let (s, j) = target(t, i, detail: detail, os: os, arch: arch)
+        for (k, t) in targets.enumerated() {
+            let explained = explanations[i].flatMap { k < $0.count ? $0[k] : nil }
+            let (s, j) = target(t, i, detail: detail, os: os, arch: arch, explained: explained)
             statuses.append(s)
             per.append(j)
         }

@@ -33,15 +33,26 @@ enum LocalSources {
         var key: String { path + "\u{0}" + (options.licenseExpression ?? "") }
     }
 
-    /// Where each wanted crate's source is on disk (nil where it is not), in order.
+    /// Where each wanted crate's source is on disk (nil where it is not), in order. A few stats
+    /// per crate and spelling, on the cores (Dispatch's threads: starting threads of our own
+    /// would cost more than the stats, which the inode cache answers).
     static func locate(_ wanted: [Wanted], vendorDirs: [String], cargoSources: [String]) -> [Location?] {
-        wanted.map { w in
-            let manifestDir = w.manifestPath.map { Files.directory(of: $0) }
-            let locator = CrateLocator(manifestDirectory: manifestDir, vendorDirectories: vendorDirs, cargoSourceDirectories: cargoSources)
+        // Many crates: list each search root once (most crates of a large project are in none).
+        var prototype = CrateLocator(vendorDirectories: vendorDirs, cargoSourceDirectories: cargoSources)
+        if wanted.count >= listingThreshold {
+            prototype.listings = CrateLocator.list(vendorDirs + cargoSources + [prototype.debianRegistry])
+        }
+        let shared = prototype
+        return parallelMap(wanted) { w in
+            var locator = shared
+            locator.manifestDirectory = w.manifestPath.map { Files.directory(of: $0) }
             guard let location = locator.locate(name: w.name, version: w.version) else { return nil }
             return Location(path: location.path, options: ScanOptions(licenseExpression: w.license))
         }
     }
+
+    /// From this many crates on, the search roots are listed rather than stat'ed per crate.
+    static let listingThreshold = 64
 
     /// Scans each location (on `fileReaderThreads` threads) and reads its Cargo.toml; nil where
     /// the directory could not be scanned.

@@ -1,6 +1,7 @@
 import NerqCargo
 import NerqIO
 import NerqReach
+import NerqThreads
 
 /// Every package's dependency declarations and features, for the compiled set: from cargo
 /// metadata where it lists the package, else from the package's own Cargo.toml on disk (the
@@ -90,13 +91,18 @@ struct ProjectManifests {
             wantedIndex.append(i)
             wanted.append(LocalSources.Wanted(name: node.name, version: node.version, manifestPath: node.manifestPath, license: nil))
         }
-        // Crates not scanned: only their Cargo.toml is read.
-        for (i, location) in zip(wantedIndex, LocalSources.locate(wanted, vendorDirs: vendorDirs, cargoSources: cargoSources)) {
-            if out.declared[i] != nil {  // metadata gave the declarations; only the directory was wanted
+        // Crates not scanned: only their Cargo.toml is read (on the cores: small files, mostly cached).
+        let located = LocalSources.locate(wanted, vendorDirs: vendorDirs, cargoSources: cargoSources)
+        let needsManifest = wantedIndex.map { out.declared[$0] == nil }
+        let parsed = parallelMap(Array(located.indices)) { k in
+            needsManifest[k] ? located[k].flatMap { LocalSources.cargoManifest(in: $0.path) } : nil
+        }
+        for (k, (i, location)) in zip(wantedIndex, located).enumerated() {
+            if !needsManifest[k] {  // metadata gave the declarations; only the directory was wanted
                 out.directory[i] = location?.path
                 continue
             }
-            guard let location, let cargo = LocalSources.cargoManifest(in: location.path) else {
+            guard let location, let cargo = parsed[k] else {
                 missing.append(i)
                 continue
             }

@@ -13,8 +13,8 @@ public struct CompiledSet: Sendable {
 
     /// Why a package is not compiled, or may not be: one edge from a compiled package that cargo
     /// did not follow, on a route to it.
-    public struct Frontier: Sendable, Equatable {
-        public enum Reason: String, Sendable {
+    public struct Frontier: Sendable, Hashable {
+        public enum Reason: String, Sendable, Hashable {
             /// An optional dependency no enabled feature turns on.
             case feature
             /// A `[target.…]` dependency whose cfg does not hold.
@@ -144,37 +144,48 @@ public struct CompiledSet: Sendable {
         return "feature \(shown)\(names.count > 4 ? " …" : "")"
     }
 
-    /// For a package that is not compiled: the edges from compiled packages that cargo did not
-    /// follow on the routes to it (the reverse search stops at compiled packages), sorted. Empty
-    /// for a compiled package, and for one no member reaches at all.
-    public func whyNot(_ target: Int) -> [Frontier] {
+    /// Why a package is not compiled: the first `limit` of the edges from compiled packages that
+    /// cargo did not follow on the routes to it (the reverse search stops at compiled packages),
+    /// in order; how many there are; and their reasons, in the order they first appear. Empty for
+    /// a compiled package, and for one no member reaches at all.
+    public struct Explanation: Sendable, Equatable {
+        public var edges: [Frontier] = []
+        public var total = 0
+        public var reasons: [Frontier.Reason] = []
+    }
+
+    public func whyNot(_ target: Int, limit: Int = Int.max) -> Explanation {
         let n = graph.packages.count
-        guard target >= 0, target < n, builds[target] == nil else { return [] }
+        guard target >= 0, target < n, builds[target] == nil else { return Explanation() }
         let reverse = graph.dependents
         var visited = [Bool](repeating: false, count: n)
         visited[target] = true
         var stack = [target]
-        var out: [Frontier] = []
-        var seenText = Set<String>()
-        func add(_ f: Frontier) { if seenText.insert(f.text + f.reason.rawValue).inserted { out.append(f) } }
+        // Each edge once (two packages may share a label: one name and version from two sources).
+        var unique = Set<Frontier>()
+        func add(_ reason: Frontier.Reason, _ p: Int, _ q: Int, _ detail: String) {
+            unique.insert(Frontier(reason: reason, from: graph.packages[p].label, to: graph.packages[q].label, detail: detail))
+        }
         while let q = stack.popLast() {
             for p in reverse[q] {
                 if let build = builds[p] {
+                    guard graph.packages[p].manifest != nil else {
+                        add(.unknown, p, q, "its Cargo.toml is not available")
+                        continue
+                    }
                     let fks: [FeaturesFor] = (build.target != nil ? [.normal] : []) + (build.host != nil ? [.host] : [])
                     let declared = graph.edges[p].filter { $0.to == q }
-                    if graph.packages[p].manifest == nil || declared.isEmpty {
-                        let why = graph.packages[p].manifest == nil ? "its Cargo.toml is not available" : "not among its declared dependencies"
-                        add(Frontier(reason: .unknown, from: graph.packages[p].label, to: graph.packages[q].label, detail: why))
+                    if declared.isEmpty {
+                        add(.unknown, p, q, "not among its declared dependencies")
                         continue
                     }
                     for e in declared {
                         for fk in fks {
                             guard let (reason, detail) = blocked(e, from: p, fk) else { continue }
                             if reason == .feature && uncertain[p] {
-                                add(Frontier(reason: .unknown, from: graph.packages[p].label, to: graph.packages[q].label,
-                                             detail: detail + "; a package whose Cargo.toml is not available may enable it"))
+                                add(.unknown, p, q, detail + "; a package whose Cargo.toml is not available may enable it")
                             } else {
-                                add(Frontier(reason: reason, from: graph.packages[p].label, to: graph.packages[q].label, detail: detail))
+                                add(reason, p, q, detail)
                             }
                         }
                     }
@@ -184,7 +195,22 @@ public struct CompiledSet: Sendable {
                 }
             }
         }
-        return out.sorted { ($0.from, $0.to, $0.detail) < ($1.from, $1.to, $1.detail) }
+        // A large frontier (every compiled package of unknown manifest above a crate) is counted
+        // whole; only the first `limit` are put in order (a bounded insertion, not a full sort).
+        func before(_ a: Frontier, _ b: Frontier) -> Bool {
+            (a.from, a.to, a.detail, a.reason.rawValue) < (b.from, b.to, b.detail, b.reason.rawValue)
+        }
+        var out = Explanation(total: unique.count)
+        var firstOf: [Frontier.Reason: Frontier] = [:]
+        for f in unique {
+            if let seen = firstOf[f.reason], !before(f, seen) {} else { firstOf[f.reason] = f }
+            guard out.edges.count < limit || out.edges.last.map({ before(f, $0) }) == true else { continue }
+            let at = out.edges.firstIndex { before(f, $0) } ?? out.edges.endIndex
+            out.edges.insert(f, at: at)
+            if out.edges.count > limit { out.edges.removeLast() }
+        }
+        out.reasons = firstOf.sorted { before($0.value, $1.value) }.map(\.key)
+        return out
     }
 
     /// A package that is not compiled but that a package of unknown manifest reaches.

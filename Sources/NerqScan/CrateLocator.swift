@@ -32,6 +32,24 @@ public struct CrateLocator: Sendable {
     /// engine lists them once); nil: listed here.
     public var cargoSourceDirectories: [String]?
     public var debianRegistry: String
+    /// The entries of search roots listed beforehand (root -> names): a directory missing from
+    /// its root's listing is not stat'ed. For a large project, one listing per root is cheaper
+    /// than a few stats per crate and spelling; a root without a listing is stat'ed as usual.
+    public var listings: [String: Set<String>] = [:]
+
+    /// The listings of `roots` (those that can be listed).
+    public static func list(_ roots: [String]) -> [String: Set<String>] {
+        var out: [String: Set<String>] = [:]
+        for root in roots where out[root] == nil {
+            if let entries = Directory.list(path: root) { out[root] = Set(entries.map(\.name)) }
+        }
+        return out
+    }
+
+    /// Whether `root/name` may exist: not when the root was listed without it.
+    private func mayExist(_ root: String, _ name: String) -> Bool {
+        listings[root].map { $0.contains(name) } ?? true
+    }
 
     public init(manifestDirectory: String? = nil, vendorDirectories: [String] = [], cargoHome: String? = nil,
                 cargoSourceDirectories: [String]? = nil, debianRegistry: String = "/usr/share/cargo/registry") {
@@ -71,29 +89,30 @@ public struct CrateLocator: Sendable {
         }
         for v in vendorDirectories {
             let exact = join(v, dirName)
-            if CrateLocator.manifestAgrees(dir: exact, name: name, version: version, requireVersion: false) {
+            if mayExist(v, dirName), CrateLocator.manifestAgrees(dir: exact, name: name, version: version, requireVersion: false) {
                 return Location(path: exact, source: .vendor)
             }
             let plain = join(v, name)
-            if CrateLocator.manifestAgrees(dir: plain, name: name, version: version, requireVersion: true) {
+            if mayExist(v, name), CrateLocator.manifestAgrees(dir: plain, name: name, version: version, requireVersion: true) {
                 return Location(path: plain, source: .vendor)
             }
         }
         for index in cargoSourceDirectories ?? CrateLocator.sourceDirectories(cargoHome: cargoHome) {
             let d = join(index, dirName)
-            if CrateLocator.manifestAgrees(dir: d, name: name, version: version, requireVersion: false) {
+            if mayExist(index, dirName), CrateLocator.manifestAgrees(dir: d, name: name, version: version, requireVersion: false) {
                 return Location(path: d, source: .cargoRegistry)
             }
         }
         let deb = join(debianRegistry, dirName)
-        if CrateLocator.manifestAgrees(dir: deb, name: name, version: version, requireVersion: false) {
+        if mayExist(debianRegistry, dirName), CrateLocator.manifestAgrees(dir: deb, name: name, version: version, requireVersion: false) {
             return Location(path: deb, source: .debian)
         }
         // Debian names the directory without build metadata (libgit2-sys-0.14.1 holds
         // 0.14.1+1.5.0): accepted only when its Cargo.toml says the exact version.
         if let plus = version.firstIndex(of: "+") {
-            let bare = join(debianRegistry, name + "-" + version[..<plus])
-            if CrateLocator.manifestAgrees(dir: bare, name: name, version: version, requireVersion: true) {
+            let bareName = name + "-" + version[..<plus]
+            let bare = join(debianRegistry, bareName)
+            if mayExist(debianRegistry, bareName), CrateLocator.manifestAgrees(dir: bare, name: name, version: version, requireVersion: true) {
                 return Location(path: bare, source: .debian)
             }
         }
