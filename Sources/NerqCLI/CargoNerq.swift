@@ -46,25 +46,19 @@ public enum CargoNerq {
         }
     }
 
-    /// The parsed command line; --help is printed here (and ends the run through `HelpShown`).
+    /// The parsed command line. --help is printed here, and ends the run (exit 0; 2 when the text
+    /// could not be written).
     static func parse(_ command: CommandSpec, _ argv: [String], help: String) throws(Failure) -> ParsedArguments {
         switch command.parse(argv) {
         case .failure(let e): throw Failure("\(e.message) (see `cargo nerq --help`)")
         case .success(let args):
-            if args.help { throw HelpShown.print(help) }
-            return args
-        }
-    }
-}
-
-/// --help: printed, then the run ends with 0 (or 2 when the text could not be written).
-enum HelpShown {
-    static func print(_ text: String) -> Failure {
-        do throws(OutputError) {
-            try writeOutput(text, to: nil)
-            _exit(Exit.ok)
-        } catch {
-            return Failure(error.message)
+            guard args.help else { return args }
+            do throws(OutputError) {
+                try writeOutput(help, to: nil)
+            } catch {
+                throw Failure(error.message)
+            }
+            exit(Exit.ok)
         }
     }
 }

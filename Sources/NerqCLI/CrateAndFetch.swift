@@ -1,3 +1,4 @@
+import NerqCore
 import NerqEngine
 import NerqIO
 import NerqJSON
@@ -133,7 +134,7 @@ func crateGate(_ report: JSONValue, failUnder: Double?, deny: [String]) -> Strin
     default: score = nil
     }
     if let failUnder, let score, score < failUnder {
-        parts.append("\(label) scores \(oneDecimal(score)), below --fail-under \(shortest(failUnder))")
+        parts.append("\(label) scores \(Numbers.fixed(score, 1)), below --fail-under \(shortNumber(failUnder))")
     }
     var hits: [JSONObject] = []
     if case .array(let findings)? = r?["findings"] {
@@ -145,31 +146,17 @@ func crateGate(_ report: JSONValue, failUnder: Double?, deny: [String]) -> Strin
             let id = f["id"]?.stringValue.flatMap { $0.isEmpty ? nil : $0 } ?? kind
             return "\(id) (\(kind))"
         }.joined(separator: ", ")
-        parts.append("\(plural(hits.count, "denied finding")): \(listed)" + (hits.count > 5 ? " and \(hits.count - 5) more" : ""))
+        parts.append("\(Words.plural(Int64(hits.count), "denied finding")): \(listed)" + (hits.count > 5 ? " and \(hits.count - 5) more" : ""))
     }
     return parts.isEmpty ? nil : parts.joined(separator: "; ")
-}
-
-/// 50 as "50.0", 49.96 as "50.0" (Python's `:.1f`, half to even aside).
-func oneDecimal(_ x: Double) -> String {
-    guard x.isFinite, abs(x) < 1e15 else { return String(x) }
-    let tenths = Int64((x * 10).rounded())
-    let sign = tenths < 0 ? "-" : ""
-    return "\(sign)\(tenths.magnitude / 10).\(tenths.magnitude % 10)"
-}
-
-/// 55 as "55", 55.5 as "55.5" (Python's `:g` for scores).
-func shortest(_ x: Double) -> String {
-    x == x.rounded() && abs(x) < 1e15 ? String(Int64(x)) : String(x)
 }
 
 // MARK: - cargo nerq fetch
 
 func runFetch(_ args: ParsedArguments) throws(Failure) -> Int32 {
     let style = Style(enabled: try useColour(args.value("color")))
-    var ask = FetchAsk(advisoryDB: args.value("advisory_db"), lockfile: projectLockfile(args), packages: args.all("package"),
+    let ask = FetchAsk(advisoryDB: args.value("advisory_db"), lockfile: projectLockfile(args), packages: args.all("package"),
                        dump: args.flag("dump"), command: true, quiet: args.flag("quiet"))
-    ask.command = true
     var request = fetchRequest(ask, update: args.flag("missing") ? "missing" : "always")
     let reason = offlineReason(offline: args.flag("offline"), frozen: false)
     if reason != nil { request.append("offline", true) }

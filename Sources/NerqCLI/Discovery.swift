@@ -61,10 +61,8 @@ func firstUp(from start: String, _ names: [String]) -> String? {
     return nil
 }
 
-func cargoHome() -> String {
-    if let c = environment("CARGO_HOME"), !c.isEmpty { return c }
-    return Files.join(environment("HOME") ?? "/", ".cargo")
-}
+/// $CARGO_HOME, else ~/.cargo (as the engine resolves it).
+func cargoHome() -> String { Environment.process().cargoHome ?? "/.cargo" }
 
 /// cargo-audit 0.22.2's lookup: ./.cargo/audit.toml in the current directory (no walk up), else
 /// $CARGO_HOME/audit.toml; the first that exists, never both.

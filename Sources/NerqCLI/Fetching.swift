@@ -7,6 +7,7 @@ import NerqCore
 import NerqFetch
 import NerqIO
 import NerqJSON
+import NerqRender
 
 // Fetching data: the library fetches; this decides what to ask for and prints what happened.
 
@@ -96,19 +97,19 @@ func renderFetch(_ doc: JSONValue, now: String, style: Style) -> String {
         var facts: [String] = []
         if let newest = s["newest_entry"]?.stringValue, !newest.isEmpty { facts.append("newest entry \(newest.prefix(10))") }
         if let when {
-            facts.append("fetched \(when.prefix(10)) (\(plural(daysBetween(when, now) ?? 0, "day")) ago)")
+            facts.append("fetched \(when.prefix(10)) (\(Words.plural(Int64(daysBetween(when, now) ?? 0), "day")) ago)")
         } else if s["path"]?.stringValue != nil {
             facts.append("never fetched by nerq")
         }
-        if case .int(let bytes)? = s["bytes"], bytes != 0 { facts.append("\(grouped(bytes)) bytes") }
+        if case .int(let bytes)? = s["bytes"], bytes != 0 { facts.append("\(Numbers.count(bytes)) bytes") }
         if case .object(let counts)? = s["counts"] {
             let listed = counts.entries.compactMap { entry -> String? in
                 guard case .int(let n) = entry.value, n != 0 else { return nil }
-                return "\(n) \(entry.key.replacingOccurrencesOfUnderscore())"
+                return "\(n) \(Words.humanize(entry.key))"
             }
             if !listed.isEmpty { facts.append(listed.joined(separator: ", ")) }
         }
-        let shownStatus = status.replacingOccurrencesOfUnderscore()
+        let shownStatus = Words.humanize(status)
         lines.append("\(style(key, String(repeating: " ", count: max(0, 12 - shownStatus.count)) + shownStatus)) \(s["source"]?.stringValue ?? ""): \(s["url"]?.stringValue ?? "")")
         lines.append("\(pad) -> \(s["path"]?.stringValue ?? "(nothing on disk)")")
         if !facts.isEmpty { lines.append("\(pad)    \(facts.joined(separator: "; "))") }
@@ -120,21 +121,6 @@ func renderFetch(_ doc: JSONValue, now: String, style: Style) -> String {
         lines.append("offline (\(doc.objectValue?["offline_reason"]?.stringValue ?? "None")): nothing was fetched")
     }
     return lines.joined(separator: "\n") + "\n"
-}
-
-/// 1234567 as "1,234,567".
-func grouped(_ n: Int64) -> String {
-    let digits = String(n.magnitude)
-    var out = ""
-    for (k, c) in digits.enumerated() {
-        if k > 0, (digits.count - k) % 3 == 0 { out.append(",") }
-        out.append(c)
-    }
-    return n < 0 ? "-" + out : out
-}
-
-extension String {
-    func replacingOccurrencesOfUnderscore() -> String { String(map { $0 == "_" ? " " : $0 }) }
 }
 
 extension JSONValue {

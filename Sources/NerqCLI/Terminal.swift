@@ -123,7 +123,3 @@ func writeOutput(_ text: String, to path: String?) throws(OutputError) {
 func errorText(_ code: Int32) -> String {
     strerror(code).flatMap { String(validatingCString: $0) } ?? "error \(code)"
 }
-
-func plural(_ n: Int, _ word: String, _ many: String? = nil) -> String {
-    "\(n) \(n == 1 ? word : many ?? word + "s")"
-}

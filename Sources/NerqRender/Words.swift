@@ -3,9 +3,9 @@ import NerqJSON
 
 /// Numbers as reports print them (no Foundation: no printf). Scores carry one decimal in every
 /// document nerq writes, so rounding here only ever meets exact tenths.
-enum Numbers {
+public enum Numbers {
     /// `d` with `places` decimals ("59.0", "0.25").
-    static func fixed(_ d: Double, _ places: Int) -> String {
+    public static func fixed(_ d: Double, _ places: Int) -> String {
         guard d.isFinite else { return "–" }
         var scale = 1.0
         for _ in 0..<max(0, places) { scale *= 10 }
@@ -34,7 +34,7 @@ enum Numbers {
     static func percent(_ share: Double) -> String { fixed(share * 100, 0) + "%" }
 
     /// A count with thousands separators ("1,234,567").
-    static func count(_ n: Int64) -> String {
+    public static func count(_ n: Int64) -> String {
         let digits = String(n.magnitude)
         var out = ""
         for (i, c) in digits.enumerated() {
@@ -47,7 +47,7 @@ enum Numbers {
 
 /// The vocabulary every format shares: what a verdict means, the order of verdicts and kinds,
 /// plurals and the one-line descriptions of the data behind a report.
-enum Words {
+public enum Words {
     static let verdictOrder = ["avoid", "warning", "caution", "safe", "unknown"]
     static let kindOrder = ["malicious", "vulnerability", "unsound", "unmaintained", "yanked", "notice"]
     static let severityOrder = ["critical", "high", "medium", "low", "info", "none"]
@@ -82,11 +82,11 @@ enum Words {
     }
 
     /// `filesystem_write` -> `filesystem write`.
-    static func humanize(_ key: String) -> String {
+    public static func humanize(_ key: String) -> String {
         String(key.map { $0 == "_" ? " " : $0 })
     }
 
-    static func plural(_ n: Int64, _ word: String, _ many: String? = nil) -> String {
+    public static func plural(_ n: Int64, _ word: String, _ many: String? = nil) -> String {
         "\(n) \(n == 1 ? word : (many ?? word + "s"))"
     }
 

@@ -403,9 +403,9 @@ def big_lockfile(path: Path, packages: int) -> Path:
 
 
 def test_ctrl_c_ends_a_long_call_promptly(advisory_db, tmp_path):
-    """Interrupted inside the library call (an assessment of 300,000 packages takes seconds): exit
+    """Interrupted inside the library call (an assessment of 500,000 packages takes seconds): exit
     130 at once, not when the call would have ended, and no traceback."""
-    lock = big_lockfile(tmp_path / "Cargo.lock", 300000)
+    lock = big_lockfile(tmp_path / "Cargo.lock", 500000)
     args = [str(BINARY), "nerq", "--advisory-db", str(advisory_db), "--lockfile", str(lock), "--now", NOW,
             "--no-config", "-o", str(tmp_path / "out.txt")]
     started = time.monotonic()
