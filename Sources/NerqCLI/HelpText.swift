@@ -2,6 +2,30 @@
 // it replaces, at 100 columns). Tests check that every option of the tables in Commands.swift is
 // named here, and the snapshots in bindings/cargo/tests/snapshots.
 
+// The options both `cargo nerq` and `cargo nerq crate` take (Commands.swift: dataOptions, outputOptions).
+let dataOptionsHelp = #"""
+  --advisory-db DIR     RustSec advisory-db directory (default: $NERQ_ADVISORY_DB, then
+                        ~/.cargo/advisory-db, then nerq's fetched copy)
+  --registry PATH       crates.io database dump (db-dump.tar.gz or its folder) or nerq's store
+                        built from it (default: the store `cargo nerq fetch --dump` built)
+  --no-fetch            use only the data on disk; fetch nothing
+  --now RFC3339         the moment the report speaks of; ignore expiry is compared with it
+                        (default: the clock)
+"""#
+
+let outputOptionsHelp = #"""
+  --format {human,json,sarif,markdown,html}
+                        output format (default: human, or [output] format of audit.toml)
+  -o FILE, --output FILE
+                        write the report to FILE instead of stdout
+  --evidence, --no-evidence
+                        list file:line evidence of unsafe code and capabilities (default: on a
+                        crate's html page)
+  --color {auto,always,never}
+                        colour the human output (default: auto)
+  -q, --quiet           no progress messages and no list of config files read
+"""#
+
 let projectHelp = #"""
 usage: cargo nerq [OPTIONS]
        cargo nerq crate NAME[@VERSION] [OPTIONS]
@@ -62,29 +86,14 @@ configuration and gates:
   --update-baseline     rewrite the --baseline FILE with today's findings
 
 data:
-  --advisory-db DIR     RustSec advisory-db directory (default: $NERQ_ADVISORY_DB, then
-                        ~/.cargo/advisory-db, then nerq's fetched copy)
-  --registry PATH       crates.io database dump (db-dump.tar.gz or its folder) or nerq's store
-                        built from it (default: the store `cargo nerq fetch --dump` built)
-  --no-fetch            use only the data on disk; fetch nothing
-  --now RFC3339         the moment the report speaks of; ignore expiry is compared with it
-                        (default: the clock)
+\#(dataOptionsHelp)
 
 output:
   --all                 list every package (default: those with a verdict below safe or a finding
                         above info)
   --tree                show the inverted dependency tree of each finding: every path that pulls
                         it in
-  --format {human,json,sarif,markdown,html}
-                        output format (default: human, or [output] format of audit.toml)
-  -o FILE, --output FILE
-                        write the report to FILE instead of stdout
-  --evidence, --no-evidence
-                        list file:line evidence of unsafe code and capabilities (default: on a
-                        crate's html page)
-  --color {auto,always,never}
-                        colour the human output (default: auto)
-  -q, --quiet           no progress messages and no list of config files read
+\#(outputOptionsHelp)
 
 configuration (found as each tool finds its own; every file found is read, and named on stderr):
   .cargo/audit.toml  cargo-audit's: in the current directory, else $CARGO_HOME/audit.toml
@@ -166,25 +175,10 @@ gates:
   --fail-under SCORE    fail when the crate scores below SCORE
 
 data:
-  --advisory-db DIR     RustSec advisory-db directory (default: $NERQ_ADVISORY_DB, then
-                        ~/.cargo/advisory-db, then nerq's fetched copy)
-  --registry PATH       crates.io database dump (db-dump.tar.gz or its folder) or nerq's store
-                        built from it (default: the store `cargo nerq fetch --dump` built)
-  --no-fetch            use only the data on disk; fetch nothing
-  --now RFC3339         the moment the report speaks of; ignore expiry is compared with it
-                        (default: the clock)
+\#(dataOptionsHelp)
 
 output:
-  --format {human,json,sarif,markdown,html}
-                        output format (default: human, or [output] format of audit.toml)
-  -o FILE, --output FILE
-                        write the report to FILE instead of stdout
-  --evidence, --no-evidence
-                        list file:line evidence of unsafe code and capabilities (default: on a
-                        crate's html page)
-  --color {auto,always,never}
-                        colour the human output (default: auto)
-  -q, --quiet           no progress messages and no list of config files read
+\#(outputOptionsHelp)
 
 exit status: 0 no gate tripped, 1 a gate tripped (--deny, --fail-under), 2 operational error, 130 interrupted
 """# + "\n"
