@@ -260,7 +260,7 @@ struct CrateSearch {
                 segs.append(w)
                 k += 1
                 if f.isPathSep(k) && f.isPunct(k + 2, chLt) {
-                    k = skipGenerics(f, k + 2)  // `::<…>`
+                    k = f.skipAngles(k + 2)  // `::<…>`
                 }
                 guard f.isPathSep(k), f.ident(k + 2) != nil || (f.isPunct(k + 2, chDollar)) else { break }
                 k += 2
@@ -478,21 +478,6 @@ struct CrateSearch {
     static func inDerive(_ f: RustFile, _ i: Int, _ attrStart: Int) -> Bool {
         guard f.isWord(attrStart, "derive"), f.isPunct(attrStart + 1, chLParen) else { return false }
         return i > attrStart + 1 && i < f.close(attrStart + 1) && (f.isPunct(i - 1, chLParen) || f.isPunct(i - 1, chComma))
-    }
-
-    private func skipGenerics(_ f: RustFile, _ open: Int) -> Int {
-        var k = open
-        var depth = 0
-        while k < f.count {
-            if f.isPunct(k, chLt) { depth += 1 }
-            if f.isPunct(k, chGt) && !f.isPunct(k - 1, chMinus) {
-                depth -= 1
-                if depth == 0 { return k + 1 }
-            }
-            if f.isPunct(k, chSemi) || f.isPunct(k, chLBrace) { return k }
-            k += 1
-        }
-        return k
     }
 }
 

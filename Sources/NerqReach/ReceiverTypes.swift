@@ -343,7 +343,7 @@ struct ReceiverTypes {
             while let w = f.ident(k) {
                 segs.append(w)
                 k += 1
-                if f.isPathSep(k) && f.isPunct(k + 2, chLt) { k = skipAngles(k + 2) }
+                if f.isPathSep(k) && f.isPunct(k + 2, chLt) { k = f.skipAngles(k + 2) }
                 guard f.isPathSep(k), f.ident(k + 2) != nil else { break }
                 k += 2
             }
@@ -382,7 +382,7 @@ struct ReceiverTypes {
             if f.isPunct(k, 63) { k += 1; continue }  // ?
             guard f.isPunct(k, chDot), let m = f.ident(k + 1) else { break }
             k += 2
-            if f.isPathSep(k) && f.isPunct(k + 2, chLt) { k = skipAngles(k + 2) }
+            if f.isPathSep(k) && f.isPunct(k + 2, chLt) { k = f.skipAngles(k + 2) }
             if m == "await" { continue }
             if f.isPunct(k, chLParen) {
                 k = f.close(k) + 1
@@ -437,20 +437,5 @@ struct ReceiverTypes {
             break
         }
         return expression(k + 1, dot)
-    }
-
-    private func skipAngles(_ open: Int) -> Int {
-        var k = open
-        var d = 0
-        while k < f.count {
-            if f.isPunct(k, chLt) { d += 1 }
-            if f.isPunct(k, chGt) && !f.isPunct(k - 1, chMinus) {
-                d -= 1
-                if d == 0 { return k + 1 }
-            }
-            if f.isPunct(k, chSemi) || f.isPunct(k, chLBrace) { return k }
-            k += 1
-        }
-        return k
     }
 }

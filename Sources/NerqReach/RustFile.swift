@@ -77,6 +77,23 @@ struct RustFile {
     func line(_ i: Int) -> Int { i >= 0 && i < tokens.count ? tokens[i].line : 0 }
     func close(_ open: Int) -> Int { open >= 0 && open < closeOf.count && closeOf[open] >= open ? closeOf[open] : open }
     /// The opening partner of the closing delimiter at `close` (nil when unmatched).
+    /// Past the generic arguments that open at `open` (`<…>`, nested; `->` is not a closing
+    /// angle): the token after the matching `>`, or the `;`/`{` where they stop unclosed.
+    func skipAngles(_ open: Int) -> Int {
+        var k = open
+        var depth = 0
+        while k < count {
+            if isPunct(k, chLt) { depth += 1 }
+            if isPunct(k, chGt) && !isPunct(k - 1, chMinus) {
+                depth -= 1
+                if depth == 0 { return k + 1 }
+            }
+            if isPunct(k, chSemi) || isPunct(k, chLBrace) { return k }
+            k += 1
+        }
+        return k
+    }
+
     func open(_ close: Int) -> Int? { close >= 0 && close < openOf.count && openOf[close] >= 0 ? openOf[close] : nil }
     func isTest(_ i: Int) -> Bool { i >= 0 && i < inTest.count && inTest[i] }
 

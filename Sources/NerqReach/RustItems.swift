@@ -318,7 +318,7 @@ struct RustItems {
     /// `impl<…> [!]Trait<…> for Type<…> where … { … }` or `impl<…> Type<…> { … }`.
     private mutating func implBlock(_ f: RustFile, _ at: Int, _ ctx: inout Context, depth: Int) -> Int {
         var k = at + 1
-        if f.isPunct(k, chLt) { k = skipAngles(f, k) }
+        if f.isPunct(k, chLt) { k = f.skipAngles(k) }
         var header: [Int] = []
         while k < f.count && !f.isPunct(k, chLBrace) && !f.isPunct(k, chSemi) {
             header.append(k)
@@ -366,21 +366,6 @@ struct RustItems {
         var inner = Context(module: ctx.module, owner: owner, implTrait: traitName, inTrait: false)
         items(f, k + 1, end, &inner, depth: depth + 1)
         return end + 1
-    }
-
-    private func skipAngles(_ f: RustFile, _ open: Int) -> Int {
-        var k = open
-        var angle = 0
-        while k < f.count {
-            if f.isPunct(k, chLt) { angle += 1 }
-            if f.isPunct(k, chGt) && !f.isPunct(k - 1, chMinus) {
-                angle -= 1
-                if angle == 0 { return k + 1 }
-            }
-            if f.isPunct(k, chLBrace) || f.isPunct(k, chSemi) { return k }
-            k += 1
-        }
-        return k
     }
 
     /// The last path segment before generic arguments in `[lo, hi)` (`a::b::Type<T>` → Type;
