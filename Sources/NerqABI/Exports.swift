@@ -117,7 +117,10 @@ enum Call {
         do throws(NerqError) {
             let e = try resolve(handle)
             guard let request else { throw NerqError(.nullArgument, "request is NULL", path: nil) }
-            result = try run(e, try JanssonBridge.parse(request))
+            let value = try JanssonBridge.parse(request)
+            // An assessment without `render` is written as it is built (Engine.assessText).
+            if self == .assess, value.objectValue?["render"] == nil { return try e.assessText(value) }
+            result = try run(e, value)
         } catch {
             result = error.document
         }

@@ -182,12 +182,10 @@ public struct AdvisoryIndexCache: Sendable {
         }
     }
 
-    /// Whether every path of a stored stamp still has the status it had, stat'ed from the
-    /// database's real path without following links. Reads the whole list, then stats the paths
-    /// on several threads (a database is ~2,000 paths: the stats were most of an index's load).
-    static func unchanged(_ r: inout BinaryReader, root: String) throws(BinaryCorrupt) -> Bool {
+    /// A stored stamp's paths (each NUL-terminated, for fstatat) with the status each had; nil
+    /// when one holds a NUL (no path the loader read).
+    static func stampedPaths(_ r: inout BinaryReader) throws(BinaryCorrupt) -> [(path: [CChar], status: Status)]? {
         let n = try r.count()
-        // Each path NUL-terminated, for fstatat; one with a NUL inside is no path the loader read.
         var entries: [(path: [CChar], status: Status)] = []
         entries.reserveCapacity(n)
         var valid = true
@@ -199,16 +197,20 @@ public struct AdvisoryIndexCache: Sendable {
             for (k, b) in rel.enumerated() { path[k] = CChar(bitPattern: b) }
             entries.append((path, status))
         }
+        return valid ? entries : nil
+    }
+
+    /// Whether every stamped path still has the status it had, stat'ed from the database's real
+    /// path without following links, on a few threads (a database is ~2,000 paths; its index is
+    /// decoded meanwhile, and the project parsed: on 2 cores, 2 to 8 threads took the same time
+    /// with the files cached, 16 longer, and inodes not cached want a few stats in flight).
+    static func unchanged(_ list: [(path: [CChar], status: Status)], root: String) -> Bool {
         let rootFD = open(root, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
-        guard valid, rootFD >= 0 else {
-            if rootFD >= 0 { close(rootFD) }
-            return false
-        }
+        guard rootFD >= 0 else { return false }
         defer { close(rootFD) }
         let chunk = 256
-        let list = entries
         let starts = Array(stride(from: 0, to: list.count, by: chunk))
-        let same = parallelMap(starts, threads: fileReaderThreads, workerState: {}) { _, start in
+        let same = parallelMap(starts, threads: max(cpuCount, 4), workerState: {}) { _, start in
             for k in start..<min(start + chunk, list.count) {
                 let e = list[k]
                 let now: Status? = e.path.count <= 1 ? Status(fd: rootFD)
@@ -267,6 +269,13 @@ public struct AdvisoryIndexCache: Sendable {
         return "nerq \(version), index format \(AdvisoryIndex.formatVersion), \(path) \(i.size) \(i.modified) \(i.device):\(i.inode)"
     }()
 
+    /// Whether an index of the database at `path` was written by this build (not whether it is
+    /// current: `load` checks that). An engine that finds one leaves the database to its first use.
+    public func hasIndex(path: String) -> Bool {
+        guard let build = AdvisoryIndexCache.build, let real = Files.realPath(path) else { return false }
+        return Files.kind(file(forRealPath: real, build: build)) == .file
+    }
+
     /// The database at `path` from its index, when one was written and is verifiably this
     /// database's as it is now; nil otherwise (then the files are read).
     public func load(path: String) -> AdvisoryDatabase? {
@@ -285,10 +294,16 @@ public struct AdvisoryIndexCache: Sendable {
             do throws(BinaryCorrupt) {
                 guard try r.bytes(AdvisoryIndexCache.magic.count).elementsEqual(AdvisoryIndexCache.magic),
                       try r.string() == build, try r.string() == real,
-                      try AdvisoryIndexCache.unchanged(&r, root: real)
+                      let list = try AdvisoryIndexCache.stampedPaths(&r)
                 else { return nil }
-                let db = try AdvisoryIndex.decode(&r, path: path)
-                return r.remaining == 0 ? db : nil
+                // The files are stat'ed on other threads while this one decodes; the database is
+                // returned only when both say yes.
+                let (decoded, unchanged) = concurrently({ AdvisoryIndexCache.unchanged(list, root: real) }) {
+                    () -> AdvisoryDatabase? in
+                    guard let db = try? AdvisoryIndex.decode(&r, path: path), r.remaining == 0 else { return nil }
+                    return db
+                }
+                return unchanged ? decoded : nil
             } catch {
                 return nil
             }

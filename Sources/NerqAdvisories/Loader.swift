@@ -136,9 +136,11 @@ extension AdvisoryDatabase {
         /// With a `cache`, the database's index is read instead when one is kept there and it is
         /// verifiably this database's (AdvisoryIndexCache); otherwise the files are read and a new
         /// index is written. Both give the same database.
-        public func read(cache: AdvisoryIndexCache? = nil) -> AdvisoryDatabase {
+        /// `readingIndex: false`: the caller found the index out of date already; the files are
+        /// read and a new index written.
+        public func read(cache: AdvisoryIndexCache? = nil, readingIndex: Bool = true) -> AdvisoryDatabase {
             let cache = filter == nil ? cache : nil
-            if let indexed = cache?.load(path: path) { return indexed }
+            if readingIndex, let indexed = cache?.load(path: path) { return indexed }
             let listing: Listing
             do {
                 listing = try Listing(path: path, filter: filter)

@@ -26,13 +26,13 @@ public struct Contribution: Sendable, Equatable {
         self.reason = reason
     }
 
-    var json: JSONValue {
-        var o = JSONObject(capacity: 4)
-        o.append("signal", .string(signal))
-        o.append("value", value)
-        o.append("points", .double(points))
-        o.append("reason", .string(reason))
-        return .object(o)
+    func write<S: JSONSink>(to s: inout S) {
+        s.beginObject(capacity: 4)
+        s.member("signal", .string(signal))
+        s.member("value", value)
+        s.member("points", .double(points))
+        s.member("reason", .string(reason))
+        s.endObject()
     }
 }
 

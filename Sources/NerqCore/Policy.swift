@@ -2,12 +2,29 @@
 import NerqJSON
 public enum Dimension: String, Sendable, CaseIterable, Hashable {
     case security, maintenance, popularity, quality, community, transparency, reliability, privacy
+
+    /// The position in `allCases`.
+    var order: Int {
+        switch self {
+        case .security: return 0
+        case .maintenance: return 1
+        case .popularity: return 2
+        case .quality: return 3
+        case .community: return 4
+        case .transparency: return 5
+        case .reliability: return 6
+        case .privacy: return 7
+        }
+    }
 }
 
 /// What the engine scores by: weights, caps, thresholds and advisories to ignore.
 /// The defaults are methodology v2 as published in docs/methodology.md.
 public struct Policy: Sendable, Equatable {
-    public var weights: [Dimension: Double]
+    public var weights: [Dimension: Double] { didSet { weightTable = Policy.table(weights) } }
+    /// `weights` in dimension order, for `weight(_:)`: a report reads every weight twice, and a
+    /// lookup by hash (of the dimension's name) cost more than writing the report's numbers.
+    private var weightTable: [Double]
     public var caps: Caps
     public var thresholds: Thresholds
     /// Advisories that do not count: by id or alias, each with an optional reason and expiry
@@ -49,12 +66,15 @@ public struct Policy: Sendable, Equatable {
     public init(weights: [Dimension: Double] = Policy.defaultWeights, caps: Caps = Caps(),
                 thresholds: Thresholds = Thresholds(), ignore: [IgnoreRule] = []) {
         self.weights = weights
+        weightTable = Policy.table(weights)
         self.caps = caps
         self.thresholds = thresholds
         self.ignore = ignore
     }
 
-    public func weight(_ d: Dimension) -> Double { weights[d] ?? 0 }
+    public func weight(_ d: Dimension) -> Double { weightTable[d.order] }
+
+    static func table(_ weights: [Dimension: Double]) -> [Double] { Dimension.allCases.map { weights[$0] ?? 0 } }
 
     /// Reads the `policy` object of the engine configuration over `base` (the defaults, or the
     /// engine's policy when a project's nerq.toml changes some of it). Unknown keys are errors.
@@ -107,9 +127,9 @@ public struct Policy: Sendable, Equatable {
     }
 
     /// The `methodology.weights` object of a report, in dimension order.
-    public var weightsJSON: JSONValue {
-        var o = JSONObject()
-        for d in Dimension.allCases { o.append(d.rawValue, .double(weight(d))) }
-        return .object(o)
+    func writeWeights<S: JSONSink>(to s: inout S) {
+        s.beginObject(capacity: Dimension.allCases.count)
+        for d in Dimension.allCases { s.member(d.rawValue, .double(weight(d))) }
+        s.endObject()
     }
 }

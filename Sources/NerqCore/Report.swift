@@ -153,54 +153,93 @@ public struct Report: Sendable {
     /// What the report could not establish.
     public var gaps: EvidenceGaps
 
-    public var json: JSONValue {
-        var o = JSONObject(capacity: 24)
-        o.append("kind", "nerq.report")
-        o.append("version", 1)
-        o.append("package", package.json)
-        o.append("trust_score", .optional(trustScore))
-        o.append("grade", .optional(grade?.rawValue))
-        o.append("verdict", .object(JSONObject([("level", .string(verdict.level.rawValue)), ("label", .string(verdict.label)),
-                                                 ("summary", .string(summary))])))
-        o.append("recommendation", .string(verdict.recommendation.rawValue))
-        o.append("verified", .bool(verified))
-        o.append("advisories_checked", .bool(signals.advisories != nil))
-        o.append("exists", signals.existence.map { .bool($0.known) } ?? .null)
-        o.append("dimensions", .array(dimensions.map { d in
-            var dj = JSONObject(capacity: 5)
-            dj.append("name", .string(d.dimension.rawValue))
-            dj.append("score", .optional(d.score))
-            dj.append("weight", .double(policy.weight(d.dimension)))
-            dj.append("base", .optional(d.base))
-            dj.append("signals", .array(d.contributions.map(\.json)))
-            return .object(dj)
-        }))
-        o.append("coverage", .double(coverage))
-        o.append("confidence", .string(confidence))
-        o.append("uncapped_score", .optional(uncappedScore))
-        o.append("caps", .array(caps.map { c in
-            var cj = JSONObject([("max", .double(c.max)), ("reason", .string(c.reason))])
-            if let id = c.id { cj.append("id", .string(id)) }
-            return .object(cj)
-        }))
-        o.append("findings", .array(findings.map(\.json)))
-        o.append("strongest", .optional(strongest?.rawValue))
-        o.append("weakest", .optional(weakest?.rawValue))
-        let t = policy.thresholds
-        o.append("methodology", .object(JSONObject([
-            ("version", .string(Methodology.version)), ("weights", policy.weightsJSON),
-            // The verdict bands the score was read against, so a report says what "safe" meant.
-            ("thresholds", .object(JSONObject([("safe", .double(t.safe)), ("caution", .double(t.caution)), ("warning", .double(t.warning)),
-                                               ("minimum_coverage", .double(t.minimumCoverage))]))),
-        ])))
-        var sig = JSONObject()
-        sig.append("now", .string(now.description))
-        for (k, v) in signals.groupsJSON.entries { sig.append(k, v) }
-        o.append("signals", .object(sig))
-        if !ignoredAdvisories.isEmpty {
-            o.append("ignored_advisories", .array(ignoredAdvisories.map(\.json)))
+    public var json: JSONValue { document() }
+
+    /// The report as a tree, with what an assessment adds to it (see `write`).
+    public func document(annotatingFindings annotate: ((Int, inout JSONObject) -> Void)? = nil,
+                         tail: JSONObject = JSONObject()) -> JSONValue {
+        var sink = JSONTreeSink()
+        write(to: &sink, annotatingFindings: annotate, tail: tail)
+        return sink.result
+    }
+
+    /// The same document as compact text, straight into `sink` (no tree is built).
+    public func encode(into sink: inout JSONTextSink, annotatingFindings annotate: ((Int, inout JSONObject) -> Void)? = nil,
+                       tail: JSONObject = JSONObject()) {
+        write(to: &sink, annotatingFindings: annotate, tail: tail)
+    }
+
+    /// The `nerq.report` layout, for both: `annotate` adds to the object of the finding at that
+    /// index of `findings` (an assessment's paths and reach), and `tail`'s members follow the
+    /// report's own (where the package comes from).
+    func write<S: JSONSink>(to s: inout S, annotatingFindings annotate: ((Int, inout JSONObject) -> Void)?, tail: JSONObject) {
+        s.beginObject(capacity: 24 + tail.count)
+        s.member("kind", "nerq.report")
+        s.member("version", 1)
+        s.object("package", capacity: 3) { s in
+            s.member("ecosystem", .string(package.ecosystem))
+            s.member("name", .string(package.name))
+            s.member("version", .optional(package.version))
         }
-        if !signals.ignoredKeys.isEmpty { o.append("ignored_keys", .strings(signals.ignoredKeys)) }
-        return .object(o)
+        s.member("trust_score", .optional(trustScore))
+        s.member("grade", .optional(grade?.rawValue))
+        s.object("verdict", capacity: 3) { s in
+            s.member("level", .string(verdict.level.rawValue))
+            s.member("label", .string(verdict.label))
+            s.member("summary", .string(summary))
+        }
+        s.member("recommendation", .string(verdict.recommendation.rawValue))
+        s.member("verified", .bool(verified))
+        s.member("advisories_checked", .bool(signals.advisories != nil))
+        s.member("exists", signals.existence.map { .bool($0.known) } ?? .null)
+        s.array("dimensions", dimensions) { s, d in
+            s.beginObject(capacity: 5)
+            s.member("name", .string(d.dimension.rawValue))
+            s.member("score", .optional(d.score))
+            s.member("weight", .double(policy.weight(d.dimension)))
+            s.member("base", .optional(d.base))
+            s.array("signals", d.contributions) { s, c in c.write(to: &s) }
+            s.endObject()
+        }
+        s.member("coverage", .double(coverage))
+        s.member("confidence", .string(confidence))
+        s.member("uncapped_score", .optional(uncappedScore))
+        s.array("caps", caps) { s, c in
+            s.beginObject(capacity: 3)
+            s.member("max", .double(c.max))
+            s.member("reason", .string(c.reason))
+            if let id = c.id { s.member("id", .string(id)) }
+            s.endObject()
+        }
+        s.array("findings", findings.indices) { s, j in
+            guard let annotate, case .object(var f) = findings[j].json else { return s.value(findings[j].json) }
+            annotate(j, &f)
+            s.value(.object(f))
+        }
+        s.member("strongest", .optional(strongest?.rawValue))
+        s.member("weakest", .optional(weakest?.rawValue))
+        let t = policy.thresholds
+        s.object("methodology", capacity: 3) { s in
+            s.member("version", .string(Methodology.version))
+            s.key("weights")
+            policy.writeWeights(to: &s)
+            // The verdict bands the score was read against, so a report says what "safe" meant.
+            s.object("thresholds") { s in
+                s.member("safe", .double(t.safe))
+                s.member("caution", .double(t.caution))
+                s.member("warning", .double(t.warning))
+                s.member("minimum_coverage", .double(t.minimumCoverage))
+            }
+        }
+        s.object("signals", capacity: 8) { s in
+            s.member("now", .string(now.description))
+            s.members(of: signals.groupsJSON)
+        }
+        if !ignoredAdvisories.isEmpty {
+            s.array("ignored_advisories", ignoredAdvisories) { s, a in s.value(a.json) }
+        }
+        if !signals.ignoredKeys.isEmpty { s.member("ignored_keys", .strings(signals.ignoredKeys)) }
+        s.members(of: tail)
+        s.endObject()
     }
 }

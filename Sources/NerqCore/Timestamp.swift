@@ -101,6 +101,29 @@ public struct Timestamp: Sendable, Hashable, Comparable, CustomStringConvertible
         let days = seconds >= 0 ? seconds / 86400 : (seconds - 86399) / 86400
         let rem = seconds - days * 86400
         let (y, m, d) = Timestamp.civilFromDays(days)
+        // Four-digit years, the ones nerq meets, are written digit by digit (a report writes its
+        // `now`, and every package of an assessment has a report).
+        if (0...9999).contains(y) {
+            return String(unsafeUninitializedCapacity: 20) { out in
+                var k = 0
+                func put(_ v: Int64, _ width: Int64) {
+                    var unit: Int64 = 1
+                    for _ in 1..<width { unit &*= 10 }
+                    while unit > 0 {
+                        out[k] = UInt8(truncatingIfNeeded: v / unit % 10) &+ 0x30
+                        k &+= 1
+                        unit /= 10
+                    }
+                }
+                put(y, 4); out[4] = 0x2D; k = 5
+                put(m, 2); out[7] = 0x2D; k = 8
+                put(d, 2); out[10] = 0x54; k = 11
+                put(rem / 3600, 2); out[13] = 0x3A; k = 14
+                put(rem / 60 % 60, 2); out[16] = 0x3A; k = 17
+                put(rem % 60, 2); out[19] = 0x5A
+                return 20
+            }
+        }
         func pad(_ v: Int64, _ width: Int) -> String {
             let s = String(v)
             return s.count >= width ? s : String(repeating: "0", count: width - s.count) + s

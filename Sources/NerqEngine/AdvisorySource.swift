@@ -21,17 +21,27 @@ final class AdvisorySource: @unchecked Sendable {
     private let cache: AdvisoryIndexCache?
     private var loaded: Loaded?
 
-    /// A database as the engine's creation left it: found and probed, to be read on first use; or
-    /// already read from its index (AdvisoryIndexCache), whose check stands for the listing and
-    /// the probe (the index was written by a read of this very database, unchanged since).
+    /// A database as the engine's creation left it, to be read on first use: found and probed;
+    /// or, when this build wrote an index of it, only named. Its index is then checked at first
+    /// use (AdvisoryIndexCache: every file's status against the index's), and stands for the
+    /// listing and the probe: it was written by a read of this very database, unchanged since.
+    /// When the files changed, they are read; a database that can no longer be found then reads
+    /// as empty, with the reason as its one error (an empty database checks no package, and the
+    /// assessment says so).
     enum Pending {
         case found(AdvisoryDatabase.Found)
-        case indexed(AdvisoryDatabase)
+        case indexed(path: String)
 
         func read(cache: AdvisoryIndexCache?) -> AdvisoryDatabase {
             switch self {
             case .found(let f): return f.read(cache: cache)
-            case .indexed(let db): return db
+            case .indexed(let path):
+                if let db = cache?.load(path: path) { return db }
+                do {
+                    return try AdvisoryDatabase.find(path: path).read(cache: cache, readingIndex: false)
+                } catch {
+                    return AdvisoryDatabase(path: path, advisories: [], errors: [AdvisoryLoadError(file: path, line: nil, message: error.message)])
+                }
             }
         }
     }

@@ -11,6 +11,22 @@ import NerqThreads
 extension Engine {
     /// `nerq_assess`: a project's Cargo.lock (and/or cargo metadata) in, a `nerq.assessment` out.
     public func assess(_ request: JSONValue) throws(NerqError) -> JSONValue {
+        .object(try assessment(request, encodingPackages: false).document)
+    }
+
+    /// `nerq_assess_str`: the same document as compact JSON text (`JSONText.cString`), in malloc'd
+    /// memory the caller frees; nil when memory ran out. The package reports are written straight
+    /// into text on all cores (`Report.encode`), with no tree of them built.
+    public func assessText(_ request: JSONValue) throws(NerqError) -> UnsafeMutablePointer<CChar>? {
+        let (document, runs, fill) = try assessment(request, encodingPackages: true)
+        return JSONText.cString(document, splicing: "packages", runs: runs, fill: fill)
+    }
+
+    /// The assessment document; with `encodingPackages`, its `packages` member is left empty and
+    /// the package reports come encoded beside it, in order, a run of consecutive ones at a time
+    /// (`runs`, whose holes `fill`'s items fill).
+    func assessment(_ request: JSONValue, encodingPackages: Bool) throws(NerqError)
+        -> (document: JSONObject, runs: [JSONText.EncodedItems], fill: [JSONText.EncodedItems]) {
         let req = try AssessRequest.read(request)
         // The advisory files are read on other cores while this thread reads the project (first
         // use only). Every exit waits for that read, so none of this call's work outlives it.
@@ -68,13 +84,50 @@ extension Engine {
             notes.append("source scanned for \(scans.compactMap { $0 }.count) of \(included.count) packages (found on disk: manifest paths, vendor directories, ~/.cargo/registry/src, /usr/share/cargo/registry)")
         }
         let scoring = Progress(enabled: req.progress, verb: "Scoring", total: included.count, noun: "packages")
-        let results: [(ScoredPackage, String?)] = parallelMap(Array(included.enumerated())) { k, i in
-            let node = graph.nodes[i]
+        @Sendable func scorePackage(_ k: Int) -> (Report, String?) {
+            let node = graph.nodes[included[k]]
             let local: LocalSources.Found?? = .some(k < scans.count ? scans[k] : nil)
             let signals = self.collect(Signals(package: PackageID(name: node.name, version: node.version)),
                                        context: context(node), local: local, now: now)
             defer { scoring.tick() }
-            return (ScoredPackage(Methodology.score(signals, policy: policy, now: now), keepReport: req.reports), Engine.indexFile(of: signals))
+            return (Methodology.score(signals, policy: policy, now: now), Engine.indexFile(of: signals))
+        }
+        // With every report wanted and nothing to add that needs the whole project scored first
+        // (dependency paths, the compiled set, references), a package without advisory findings
+        // has its document written as soon as it is scored, on the core that scored it, and its
+        // report freed there; the others are holes in those runs, written once their paths are
+        // known. (The same bytes as writing them all afterwards: TextAssessmentTests.)
+        let direct = encodingPackages && req.reports == .all && req.reach.targets.isEmpty && !(req.reach.references && req.scanSources)
+        var results: [(ScoredPackage, String?)] = []
+        var directRuns: [JSONText.EncodedItems] = []
+        if direct {
+            let runCount = min(included.count, cpuCount * 8)
+            let perRun = parallelMap(Array(0..<runCount)) { r -> ([(ScoredPackage, String?)], JSONText.EncodedItems) in
+                let range = (r * included.count / runCount)..<((r + 1) * included.count / runCount)
+                var out: [(ScoredPackage, String?)] = []
+                out.reserveCapacity(range.count)
+                let items = JSONText.items(range) { sink, k in
+                    let (report, indexFile) = scorePackage(k)
+                    let hole = report.findings.contains(where: \.isAdvisory)
+                    out.append((ScoredPackage(report, keep: hole), indexFile))
+                    guard !hole else { return false }
+                    let (_, tail) = Self.packageAdditions(report, graph.nodes[included[k]], paths: nil, reach: nil, flagged: false,
+                                                          alternatives: nil)
+                    report.encode(into: &sink, tail: tail)
+                    return true
+                }
+                return (out, items)
+            }
+            results.reserveCapacity(included.count)
+            for (out, items) in perRun {
+                results += out
+                directRuns.append(items)
+            }
+        } else {
+            results = parallelMap(Array(included.indices)) { k in
+                let (report, indexFile) = scorePackage(k)
+                return (ScoredPackage(report, keepReport: req.reports), indexFile)
+            }
         }
         let scored = results.map(\.0)
         let indexFiles = results.compactMap(\.1)
@@ -134,18 +187,35 @@ extension Engine {
         let gate = Gate.settle(config, req.gates)
 
         // Each package's report document, built on all cores (input order kept).
-        let reported = scored.indices.filter { scored[$0].report != nil }
-        let packageDocs: [JSONValue] = parallelMap(reported) { k in
-            guard let report = scored[k].report else { return .null }
-            let reach = FindingReach(compiled: compiled, node: included[k], scope: gate.scope.scope, references: references)
-            let doc = Self.packageDocument(report, graph.nodes[included[k]], paths: paths[included[k]], reach: reach,
-                                           flagged: flagged.contains(included[k]))
+        let reported = scored.indices.filter { scored[$0].hasReport }
+        // Each report is handed over, written with what the assessment adds, and freed on the core
+        // that wrote it: as a tree, or (`encodingPackages`) straight into text.
+        typealias Additions = (annotate: ((Int, inout JSONObject) -> Void)?, tail: JSONObject)
+        @Sendable func packageReport(_ k: Int) -> (Report, Additions)? {
+            guard let report = scored[k].takeReport() else { return nil }
+            let node = included[k]
+            let reach = FindingReach(compiled: compiled, node: node, scope: gate.scope.scope, references: references)
             // Safer crates for the packages an advisory keeps from being verified (with a registry).
-            guard flagged.contains(included[k]), let alternatives = self.alternatives(for: report, now: now),
-                  case .object(var o) = doc else { return doc }
-            o.append("alternatives", alternatives)
-            return .object(o)
+            let alternatives = flagged.contains(node) ? self.alternatives(for: report, now: now) : nil
+            return (report, Self.packageAdditions(report, graph.nodes[node], paths: paths[node], reach: reach,
+                                                  flagged: flagged.contains(node), alternatives: alternatives))
         }
+        let packageDocs: [JSONValue] = encodingPackages ? [] : parallelMap(reported) { k in
+            guard let (report, additions) = packageReport(k) else { return .null }
+            return report.document(annotatingFindings: additions.annotate, tail: additions.tail)
+        }
+        // A few runs per core: enough to balance, few enough that their buffers cost nothing.
+        let runs = min(reported.count, cpuCount * 8)
+        let encodedDocs: [JSONText.EncodedItems] = encodingPackages ? parallelMap(Array(0..<runs)) { r in
+            JSONText.items((r * reported.count / runs)..<((r + 1) * reported.count / runs)) { sink, j in
+                if let (report, additions) = packageReport(reported[j]) {
+                    report.encode(into: &sink, annotatingFindings: additions.annotate, tail: additions.tail)
+                } else {
+                    sink.value(.null)
+                }
+                return true
+            }
+        } : []
 
         // The project's findings: which the configuration reports, what a baseline knew, the fix.
         var versionsOfName: [String: Int] = [:]
@@ -237,7 +307,7 @@ extension Engine {
         doc.append("notes", .strings(notes))
         doc.append("sources", sources)
         doc.append("warnings", .strings(warnings))
-        return .object(doc)
+        return direct ? (doc, directRuns, encodedDocs) : (doc, encodedDocs, [])
     }
 
     /// The engine's policy with a project's nerq.toml `[policy]` over it, and every ignore entry:
@@ -336,31 +406,32 @@ extension Engine {
         o.append("paths_total", .int(Int64(paths?.members ?? 0)))
     }
 
-    static func packageDocument(_ report: Report, _ node: ProjectGraph.Node, paths nodePaths: ProjectGraph.Paths?,
-                                reach: FindingReach? = nil, flagged: Bool = false) -> JSONValue {
-        guard case .object(var o) = report.json else { return report.json }
-        reach?.annotatePackage(&o, detail: flagged)
+    /// What an assessment adds to a package's report: each advisory finding's dependency paths
+    /// and reach (`annotate`, by index in `report.findings`), then (`tail`) the package's compiled
+    /// status, where it comes from, and safer crates for a flagged one.
+    static func packageAdditions(_ report: Report, _ node: ProjectGraph.Node, paths nodePaths: ProjectGraph.Paths?,
+                                 reach: FindingReach?, flagged: Bool, alternatives: JSONValue?)
+        -> (annotate: ((Int, inout JSONObject) -> Void)?, tail: JSONObject) {
+        var tail = JSONObject(capacity: 8)
+        reach?.annotatePackage(&tail, detail: flagged)
         var src = JSONObject(capacity: 2)
         src.append("kind", .string(node.source.kind))
         if let raw = node.source.raw { src.append("url", .string(raw)) }
-        o.append("source", .object(src))
-        if let line = node.lockfileLine { o.append("lockfile_line", .int(Int64(line))) }
-        o.append("workspace_member", .bool(node.isMember))
-        o.append("dev_only", .bool(node.devOnly))
-        if (nodePaths.map { !$0.kept.isEmpty } ?? false) || reach?.active == true, case .array(var fs)? = o["findings"] {
-            for j in fs.indices where j < report.findings.count && report.findings[j].isAdvisory {
-                if case .object(var f) = fs[j] {
-                    if let nodePaths, !nodePaths.kept.isEmpty { appendPaths(nodePaths, to: &f) }
-                    reach?.annotate(&f, finding: report.findings[j].details)
-                    fs[j] = .object(f)
-                }
-            }
-            o.set("findings", .array(fs))
-        }
+        tail.append("source", .object(src))
+        if let line = node.lockfileLine { tail.append("lockfile_line", .int(Int64(line))) }
+        tail.append("workspace_member", .bool(node.isMember))
+        tail.append("dev_only", .bool(node.devOnly))
         if case .git = node.source {
-            o.append("note", .string("pulled from git: not matched against registry advisories"))
+            tail.append("note", .string("pulled from git: not matched against registry advisories"))
         }
-        return .object(o)
+        if let alternatives { tail.append("alternatives", alternatives) }
+        guard (nodePaths.map { !$0.kept.isEmpty } ?? false) || reach?.active == true else { return (nil, tail) }
+        let annotate = { (j: Int, f: inout JSONObject) in
+            guard j < report.findings.count, report.findings[j].isAdvisory else { return }
+            if let nodePaths, !nodePaths.kept.isEmpty { appendPaths(nodePaths, to: &f) }
+            reach?.annotate(&f, finding: report.findings[j].details)
+        }
+        return (annotate, tail)
     }
 
     /// The advisory data an assessment used: the database's path, size, newest advisory and load
@@ -450,15 +521,31 @@ struct ScoredPackage: Sendable {
     var ignored: [IgnoredAdvisory]
     /// Boxed: a report is a large value, and an array of a thousand inline optionals of it would be
     /// megabytes of mostly empty slots.
-    var report: Report? { kept?.report }
+    var hasReport: Bool { kept != nil }
     private let kept: KeptReport?
 
-    final class KeptReport: Sendable {
-        let report: Report
+    /// The report, handed over once: its document is built from it, and it is freed on the core
+    /// that built the document rather than with all the others at the end.
+    func takeReport() -> Report? { kept?.take() }
+
+    /// Written only by `take`, which the one worker that builds this package's document calls once.
+    final class KeptReport: @unchecked Sendable {
+        private var report: Report?
         init(_ report: Report) { self.report = report }
+
+        func take() -> Report? {
+            var taken: Report?
+            swap(&taken, &report)  // moved out, not copied
+            return taken
+        }
     }
 
     init(_ report: Report, keepReport scope: AssessRequest.ReportScope) {
+        let flagged = report.findings.contains(where: \.isAdvisory) || report.verdict.level.needsAttention
+        self.init(report, keep: scope == .all || flagged)
+    }
+
+    init(_ report: Report, keep: Bool) {
         name = report.package.name
         version = report.package.version
         trustScore = report.trustScore
@@ -468,7 +555,6 @@ struct ScoredPackage: Sendable {
         worstFinding = report.findings.first?.message
         advisoryFindings = report.findings.filter(\.isAdvisory)
         ignored = report.ignoredAdvisories
-        let flagged = !advisoryFindings.isEmpty || verdict.needsAttention
-        kept = scope == .all || flagged ? KeptReport(report) : nil
+        kept = keep ? KeptReport(report) : nil
     }
 }

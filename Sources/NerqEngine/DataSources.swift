@@ -54,12 +54,13 @@ struct DataSources: Sendable {
         let maxDays = try o.optional("max_staleness_days")?.int(in: 1...36_500) ?? defaultMaxStalenessDays
         // An advisory_db that is named must exist; otherwise the default locations are tried.
         // Found and probed now (a database where nothing loads is a creation error), read in full
-        // on first use; or, when its index is current, read from it now, which spares listing and
-        // probing it (the index was written by a full read of this database, unchanged since).
+        // on first use; or, when this build wrote an index of it, read from that index on first
+        // use if it is still current (AdvisorySource.Pending), which spares listing and probing it
+        // now: assess starts that read on other cores while it parses the project.
         let index = locations.cacheDirectory.map { AdvisoryIndexCache(directory: Files.join($0, "advisory-index")) }
         func found(_ path: String) throws(NerqError) -> AdvisorySource.Pending {
             try Files.checkPath(path)
-            if let db = index?.load(path: path) { return .indexed(db) }
+            if let index, index.hasIndex(path: path) { return .indexed(path: path) }
             let found = try AdvisoryDatabase.find(path: path)
             try found.probe()
             return .found(found)

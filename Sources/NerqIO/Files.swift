@@ -123,7 +123,10 @@ public enum Files {
         if st.size > limit { return .failure(.tooLarge(limit: limit)) }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(max(0, st.size) + 1)
-        var chunk = max(4096, min(st.size + 1, 1 << 20))
+        // A file that gives its size is read whole in one call (one byte more shows whether it
+        // grew); the buffer is never grown past it, so no page of it is touched twice.
+        // (At most 1 GiB per call: Linux returns at most 2 GiB - 4 KiB from one read.)
+        var chunk = st.size > 0 ? min(st.size, limit, 1 << 30) + 1 : 4096
         while true {
             let before = bytes.count
             if before >= limit + 1 { return .failure(.tooLarge(limit: limit)) }

@@ -40,6 +40,93 @@ public enum JSONText {
         return UnsafeMutableRawPointer(base).assumingMemoryBound(to: CChar.self)
     }
 
+    /// A run of an array's items encoded as text, one after the other, and where each ends: what
+    /// `items` gives and `cString(_:splicing:runs:fill:)` joins. An item may be a hole, left for
+    /// a later run to fill.
+    public final class EncodedItems: @unchecked Sendable {
+        fileprivate let writer: Writer
+        /// Where each item ends in `writer` (a hole ends where it starts).
+        fileprivate let ends: [Int]
+        /// Which items are holes.
+        fileprivate let holes: [Bool]
+
+        fileprivate init(_ writer: Writer, ends: [Int], holes: [Bool]) {
+            self.writer = writer
+            self.ends = ends
+            self.holes = holes
+        }
+
+        deinit { writer.deallocate() }
+
+        public var count: Int { ends.count }
+    }
+
+    /// The items `body` writes for each index of `range`, one value each, encoded one after the
+    /// other into one buffer of about `bytesPerItem` a piece. `body` returns false, having written
+    /// nothing, for an item that is a hole.
+    public static func items(_ range: Range<Int>, bytesPerItem: Int = 4096, _ body: (inout JSONTextSink, Int) -> Bool) -> EncodedItems {
+        var sink = JSONTextSink(Writer(capacity: range.count <= Int.max / max(bytesPerItem, 1) ? range.count * bytesPerItem : 8192))
+        var ends: [Int] = [], holes: [Bool] = []
+        ends.reserveCapacity(range.count)
+        holes.reserveCapacity(range.count)
+        for k in range {
+            sink.startItem()
+            holes.append(!body(&sink, k))
+            ends.append(sink.writer.count)
+        }
+        return EncodedItems(sink.writer, ends: ends, holes: holes)
+    }
+
+    /// The encoding of an object whose member `key` is an array encoded already, run by run (its
+    /// value in `object` is not written), each hole filled with the next item of `fill`'s runs:
+    /// the same bytes as `cString` of the object with those items in place. An assessment's
+    /// package reports are written straight into text as they are built, on all cores (no tree
+    /// of them is ever made), and joined here into a buffer of the final size. nil when memory ran
+    /// out, or when there are fewer items to fill with than holes.
+    public static func cString(_ object: JSONObject, splicing key: String, runs: [EncodedItems],
+                               fill: [EncodedItems] = []) -> UnsafeMutablePointer<CChar>? {
+        var itemBytes = 2
+        for run in runs + fill { itemBytes += run.writer.count + run.count }
+        var w = Writer.large(itemBytes + 65_536)
+        w.parallel = true
+        var filling = fill.lazy.flatMap { run in run.ends.indices.lazy.map { (run, $0) } }.makeIterator()
+        w.byte(UInt8(ascii: "{"))
+        for (k, entry) in object.entries.enumerated() {
+            if k > 0 { w.byte(UInt8(ascii: ",")) }
+            w.string(entry.key)
+            w.byte(UInt8(ascii: ":"))
+            guard entry.key == key else {
+                w.write(entry.value)
+                continue
+            }
+            w.byte(UInt8(ascii: "["))
+            var first = true
+            for run in runs {
+                for j in run.ends.indices {
+                    var item = (run, j)
+                    if run.holes[j] {
+                        guard let next = filling.next() else {
+                            w.failed = true
+                            break
+                        }
+                        item = next
+                    }
+                    if !first { w.byte(UInt8(ascii: ",")) }
+                    first = false
+                    item.0.copy(item: item.1, into: &w)
+                }
+            }
+            w.byte(UInt8(ascii: "]"))
+        }
+        w.byte(UInt8(ascii: "}"))
+        w.byte(0)
+        guard !w.failed, let base = w.base else {
+            w.deallocate()
+            return nil
+        }
+        return UnsafeMutableRawPointer(base).assumingMemoryBound(to: CChar.self)
+    }
+
     /// A writer holding `value`'s encoding (long arrays encoded on all cores).
     static func written(_ value: JSONValue) -> Writer {
         var w = Writer()
@@ -68,6 +155,22 @@ public enum JSONText {
             if base == nil { failed = true }
         }
 
+        /// A buffer for megabytes of text (an assessment's), in memory the kernel may back with
+        /// huge pages where it does so on request: one fault for each 2 MiB instead of 512, the
+        /// cost of first touching it. Still malloc'd memory (aligned), freed with `free`.
+        static func large(_ capacity: Int) -> Writer {
+            let huge = 2 << 20
+            var memory: UnsafeMutableRawPointer?
+            guard capacity >= huge, posix_memalign(&memory, huge, capacity) == 0, let memory else { return Writer(capacity: capacity) }
+            _ = madvise(memory, capacity / huge * huge, MADV_HUGEPAGE)
+            return Writer(capacity: capacity, base: memory.assumingMemoryBound(to: UInt8.self))
+        }
+
+        private init(capacity: Int, base: UnsafeMutablePointer<UInt8>) {
+            self.capacity = capacity
+            self.base = base
+        }
+
         func deallocate() { free(base) }
 
         /// Room for `n` more bytes; false (and `failed`) when it cannot be had.
@@ -93,6 +196,7 @@ public enum JSONText {
             return true
         }
 
+        @inline(__always)
         mutating func byte(_ b: UInt8) {
             guard reserve(1), let base else { return }
             base[count] = b
@@ -104,6 +208,7 @@ public enum JSONText {
             bytes(src, buffer.count)
         }
 
+        @inline(__always)
         mutating func bytes(_ src: UnsafePointer<UInt8>, _ n: Int) {
             guard n > 0, reserve(n), let base else { return }
             (base + count).update(from: src, count: n)
@@ -251,46 +356,62 @@ public enum JSONText {
 
         mutating func string(_ s: String) {
             var s = s
-            byte(UInt8(ascii: "\""))
             s.withUTF8 { src in
-                // Copy runs of bytes that need no escape in one go; escape the rest one by one.
-                // Plain pointer arithmetic: slicing the buffer here costs a generic metadata
-                // lookup per run.
-                guard let p = src.baseAddress else { return }
+                // Room for the worst case up front (every byte escaped as \u00XX, and the quotes),
+                // so the copy below checks no capacity: names and short values are most strings.
                 let n = src.count
-                var runStart = 0
+                guard n > 0, let p = src.baseAddress else { return ascii("\"\"") }
+                guard n <= Int.max / 8, reserve(n &* 6 &+ 2), let out = base else { return }
+                var at = count
+                out[at] = UInt8(ascii: "\"")
+                at &+= 1
                 var i = 0
                 while i < n {
                     // Eight bytes at a time while none needs an escape.
                     while i &+ 8 <= n && !Writer.mayNeedEscape(UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)) {
+                        UnsafeMutableRawPointer(out + at).storeBytes(of: UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self),
+                                                                     as: UInt64.self)
                         i &+= 8
+                        at &+= 8
                     }
                     guard i < n else { break }
                     let b = p[i]
+                    i &+= 1
                     if b >= 0x20 && b != UInt8(ascii: "\"") && b != UInt8(ascii: "\\") {
-                        i += 1
+                        out[at] = b
+                        at &+= 1
                         continue
                     }
-                    bytes(p + runStart, i - runStart)
+                    out[at] = UInt8(ascii: "\\")
                     switch b {
-                    case UInt8(ascii: "\""): ascii("\\\"")
-                    case UInt8(ascii: "\\"): ascii("\\\\")
-                    case 0x0A: ascii("\\n")
-                    case 0x0D: ascii("\\r")
-                    case 0x09: ascii("\\t")
-                    case 0x08: ascii("\\b")
-                    case 0x0C: ascii("\\f")
+                    case UInt8(ascii: "\""), UInt8(ascii: "\\"): out[at &+ 1] = b
+                    case 0x0A: out[at &+ 1] = UInt8(ascii: "n")
+                    case 0x0D: out[at &+ 1] = UInt8(ascii: "r")
+                    case 0x09: out[at &+ 1] = UInt8(ascii: "t")
+                    case 0x08: out[at &+ 1] = UInt8(ascii: "b")
+                    case 0x0C: out[at &+ 1] = UInt8(ascii: "f")
                     default:
-                        ascii("\\u00")
-                        byte(Writer.hex.utf8Start[Int(b >> 4)])
-                        byte(Writer.hex.utf8Start[Int(b & 0x0F)])
+                        out[at &+ 1] = UInt8(ascii: "u")
+                        out[at &+ 2] = UInt8(ascii: "0")
+                        out[at &+ 3] = UInt8(ascii: "0")
+                        out[at &+ 4] = Writer.hex.utf8Start[Int(b >> 4)]
+                        out[at &+ 5] = Writer.hex.utf8Start[Int(b & 0x0F)]
+                        at &+= 4
                     }
-                    i += 1
-                    runStart = i
+                    at &+= 2
                 }
-                bytes(p + runStart, n - runStart)
+                out[at] = UInt8(ascii: "\"")
+                count = at &+ 1
             }
-            byte(UInt8(ascii: "\""))
         }
+    }
+}
+
+extension JSONText.EncodedItems {
+    /// Item `j`'s bytes, appended to `w`.
+    fileprivate func copy(item j: Int, into w: inout JSONText.Writer) {
+        if writer.failed { w.failed = true }
+        let start = j > 0 ? ends[j - 1] : 0
+        if let base = writer.base, ends[j] > start { w.bytes(base + start, ends[j] - start) }
     }
 }

@@ -274,7 +274,6 @@ struct RustItems {
         var k = at + 2
         var returns: [String] = []
         var inReturn = false
-        var depth = 0
         var parameters = k..<k
         var hasSelf = false
         while k < f.count {
@@ -292,7 +291,7 @@ struct RustItems {
                 k = f.close(k) + 1
                 continue
             }
-            if depth == 0 && (f.isPunct(k, chLBrace) || f.isPunct(k, chSemi)) { break }
+            if f.isPunct(k, chLBrace) || f.isPunct(k, chSemi) { break }
             if f.isPunct(k, chMinus) && f.isPunct(k + 1, chGt) {
                 inReturn = true
                 k += 2

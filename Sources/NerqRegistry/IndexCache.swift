@@ -121,7 +121,8 @@ public enum CargoIndexCache {
     /// The cache files for `name` in these registry index directories (each holding `.cache/`),
     /// in the order given.
     public static func locate(name: String, indexDirectories: [String]) -> [String] {
-        guard isCrateName(name) else { return [] }
+        // No cache to look in (the usual case without cargo's or nerq's index): no names built.
+        guard !indexDirectories.isEmpty, isCrateName(name) else { return [] }
         // As cargo does: the name as given, then with `-` and `_` swapped (crates.io treats them
         // as the same name; the cache keeps the published spelling).
         for candidate in [name, name.replacingAll("-", with: "_"), name.replacingAll("_", with: "-")] {

@@ -103,3 +103,32 @@ struct SendablePointer<R>: @unchecked Sendable {
     let base: UnsafeMutablePointer<R>
     init(_ base: UnsafeMutablePointer<R>) { self.base = base }
 }
+
+/// Runs `background` on a thread of its own while the caller runs `body`, and returns both results
+/// when both are done (`background` runs after `body` on the caller when no thread can be started).
+public func concurrently<A, B: Sendable>(_ background: @escaping @Sendable () -> B, _ body: () -> A) -> (A, B) {
+    let box = ResultBox<B>()
+    var thread = pthread_t()
+    let context = Unmanaged.passRetained(ThreadBody({ _ in box.value = background() }, 1)).toOpaque()
+    let rc = pthread_create(&thread, nil, { raw in
+        guard let raw else { return nil }
+        let start = Unmanaged<ThreadBody>.fromOpaque(raw).takeRetainedValue()
+        start.body(start.index)
+        return nil
+    }, context)
+    if rc != 0 { Unmanaged<ThreadBody>.fromOpaque(context).release() }
+    let a = body()
+    if rc == 0 {
+        pthread_join(thread, nil)
+    } else {
+        box.value = background()
+    }
+    // Set by the joined thread (or here): the join orders that write before this read.
+    guard let b = box.value else { return (a, background()) }
+    return (a, b)
+}
+
+/// One result handed from a thread to the one that joins it.
+private final class ResultBox<B>: @unchecked Sendable {
+    var value: B?
+}

@@ -303,4 +303,21 @@ func score(_ s: Signals, policy: Policy = Policy()) -> Report {
         #expect(Timestamp.parse("99999-01-01") == nil)
         #expect(Timestamp.parse("1969-12-31T23:59:59Z")?.description == "1969-12-31T23:59:59Z")
     }
+
+    /// Four-digit years are written digit by digit: the text parses back to the same second, at
+    /// the ends of the range and across it; other years take the general form.
+    @Test func formatsEveryFourDigitYear() {
+        let first = Timestamp.parse("0000-01-01T00:00:00Z")?.seconds ?? 0, last = Timestamp.parse("9999-12-31T23:59:59Z")?.seconds ?? 0
+        #expect(Timestamp(seconds: first).description == "0000-01-01T00:00:00Z")
+        #expect(Timestamp(seconds: last).description == "9999-12-31T23:59:59Z")
+        var x: UInt64 = 0x9E37_79B9_7F4A_7C15
+        for _ in 0..<20_000 {
+            x = x &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let t = Timestamp(seconds: first + Int64(x >> 1) % (last - first + 1))
+            #expect(Timestamp.parse(t.description)?.seconds == t.seconds, "\(t.seconds) -> \(t.description)")
+            #expect(t.dateString == String(t.description.prefix(10)))
+        }
+        #expect(Timestamp(seconds: last + 1).description == "10000-01-01T00:00:00Z")
+        #expect(Timestamp(seconds: first - 1).description.hasSuffix("-12-31T23:59:59Z"))
+    }
 }

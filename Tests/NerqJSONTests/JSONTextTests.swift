@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Testing
 @testable import NerqJSON
 
@@ -55,5 +58,87 @@ import Testing
                 }
             }
         }
+    }
+
+    /// One walk written into both sinks: the tree is the document, and the text is its encoding.
+    @Test func sinksAgree() {
+        func walk<S: JSONSink>(_ s: inout S) {
+            s.beginObject(capacity: 4)
+            s.member("name", "a \"quoted\" \u{1} name")
+            s.object("empty") { _ in }
+            s.array("items", [1.5, -0.0, 72.3]) { s, x in s.value(.double(x)) }
+            s.array("nested", [[Int64](), [1, 2]]) { s, list in
+                s.beginArray(capacity: list.count)
+                for x in list { s.value(.int(x)) }
+                s.endArray()
+            }
+            s.array("objects", 0..<2) { s, k in
+                s.beginObject(capacity: 1)
+                s.member("k", .int(Int64(k)))
+                s.endObject()
+            }
+            s.members(of: JSONObject([("tail", .null), ("flag", true)]))
+            s.endObject()
+        }
+        var tree = JSONTreeSink()
+        walk(&tree)
+        let items = JSONText.items(0..<1, bytesPerItem: 1) { sink, _ in
+            walk(&sink)
+            return true
+        }
+        let whole: JSONValue = .object(JSONObject([("packages", .array([tree.result]))]))
+        let spliced = JSONText.cString(JSONObject([("packages", .array([]))]), splicing: "packages", runs: [items])
+        #expect(spliced.map { String(cString: $0) } == JSONText.string(whole))
+        free(spliced)
+        guard case .object(let o) = tree.result else {
+            Issue.record("not an object")
+            return
+        }
+        #expect(o.keys == ["name", "empty", "items", "nested", "objects", "tail", "flag"])
+        #expect(o["items"] == [1.5, 0.0, 72.3])
+        #expect(o["nested"] == [[], [1, 2]])
+        #expect(o["objects"] == [["k": 0], ["k": 1]])
+    }
+
+    /// Runs joined in order, empty runs skipped, the other members around them as they are.
+    @Test func splicedRunsEqualTheWholeArray() {
+        let values: [JSONValue] = (0..<25).map { k in ["k": .int(Int64(k)), "s": .string(String(repeating: "x", count: k))] }
+        for cuts in [[0, 25], [0, 0, 10, 10, 25], [0, 1, 2, 24, 25, 25]] {
+            let runs = (0..<(cuts.count - 1)).map { r in
+                JSONText.items(cuts[r]..<cuts[r + 1], bytesPerItem: 3) { sink, k in
+                    sink.value(values[k])
+                    return true
+                }
+            }
+            let object = JSONObject([("before", 1), ("packages", "replaced"), ("after", [true])])
+            let spliced = JSONText.cString(object, splicing: "packages", runs: runs)
+            var whole = object
+            whole.set("packages", .array(values))
+            #expect(spliced.map { String(cString: $0) } == JSONText.string(.object(whole)), "\(cuts)")
+            free(spliced)
+        }
+        // Holes, filled in order from the items of `fill`'s runs; too few to fill them is a failure.
+        let holes: Set<Int> = [0, 3, 4, 12, 24]
+        let holed = [0, 5, 13, 25].indices.dropLast().map { r in
+            JSONText.items([0, 5, 13, 25][r]..<[0, 5, 13, 25][r + 1], bytesPerItem: 64) { sink, k in
+                guard !holes.contains(k) else { return false }
+                sink.value(values[k])
+                return true
+            }
+        }
+        let filling = holes.sorted()
+        let fill = [0, 2, 5].indices.dropLast().map { r in
+            JSONText.items([0, 2, 5][r]..<[0, 2, 5][r + 1]) { sink, j in
+                sink.value(values[filling[j]])
+                return true
+            }
+        }
+        let filled = JSONText.cString(JSONObject([("packages", .null)]), splicing: "packages", runs: holed, fill: fill)
+        #expect(filled.map { String(cString: $0) } == JSONText.string(["packages": .array(values)]))
+        free(filled)
+        #expect(JSONText.cString(JSONObject([("packages", .null)]), splicing: "packages", runs: holed, fill: [fill[0]]) == nil)
+        let none = JSONText.cString(JSONObject([("packages", .null)]), splicing: "packages", runs: [])
+        #expect(none.map { String(cString: $0) } == "{\"packages\":[]}")
+        free(none)
     }
 }

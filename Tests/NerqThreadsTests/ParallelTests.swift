@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 @testable import NerqThreads
 import Synchronization
 import Testing
@@ -50,4 +53,15 @@ import Testing
     }
 
     private func x3(_ x: Int) -> Int { x * 3 }
+
+    /// `concurrently`: both results, the background one from another thread.
+    @Test func concurrentlyRunsBothAndJoins() {
+        let caller = pthread_self()
+        let (a, b) = concurrently({ () -> (Int, Bool) in
+            (Array(1...1000).reduce(0, +), pthread_equal(pthread_self(), caller) != 0)
+        }) { Array(1...10).reduce(0, +) }
+        #expect(a == 55)
+        #expect(b.0 == 500_500)
+        #expect(!b.1, "the background work ran on a thread of its own")
+    }
 }

@@ -81,10 +81,23 @@ let request: JSONValue = .object(JSONObject([("lockfile", .string(lockPath)),
 let engine = Engine(now: Timestamp(seconds: 1_795_219_200), advisories: db)  // 2026-11-21
 try measure("assess (database loaded)") { _ = try engine.assess(request) }
 let result = try engine.assess(request)
-try measure("JSONText.encode(result)") { _ = JSONText.encode(result) }
+measure("JSONText.encode(result)") { _ = JSONText.encode(result) }
 // Every package's full report (what the C API's callers get by default).
 let full: JSONValue = .object(JSONObject([("lockfile", .string(lockPath)),
                                           ("options", .object(JSONObject([("scan_sources", .bool(false))])))]))
 try measure("assess, full reports") { _ = try engine.assess(full) }
 let fullResult = try engine.assess(full)
-try measure("JSONText.encode(full result)") { _ = JSONText.encode(fullResult) }
+measure("JSONText.encode(full result)") { _ = JSONText.encode(fullResult) }
+// The text API's path (Engine.assessText): reports written straight into text as they are built.
+try measure("assessText, full reports") { free(try engine.assessText(full)) }
+let flaggedOnly: JSONValue = .object(JSONObject([("lockfile", .string(lockPath)),
+                                                 ("options", .object(JSONObject([("scan_sources", .bool(false)),
+                                                                                  ("reports", .string("flagged"))])))]))
+try measure("assessText, flagged reports") { free(try engine.assessText(flaggedOnly)) }
+// One package's report (the first of deno's, scored without data) written 1,000 times: the cost
+// of the report writer alone.
+let oneSignals = Signals(package: PackageID(name: "aead-gcm-stream", version: "0.4.0"))
+let oneReport = Methodology.score(oneSignals, policy: Policy(), now: Timestamp(seconds: 1_795_219_200))
+measure("1,000 x Report.encode") { _ = JSONText.items(0..<1000) { sink, _ in oneReport.encode(into: &sink); return true } }
+measure("1,000 x Report.json") { for _ in 0..<1000 { _ = oneReport.json } }
+measure("1,000 x Methodology.score") { for _ in 0..<1000 { _ = Methodology.score(oneSignals, policy: Policy(), now: Timestamp(seconds: 1_795_219_200)) } }
