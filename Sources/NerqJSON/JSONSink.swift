@@ -115,25 +115,21 @@ public struct JSONTextSink: JSONSink {
         if follows { writer.byte(UInt8(ascii: ",")) }
     }
 
-    public mutating func beginObject(capacity: Int) {
+    public mutating func beginObject(capacity: Int) { open(UInt8(ascii: "{")) }
+    public mutating func endObject() { close(UInt8(ascii: "}")) }
+    public mutating func beginArray(capacity: Int) { open(UInt8(ascii: "[")) }
+    public mutating func endArray() { close(UInt8(ascii: "]")) }
+
+    @inline(__always)
+    private mutating func open(_ bracket: UInt8) {
         separate()
-        writer.byte(UInt8(ascii: "{"))
+        writer.byte(bracket)
         follows = false
     }
 
-    public mutating func endObject() {
-        writer.byte(UInt8(ascii: "}"))
-        follows = true
-    }
-
-    public mutating func beginArray(capacity: Int) {
-        separate()
-        writer.byte(UInt8(ascii: "["))
-        follows = false
-    }
-
-    public mutating func endArray() {
-        writer.byte(UInt8(ascii: "]"))
+    @inline(__always)
+    private mutating func close(_ bracket: UInt8) {
+        writer.byte(bracket)
         follows = true
     }
 

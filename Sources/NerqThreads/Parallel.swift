@@ -58,23 +58,28 @@ public func onThreads(_ count: Int, _ body: @escaping @Sendable (Int) -> Void) {
     var started: [pthread_t] = []
     if count > 1 {
         for k in 1..<count {
-            let context = Unmanaged.passRetained(ThreadBody(body, k)).toOpaque()
-            var thread = pthread_t()
-            let rc = pthread_create(&thread, nil, { raw in
-                guard let raw else { return nil }
-                let start = Unmanaged<ThreadBody>.fromOpaque(raw).takeRetainedValue()
-                start.body(start.index)
-                return nil
-            }, context)
-            if rc == 0 {
-                started.append(thread)
-            } else {
-                Unmanaged<ThreadBody>.fromOpaque(context).release()
-            }
+            if let thread = startThread(ThreadBody(body, k)) { started.append(thread) }
         }
     }
     body(0)
     for thread in started { pthread_join(thread, nil) }
+}
+
+/// `work.body(work.index)` on a new thread (to be joined), or nil when none could be started.
+private func startThread(_ work: ThreadBody) -> pthread_t? {
+    let context = Unmanaged.passRetained(work).toOpaque()
+    var thread = pthread_t()
+    let rc = pthread_create(&thread, nil, { raw in
+        guard let raw else { return nil }
+        let start = Unmanaged<ThreadBody>.fromOpaque(raw).takeRetainedValue()
+        start.body(start.index)
+        return nil
+    }, context)
+    guard rc == 0 else {
+        Unmanaged<ThreadBody>.fromOpaque(context).release()
+        return nil
+    }
+    return thread
 }
 
 private final class ThreadBody: Sendable {
@@ -108,17 +113,9 @@ struct SendablePointer<R>: @unchecked Sendable {
 /// when both are done (`background` runs after `body` on the caller when no thread can be started).
 public func concurrently<A, B: Sendable>(_ background: @escaping @Sendable () -> B, _ body: () -> A) -> (A, B) {
     let box = ResultBox<B>()
-    var thread = pthread_t()
-    let context = Unmanaged.passRetained(ThreadBody({ _ in box.value = background() }, 1)).toOpaque()
-    let rc = pthread_create(&thread, nil, { raw in
-        guard let raw else { return nil }
-        let start = Unmanaged<ThreadBody>.fromOpaque(raw).takeRetainedValue()
-        start.body(start.index)
-        return nil
-    }, context)
-    if rc != 0 { Unmanaged<ThreadBody>.fromOpaque(context).release() }
+    let thread = startThread(ThreadBody({ _ in box.value = background() }, 1))
     let a = body()
-    if rc == 0 {
+    if let thread {
         pthread_join(thread, nil)
     } else {
         box.value = background()
