@@ -176,11 +176,8 @@ public struct Report: Sendable {
         s.beginObject(capacity: 24 + tail.count)
         s.member("kind", "nerq.report")
         s.member("version", 1)
-        s.object("package", capacity: 3) { s in
-            s.member("ecosystem", .string(package.ecosystem))
-            s.member("name", .string(package.name))
-            s.member("version", .optional(package.version))
-        }
+        s.key("package")
+        package.write(to: &s)
         s.member("trust_score", .optional(trustScore))
         s.member("grade", .optional(grade?.rawValue))
         s.object("verdict", capacity: 3) { s in

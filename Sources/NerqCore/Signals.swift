@@ -57,7 +57,17 @@ public struct PackageID: Sendable, Hashable {
     }
 
     public var json: JSONValue {
-        .object(JSONObject([("ecosystem", .string(ecosystem)), ("name", .string(name)), ("version", .optional(version))]))
+        var sink = JSONTreeSink()
+        write(to: &sink)
+        return sink.result
+    }
+
+    func write<S: JSONSink>(to s: inout S) {
+        s.beginObject(capacity: 3)
+        s.member("ecosystem", .string(ecosystem))
+        s.member("name", .string(name))
+        s.member("version", .optional(version))
+        s.endObject()
     }
 
     /// `name@version` (or `name`).

@@ -108,9 +108,9 @@ extension Engine {
                 out.reserveCapacity(range.count)
                 let items = JSONText.items(range) { sink, k in
                     let (report, indexFile) = scorePackage(k)
-                    let hole = report.findings.contains(where: \.isAdvisory)
-                    out.append((ScoredPackage(report, keep: hole), indexFile))
-                    guard !hole else { return false }
+                    let package = ScoredPackage(report, keeping: .withAdvisoryFindings)
+                    out.append((package, indexFile))
+                    guard !package.hasReport else { return false }
                     let (_, tail) = Self.packageAdditions(report, graph.nodes[included[k]], paths: nil, reach: nil, flagged: false,
                                                           alternatives: nil)
                     report.encode(into: &sink, tail: tail)
@@ -126,7 +126,7 @@ extension Engine {
         } else {
             results = parallelMap(Array(included.indices)) { k in
                 let (report, indexFile) = scorePackage(k)
-                return (ScoredPackage(report, keepReport: req.reports), indexFile)
+                return (ScoredPackage(report, keeping: .scope(req.reports)), indexFile)
             }
         }
         let scored = results.map(\.0)
@@ -540,12 +540,14 @@ struct ScoredPackage: Sendable {
         }
     }
 
-    init(_ report: Report, keepReport scope: AssessRequest.ReportScope) {
-        let flagged = report.findings.contains(where: \.isAdvisory) || report.verdict.level.needsAttention
-        self.init(report, keep: scope == .all || flagged)
+    /// Which reports are kept: the request's scope, or (an assessment writing the others as they
+    /// are scored) only those with advisory findings.
+    enum Keeping {
+        case scope(AssessRequest.ReportScope)
+        case withAdvisoryFindings
     }
 
-    init(_ report: Report, keep: Bool) {
+    init(_ report: Report, keeping: Keeping) {
         name = report.package.name
         version = report.package.version
         trustScore = report.trustScore
@@ -555,6 +557,11 @@ struct ScoredPackage: Sendable {
         worstFinding = report.findings.first?.message
         advisoryFindings = report.findings.filter(\.isAdvisory)
         ignored = report.ignoredAdvisories
+        let keep: Bool
+        switch keeping {
+        case .scope(let scope): keep = scope == .all || !advisoryFindings.isEmpty || verdict.needsAttention
+        case .withAdvisoryFindings: keep = !advisoryFindings.isEmpty
+        }
         kept = keep ? KeptReport(report) : nil
     }
 }
